@@ -1,0 +1,20 @@
+"""ConvStep's NumPy CNN engine: layers with exact forward and backward passes, models, traces and training.
+
+Pure NumPy (Pillow for image decoding/resampling): it never imports the web framework.
+
+    from engine import build_preset, forward_trace
+    model = build_preset("lenet")
+"""
+from .activations import ELU, Heaviside, LeakyReLU, ReLU, Sigmoid, Tanh
+from .base import Layer, NotDifferentiableError
+from .conv import Conv2D, conv_output_shape
+from .dense import Dense, Dropout, Flatten, Softmax, softmax
+from .gradcheck import gradcheck
+from .losses import binary_cross_entropy, cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
+from .model import ModelFileError, Sequential
+from .optim import SGD, Adam, make_optimizer
+from .pooling import AvgPool2D, MaxPool2D, SumPool2D
+from .presets import PRESETS, build_preset
+from .trace import backward_trace, forward_trace, receptive_field, sgd_preview
+
+__version__ = "0.1.0"

@@ -1,0 +1,143 @@
+"""Element-wise activation functions, each with its derivative right next to it.
+
+Every activation keeps the shape: ``(N, ...) -> (N, ...)``. Backward multiplies the upstream gradient by the
+local derivative (chain rule): ``dL/dx = dL/dy * f'(x)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Layer, NotDifferentiableError
+
+
+class ReLU(Layer):
+    """ReLU(x) = max(0, x);  ReLU'(x) = 1 if x > 0 else 0 (the course's mask ``dL_dconv[conv_output <= 0] = 0``)."""
+
+    kind = "relu"
+    formula = "ReLU(x) = max(0, x)"
+
+    def forward(self, x):
+        mask = x > 0
+        self.cache = {"mask": mask}
+        return np.where(mask, x, np.zeros((), dtype=x.dtype))
+
+    def backward(self, grad):
+        return np.where(self.cache["mask"], grad, np.zeros((), dtype=grad.dtype))
+
+
+class LeakyReLU(Layer):
+    """LeakyReLU(x) = x if x > 0 else α·x (α = 0.1 as in the course); derivative 1 or α."""
+
+    kind = "leaky_relu"
+    formula = "LeakyReLU(x) = x si x > 0, sinon α·x"
+
+    def __init__(self, alpha: float = 0.1, name=None):
+        super().__init__(name)
+        self.alpha = float(alpha)
+
+    def config(self):
+        return {"alpha": self.alpha}
+
+    def forward(self, x):
+        mask = x > 0
+        self.cache = {"mask": mask}
+        return np.where(mask, x, x * x.dtype.type(self.alpha))
+
+    def backward(self, grad):
+        return np.where(self.cache["mask"], grad, grad * grad.dtype.type(self.alpha))
+
+
+class ELU(Layer):
+    """ELU(x) = x if x > 0 else α·(eˣ − 1); derivative 1 or α·eˣ (= ELU(x) + α)."""
+
+    kind = "elu"
+    formula = "ELU(x) = x si x > 0, sinon α·(eˣ − 1)"
+
+    def __init__(self, alpha: float = 1.0, name=None):
+        super().__init__(name)
+        self.alpha = float(alpha)
+
+    def config(self):
+        return {"alpha": self.alpha}
+
+    def forward(self, x):
+        mask = x > 0
+        a = x.dtype.type(self.alpha)
+        neg = a * np.expm1(np.minimum(x, 0))  # minimum() avoids overflow warnings for large positive x
+        y = np.where(mask, x, neg)
+        self.cache = {"mask": mask, "neg": neg}
+        return y
+
+    def backward(self, grad):
+        a = grad.dtype.type(self.alpha)
+        return np.where(self.cache["mask"], grad, grad * (self.cache["neg"] + a))
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ(x) = 1 / (1 + e^{−x}), computed without overflow for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class Sigmoid(Layer):
+    """σ(x) = 1 / (1 + e^{−x});  σ'(x) = σ(x)·(1 − σ(x))."""
+
+    kind = "sigmoid"
+    formula = "σ(x) = 1 / (1 + e^(−x))"
+
+    def forward(self, x):
+        y = sigmoid(x)
+        self.cache = {"y": y}
+        return y
+
+    def backward(self, grad):
+        y = self.cache["y"]
+        return grad * y * (1 - y)
+
+
+class Tanh(Layer):
+    """tanh(x) = (eˣ − e^{−x}) / (eˣ + e^{−x});  tanh'(x) = 1 − tanh²(x)."""
+
+    kind = "tanh"
+    formula = "tanh(x) = (eˣ − e^(−x)) / (eˣ + e^(−x))"
+
+    def forward(self, x):
+        y = np.tanh(x)
+        self.cache = {"y": y}
+        return y
+
+    def backward(self, grad):
+        return grad * (1 - self.cache["y"] ** 2)
+
+
+class Heaviside(Layer):
+    """Step function of the perceptron: H(x) = 1 if x ≥ 0 else 0.
+
+    Its derivative is 0 everywhere (and undefined at 0), so no gradient can flow through it: this is why the
+    multilayer perceptron replaced it with sigmoid/tanh/ReLU. Backward raises a clear error."""
+
+    kind = "heaviside"
+    formula = "H(x) = 1 si x ≥ 0, sinon 0"
+
+    def forward(self, x):
+        return (x >= 0).astype(x.dtype)
+
+    def backward(self, grad):
+        raise NotDifferentiableError(
+            "Heaviside (step) has no useful derivative (0 everywhere, undefined at 0): backpropagation cannot "
+            "go through it. Use sigmoid, tanh or ReLU to train with gradients."
+        )
+
+
+ACTIVATIONS = {cls.kind: cls for cls in (ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Heaviside)}
+
+
+def activation_curve(kind: str, x: np.ndarray, alpha: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Values and derivative of an activation on a grid ``x`` (for plots). Heaviside's derivative is None."""
+    cls = ACTIVATIONS[kind]
+    layer = cls(alpha=alpha) if alpha is not None and kind in ("leaky_relu", "elu") else cls()
+    x = np.asarray(x, dtype=np.float64)
+    y = layer.forward(x)
+    if kind == "heaviside":
+        return y, None
+    return y, layer.backward(np.ones_like(x))

@@ -1,0 +1,208 @@
+"""Convolution (cross-correlation, as the course defines it) — forward and backward side by side.
+
+Forward, for filter f, output position (i, j)::
+
+    O[n, f, i, j] = sum_c sum_m sum_p  X_pad[n, c, i*S + m, j*S + p] * K[f, c, m, p]  +  b[f]
+
+Output size (the course's formula, floor division)::
+
+    H_out = (H - F + 2P) / S + 1
+
+Backward, given G = dL/dO of shape (N, F, H_out, W_out)::
+
+    dL/dK[f, c, m, p] = sum_n sum_i sum_j G[n, f, i, j] * X_pad[n, c, i*S + m, j*S + p]   (X correlated with G)
+    dL/db[f]          = sum_n sum_i sum_j G[n, f, i, j]
+    dL/dX             = "full" convolution of G with the 180°-rotated kernel (then the padding is cut off)
+
+Fast path: im2col. ``sliding_window_view`` gives every window without copying; one reshape turns them into a
+matrix ``cols`` of shape (N*H_out*W_out, C*F_h*F_w) and the whole convolution becomes one BLAS matrix product.
+The backward pass reuses ``cols`` for dL/dK and scatters dL/dcols back with a loop over the F_h*F_w kernel
+offsets (never over pixels) — this is exactly the full convolution with the rotated kernel, done in bulk.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .base import Layer, pair
+
+Padding = tuple[int, int, int, int]  # top, bottom, left, right
+
+
+def resolve_padding(padding, kernel: tuple[int, int], stride: tuple[int, int], size: tuple[int, int]) -> Padding:
+    """Turn ``0``, ``2``, ``(1, 2)``, ``"valid"`` or ``"same"`` into explicit (top, bottom, left, right) pads.
+
+    ``"same"`` keeps ``ceil(H / S)`` outputs, padding the extra row/column at the bottom/right when the total
+    padding is odd (the TensorFlow convention)."""
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode == "valid":
+            return (0, 0, 0, 0)
+        if mode == "same":
+            pads = []
+            for k, s, n in zip(kernel, stride, size):
+                total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+                pads += [total // 2, total - total // 2]
+            return (pads[0], pads[1], pads[2], pads[3])
+        raise ValueError(f'padding must be an integer, a pair, "valid" or "same", got {padding!r}')
+    ph, pw = pair(padding, "padding")
+    if ph < 0 or pw < 0:
+        raise ValueError(f"padding must not be negative, got {padding!r}")
+    return (ph, ph, pw, pw)
+
+
+def output_size(n: int, f: int, p_total: int, s: int) -> int:
+    """The course's formula ``(N - F + 2P) / S + 1`` (floored); ``p_total`` is both sides added (= 2P)."""
+    if s <= 0:
+        raise ValueError(f"stride must be at least 1, got {s}")
+    if f > n + p_total:
+        raise ValueError(f"the kernel ({f}) is larger than the padded input ({n} + {p_total} = {n + p_total})")
+    return (n - f + p_total) // s + 1
+
+
+def conv_output_shape(in_hw, kernel, stride, padding) -> tuple[int, int]:
+    kh, kw = pair(kernel, "kernel_size")
+    sh, sw = pair(stride, "stride")
+    if sh <= 0 or sw <= 0:
+        raise ValueError(f"stride must be at least 1, got {stride!r}")
+    t, b, l, r = resolve_padding(padding, (kh, kw), (sh, sw), tuple(in_hw))
+    return output_size(in_hw[0], kh, t + b, sh), output_size(in_hw[1], kw, l + r, sw)
+
+
+def pad_images(x: np.ndarray, pads: Padding) -> np.ndarray:
+    """Zero-pad the two last axes of (N, C, H, W) (no copy when there is nothing to pad)."""
+    t, b, l, r = pads
+    if t == b == l == r == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (t, b), (l, r)))
+
+
+def windows(x_pad: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
+    """All kernel windows, without copying: (N, C, H, W) -> (N, C, H_out, W_out, F_h, F_w)."""
+    kh, kw = kernel
+    sh, sw = stride
+    view = sliding_window_view(x_pad, (kh, kw), axis=(2, 3))
+    return view[:, :, ::sh, ::sw]
+
+
+def scatter_windows(d_windows: np.ndarray, padded_shape, stride: tuple[int, int]) -> np.ndarray:
+    """Inverse of :func:`windows` for gradients: add each window's gradient back where it came from.
+
+    ``d_windows`` is (N, C, H_out, W_out, F_h, F_w); overlapping windows add up. The loop runs over the
+    F_h*F_w kernel offsets, each step moving a whole (N, C, H_out, W_out) block at once."""
+    n, c, ho, wo, kh, kw = d_windows.shape
+    sh, sw = stride
+    out = np.zeros(padded_shape, dtype=d_windows.dtype)
+    for m in range(kh):
+        for p in range(kw):
+            out[:, :, m : m + sh * ho : sh, p : p + sw * wo : sw] += d_windows[:, :, :, :, m, p]
+    return out
+
+
+def unpad(x: np.ndarray, pads: Padding) -> np.ndarray:
+    t, b, l, r = pads
+    h, w = x.shape[2], x.shape[3]
+    return x[:, :, t : h - b, l : w - r]
+
+
+class Conv2D(Layer):
+    """2-D convolution layer.
+
+    Input ``(N, C, H, W)`` -> output ``(N, F, H_out, W_out)``; kernel ``K`` of shape ``(F, C, F_h, F_w)``,
+    bias ``b`` of shape ``(F,)``.
+    """
+
+    kind = "conv2d"
+    formula = "O[f,i,j] = Σ_c Σ_m Σ_n X[c, i·S+m, j·S+n] · K[f,c,m,n] + b[f]"
+
+    def __init__(self, filters: int, kernel_size=3, stride=1, padding=0, use_bias: bool = True,
+                 in_channels: int | None = None, name: str | None = None):
+        super().__init__(name)
+        if not isinstance(filters, (int, np.integer)) or filters < 1:
+            raise ValueError(f"filters must be a positive integer, got {filters!r}")
+        self.filters = int(filters)
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        if min(self.kernel_size) < 1:
+            raise ValueError(f"kernel_size must be at least 1, got {kernel_size!r}")
+        self.stride = pair(stride, "stride")
+        if min(self.stride) < 1:
+            raise ValueError(f"stride must be at least 1, got {stride!r}")
+        if not isinstance(padding, str):
+            resolve_padding(padding, self.kernel_size, self.stride, (1, 1))  # validates early
+        self.padding = padding if isinstance(padding, str) else pair(padding, "padding")
+        self.use_bias = bool(use_bias)
+        self.in_channels = in_channels
+
+    # -- building ----------------------------------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        return {
+            "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "stride": list(self.stride),
+            "padding": self.padding if isinstance(self.padding, str) else list(self.padding),
+            "use_bias": self.use_bias,
+        }
+
+    def pads_for(self, hw) -> Padding:
+        return resolve_padding(self.padding, self.kernel_size, self.stride, tuple(hw))
+
+    def output_shape(self, input_shape):
+        c, h, w = input_shape
+        return (self.filters, *conv_output_shape((h, w), self.kernel_size, self.stride, self.padding))
+
+    def geometry(self):
+        t, _, l, _ = self.pads_for(getattr(self, "input_hw", (1, 1)))
+        return {"kernel": list(self.kernel_size), "stride": list(self.stride), "padding": [t, l]}
+
+    def build(self, input_shape, rng, dtype=np.float32):
+        c = input_shape[0]
+        if self.in_channels is not None and self.in_channels != c:
+            raise ValueError(f"{self.name}: expects {self.in_channels} input channels, got {c}")
+        self.in_channels = c
+        self.input_hw = tuple(input_shape[1:])
+        kh, kw = self.kernel_size
+        fan_in = c * kh * kw
+        # He initialisation: keeps the variance of activations stable through ReLU layers.
+        self.params["K"] = (rng.standard_normal((self.filters, c, kh, kw)) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        if self.use_bias:
+            self.params["b"] = np.zeros(self.filters, dtype=dtype)
+        return self.output_shape(input_shape)
+
+    # -- forward -----------------------------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """(N, C, H, W) -> (N, F, H_out, W_out)."""
+        K = self.params["K"]
+        f, c, kh, kw = K.shape
+        if x.ndim != 4 or x.shape[1] != c:
+            raise ValueError(f"{self.name}: expected input (N, {c}, H, W), got {x.shape}")
+        n, _, h, w = x.shape
+        pads = self.pads_for((h, w))
+        ho, wo = conv_output_shape((h, w), self.kernel_size, self.stride, self.padding)
+        x_pad = pad_images(x, pads)
+        win = windows(x_pad, self.kernel_size, self.stride)  # (N, C, Ho, Wo, kh, kw), a view
+        # im2col: one row per output position, one column per (channel, kernel row, kernel col)
+        cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
+        out = cols @ K.reshape(f, -1).T  # (N*Ho*Wo, F)
+        if self.use_bias:
+            out += self.params["b"]
+        self.cache = {"cols": cols, "x_shape": x.shape, "pad_shape": x_pad.shape, "pads": pads}
+        return out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2)
+
+    # -- backward ----------------------------------------------------------------------------------------
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """dL/dO (N, F, H_out, W_out) -> dL/dX (N, C, H, W); fills grads["K"] (F, C, F_h, F_w) and grads["b"]."""
+        K = self.params["K"]
+        f, c, kh, kw = K.shape
+        cols = self.cache["cols"]
+        n, f_, ho, wo = grad.shape
+        g = grad.transpose(0, 2, 3, 1).reshape(n * ho * wo, f)  # one row per output position
+        self.grads["K"] = (g.T @ cols).reshape(K.shape)  # X correlated with G
+        if self.use_bias:
+            self.grads["b"] = g.sum(axis=0)
+        d_cols = g @ K.reshape(f, -1)  # (N*Ho*Wo, C*kh*kw)
+        d_win = d_cols.reshape(n, ho, wo, c, kh, kw).transpose(0, 3, 1, 2, 4, 5)
+        dx_pad = scatter_windows(d_win, self.cache["pad_shape"], self.stride)
+        return unpad(dx_pad, self.cache["pads"])
