@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from ...core.config import Settings
+from ...core.errors import ApiError
+from ...schemas.common import ERROR_RESPONSES
+from ...schemas.trace import BackwardRequest, BackwardResponse
+from ...services.images import prepare_image
+from ...services.models import ModelRegistry
+from ...services.traces import backward_json, encode_steps
+from ..deps import get_registry, get_settings
+
+router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
+
+
+@router.post("/backward", response_model=BackwardResponse,
+             summary="Loss, every gradient, and SGD steps on a copy (the served model never changes)")
+def backward(req: BackwardRequest, settings: Settings = Depends(get_settings),
+             registry: ModelRegistry = Depends(get_registry)):
+    entry = registry.get(req.model)
+    entry.check_label(req.label)
+    if req.steps > settings.max_backward_steps:
+        raise ApiError.invalid("too_many_steps", f"steps must be at most {settings.max_backward_steps}.",
+                               f"steps doit valoir au plus {settings.max_backward_steps}.")
+    if not entry.model.ends_with_softmax:
+        raise ApiError.invalid("not_trainable", f"Model {entry.id!r} does not end with a softmax: no loss to "
+                               "backpropagate.", f"Le modèle {entry.id!r} ne finit pas par un softmax : pas de perte "
+                               "à rétropropager.")
+    prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
+                             max_pixels=settings.max_image_pixels, record_steps=True)
+    return {"model": entry.id, "preprocessing": encode_steps(prepared.steps, req.step_images),
+            **backward_json(entry.model, prepared.array, req.label, req.learning_rate, req.steps,
+                             req.include_params)}

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from ...core.config import Settings
+from ...schemas.common import ERROR_RESPONSES
+from ...schemas.trace import ForwardRequest, ForwardResponse
+from ...services.images import prepare_image
+from ...services.models import ModelRegistry
+from ...services.traces import encode_steps, forward_json
+from ..deps import get_registry, get_settings
+
+router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
+
+
+@router.post("/forward", response_model=ForwardResponse,
+             summary="Every number of the forward pass: preprocessing, each layer's output and parameters")
+def forward(req: ForwardRequest, settings: Settings = Depends(get_settings),
+            registry: ModelRegistry = Depends(get_registry)):
+    entry = registry.get(req.model)
+    prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
+                             max_pixels=settings.max_image_pixels, record_steps=True)
+    return {"model": entry.id, "preprocessing": encode_steps(prepared.steps, req.step_images),
+            **forward_json(entry.model, prepared.array, req.include_params)}

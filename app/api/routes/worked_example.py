@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from engine.worked_example import WorkedExampleInputError, compute_worked_example
+
+from ...core.errors import ApiError
+from ...schemas.common import ERROR_RESPONSES
+from ...schemas.worked_example import WorkedExampleRequest, WorkedExampleResponse
+from ...services.encoding import overflow_error
+
+router = APIRouter(tags=["worked example"], responses=ERROR_RESPONSES)
+
+
+def _compute(**inputs) -> dict:
+    try:
+        result = compute_worked_example(**inputs)
+    except WorkedExampleInputError as exc:
+        raise ApiError.invalid("invalid_worked_example", f"Invalid input for the worked example: {exc}.",
+                               f"Entrée invalide pour l'exemple : {exc}.") from None
+    except FloatingPointError:
+        raise overflow_error() from None
+    return result
+
+
+@router.get("/worked-example", response_model=WorkedExampleResponse,
+            summary="The course's hand-worked example, step by step, with the document's values and errata")
+def get_worked_example():
+    return _compute()
+
+
+@router.post("/worked-example", response_model=WorkedExampleResponse,
+             summary="The worked example recomputed with edited inputs (X, f1, f2, W, b, y, η)")
+def post_worked_example(req: WorkedExampleRequest):
+    return _compute(**req.model_dump())

@@ -1,0 +1,92 @@
+"""The ``convstep`` command: the engine's subcommands (train, evaluate, predict, summary, example) plus ``serve``.
+
+``convstep serve [--host --port --workers --model]`` starts the web app with uvicorn. Options are passed to the
+app through the same ``CONVSTEP_*`` environment variables as every other setting, so that each worker process
+(``--workers 2``) builds the same app from ``app.main:create_app``.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from engine import cli as engine_cli
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"a port is 1–65535, got {text}")
+    return value
+
+
+def _workers(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1 worker, got {text}")
+    return value
+
+
+def add_serve_command(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "serve", help="start the web app and REST API (http://127.0.0.1:8000)",
+        description="Serve the ConvStep pages and REST API with uvicorn. Every setting can also come from a "
+                    "CONVSTEP_* environment variable (see the README's Configuration table).")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    p.add_argument("--port", type=_port, default=8000)
+    p.add_argument("--workers", type=_workers, default=1, help="worker processes (each loads the models once)")
+    p.add_argument("--model", help="default model: an id (lenet, seed...) or a .npz model file to serve")
+    p.add_argument("--model-dir", help="folder of extra .npz models (CONVSTEP_MODEL_DIR)")
+    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(func=cmd_serve)
+
+
+def serve_environment(args: argparse.Namespace) -> dict[str, str]:
+    """The CONVSTEP_* variables that carry the command-line options to the app (and its workers)."""
+    env: dict[str, str] = {}
+    if args.model:
+        if args.model.endswith(".npz") or Path(args.model).is_file():
+            path = Path(args.model).expanduser().resolve()
+            if not path.is_file():
+                raise engine_cli.CommandError(f"no model file {args.model}")
+            env["CONVSTEP_MODEL_FILE"] = str(path)
+        else:
+            env["CONVSTEP_DEFAULT_MODEL"] = args.model
+    if args.model_dir:
+        env["CONVSTEP_MODEL_DIR"] = str(Path(args.model_dir).expanduser().resolve())
+    return env
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    os.environ.update(serve_environment(args))
+    # build the app here so that a bad setting fails now, with a clear message, not inside a worker
+    from .core.config import Settings
+    from .main import create_app
+
+    try:
+        app = create_app(Settings())
+    except Exception as exc:  # pydantic ValidationError from a bad CONVSTEP_* value...
+        raise engine_cli.CommandError(f"cannot start: {exc}") from None
+    registry = app.state.registry
+    if args.model and not os.environ.get("CONVSTEP_MODEL_FILE") and args.model not in registry:
+        raise engine_cli.CommandError(f"unknown model {args.model!r}; available: {', '.join(registry.ids())}")
+    print(f"ConvStep on http://{args.host}:{args.port}  (default model: {registry.default_id}; Ctrl+C to stop)",
+          file=sys.stderr)
+    # several workers: each process builds its own app from the factory (same settings, from the environment)
+    target = app if args.workers == 1 else "app.main:create_app"
+    uvicorn.run(target, factory=args.workers > 1, host=args.host, port=args.port, workers=args.workers,
+                log_level=args.log_level, proxy_headers=False, server_header=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return engine_cli.main(argv, extra=add_serve_command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""``create_app(settings)``: the ConvStep FastAPI application.
+
+Middleware, outermost first: security headers (every response, errors included) -> CORS (only when origins are
+configured) -> gzip -> request body limit -> the routes. The app holds no per-user state (only the read-only
+model registry and, with live training, its jobs), so it scales out with more workers or replicas.
+
+Run it with ``convstep serve`` or ``uvicorn --factory app.main:create_app``.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+
+import engine
+
+from . import pages
+from .api.routes import (activations, backward, convolve, forward, gradcheck, health, models, pool, predict, samples,
+                         worked_example)
+from .core.config import Settings
+from .core.errors import install_error_handlers
+from .core.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from .services.models import ModelRegistry
+
+log = logging.getLogger("convstep.app")
+
+API_ROUTERS = [health.router, models.router, predict.router, forward.router, backward.router, gradcheck.router,
+               worked_example.router, convolve.router, pool.router, samples.router, activations.router]
+
+DESCRIPTION = """\
+ConvStep shows, step by step and with real numbers, how a CNN reads a handwritten digit and learns from it.
+
+* **Images** are PNG/JPEG data URLs (what a canvas gives) or 2-D arrays of grey levels (0–255 or 0–1).
+* **Arrays** in answers are nested lists rounded to 4 significant digits; a parameter is
+  `{shape, values, stats}` with `values` null above 20,000 entries (fetch those by row).
+* **Errors** are `{"error": {"code", "message", "detail"}}` with a 4xx status; messages are in French with
+  `Accept-Language: fr` (or `?lang=fr`).
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    registry = ModelRegistry.from_settings(settings)
+    app = FastAPI(title="ConvStep API", version=engine.__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.registry = registry
+    install_error_handlers(app)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix="/api")
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")
+
+    # add_middleware puts each new one outside the previous ones
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes, compresslevel=settings.gzip_level)
+    if settings.cors_origin_list:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "Accept-Language"], max_age=600)
+    app.add_middleware(SecurityHeadersMiddleware)
+    log.info("ConvStep %s: %d models, default %r", engine.__version__, len(registry.ids()), registry.default_id)
+    return app

@@ -1,0 +1,72 @@
+"""The HTML pages (Jinja2 templates in ``templates/``), the static files, and the offline API docs.
+
+Each page is ``templates/<page>.html``; a page whose template does not exist yet answers 404. Templates get
+``lang`` (``?lang=`` or ``Accept-Language``), the model list and the default model id.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+import engine
+
+from .core.i18n import request_language
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+PAGES = {"/": "index", "/steps": "steps", "/example": "example", "/playground": "playground", "/train": "train"}
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+router = APIRouter(include_in_schema=False)
+
+
+def page_context(request: Request, page: str) -> dict:
+    registry = request.app.state.registry
+    models = [{"id": e.id, "description": e.description, "trained": e.trained, "source": e.source,
+               "default": e.id == registry.default_id} for e in registry.entries()]
+    return {"lang": request_language(request), "page": page, "models": models,
+            "default_model": registry.default_id, "version": engine.__version__}
+
+
+def _page_endpoint(page: str):
+    def render(request: Request):
+        if not (TEMPLATES_DIR / f"{page}.html").is_file():
+            raise HTTPException(status_code=404)
+        response = templates.TemplateResponse(request, f"{page}.html", page_context(request, page))
+        response.headers["Vary"] = "Accept-Language"
+        return response
+
+    render.__name__ = f"page_{page}"
+    return render
+
+
+for _path, _page in PAGES.items():
+    router.add_api_route(_path, _page_endpoint(_page), methods=["GET"], response_class=HTMLResponse)
+
+
+# Swagger UI served from static/vendor (no CDN: classrooms are often offline), started by a static script
+# because the Content-Security-Policy forbids inline scripts.
+DOCS_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ConvStep API — documentation</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="{openapi_url}"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/vendor/swagger-ui/convstep-init.js"></script>
+</body>
+</html>
+"""
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    return HTMLResponse(DOCS_HTML.replace("{openapi_url}", request.app.openapi_url or "/openapi.json"))

@@ -1,0 +1,33 @@
+"""POST /api/predict."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from .common import EXAMPLE_DIGIT_PNG, ImageInput, ModelId, PreprocessFlag, RequestModel
+
+
+class PredictRequest(RequestModel):
+    image: ImageInput | None = None
+    images: list[ImageInput] | None = Field(
+        None, min_length=1, description="Several images at once (at most 256 by default: CONVSTEP_MAX_BATCH_IMAGES).")
+    model: ModelId | None = None
+    preprocess: PreprocessFlag = True
+
+    model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG}]}}
+
+    @model_validator(mode="after")
+    def _one_of_image_images(self):
+        if (self.image is None) == (self.images is None):
+            raise ValueError('send either "image" or "images" (not both) | '
+                             'envoyez soit "image", soit "images" (pas les deux)')
+        return self
+
+
+class Prediction(BaseModel):
+    label: int = Field(description="The most probable digit.", examples=[1])
+    probabilities: list[float] = Field(description="Softmax output, one probability per class (4 significant digits).")
+
+
+class PredictResponse(BaseModel):
+    model: str
+    predictions: list[Prediction]

@@ -1,0 +1,111 @@
+"""NumPy arrays -> compact JSON values (ARCHITECTURE.md, "JSON conventions of the REST API").
+
+* arrays become plain nested lists rounded to 4 significant digits (float32 only holds ~7, and 4 are plenty to
+  read a number on screen; this shrinks a LeNet trace to about a third);
+* a parameter or gradient becomes ``{"shape", "values" (null above 20,000 entries), "stats"}``.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from ..core.errors import ApiError
+
+SIGNIFICANT_DIGITS = 4
+MAX_INLINE_VALUES = 20_000
+STAT_NAMES = ("min", "max", "mean", "std", "abs_max")
+
+
+def overflow_error() -> ApiError:
+    return ApiError.invalid(
+        "numerical_overflow", "The numbers grew too large to compute (overflow): use smaller values or a smaller "
+        "learning rate.", "Les nombres sont devenus trop grands pour être calculés (dépassement) : prenez des "
+        "valeurs plus petites ou un pas d'apprentissage plus petit.")
+
+
+def round_significant(a, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """Round every entry to ``digits`` significant digits (vectorised), as float64.
+
+    x = 0.012345678 -> 0.01235. The result is k / 10ⁿ or k · 10ⁿ with an exact power of ten, so it is the double
+    nearest the decimal number and JSON prints it short ("0.01235", not "0.012350000000000001")."""
+    a = np.asarray(a, dtype=np.float64)
+    shape = a.shape
+    a = a.reshape(-1)  # 1-D: ufunc out=/where= need arrays, also for a single number
+    if not np.isfinite(a).all():
+        # JSON has no NaN/Infinity: a result that overflowed is the input's fault (huge values), never a 500
+        raise overflow_error()
+    magnitude = np.abs(a)
+    magnitude = np.where(magnitude == 0, 1.0, magnitude)  # log10(0) would be -inf (and warn)
+    # decimals kept (clipped so that 10**decimals never overflows; those extremes are redone below)
+    decimals = np.clip(digits - 1 - np.floor(np.log10(magnitude)), -300, 300)
+    scale = 10.0 ** np.abs(decimals)
+    keep_decimals = decimals >= 0
+    # round(x · 10ⁿ) / 10ⁿ for |x| < 10^digits, round(x / 10ⁿ) · 10ⁿ above (each branch only where it applies,
+    # so that neither overflows)
+    scaled = np.divide(a, scale)
+    np.multiply(a, scale, out=scaled, where=keep_decimals)
+    np.round(scaled, out=scaled)
+    rounded = scaled * scale
+    np.divide(scaled, scale, out=rounded, where=keep_decimals)
+    # 10ⁿ is exact only up to n = 22: the rare numbers beyond (|x| < 1e-19 or > 1e25) are rounded by Python
+    extreme = np.abs(decimals) > 22
+    if extreme.any():
+        rounded[extreme] = [float(f"{v:.{digits}g}") for v in a[extreme].tolist()]
+    return (rounded + 0.0).reshape(shape)  # + 0.0 turns -0.0 into 0.0
+
+
+def to_list(a, digits: int | None = SIGNIFICANT_DIGITS) -> Any:
+    """Nested Python lists (or a scalar) of ``a`` rounded to ``digits`` significant digits (None: exact)."""
+    a = np.asarray(a)
+    if a.dtype.kind in "biu":
+        return a.tolist()
+    if not digits:
+        a = a.astype(np.float64)
+        if not np.isfinite(a).all():
+            raise overflow_error()
+        return a.tolist()
+    return round_significant(a, digits).tolist()
+
+
+def round_number(x: float, digits: int | None = SIGNIFICANT_DIGITS) -> float:
+    return float(to_list(np.float64(x), digits))
+
+
+def tensor_stats(a, digits: int | None = SIGNIFICANT_DIGITS) -> dict[str, float]:
+    a = np.asarray(a, dtype=np.float64)
+    if a.size == 0:
+        return dict.fromkeys(STAT_NAMES, 0.0)
+    lo, hi = a.min(), a.max()
+    values = to_list(np.array([lo, hi, a.mean(), a.std(), max(-lo, hi)]), digits)
+    return dict(zip(STAT_NAMES, values))
+
+
+def tensor_summary(a, max_values: int = MAX_INLINE_VALUES, digits: int | None = SIGNIFICANT_DIGITS) -> dict[str, Any]:
+    """``{"shape", "values", "stats"}``; ``values`` is None when the tensor has more than ``max_values`` entries
+    (fetch those by rows from ``GET /api/models/{id}/params/{layer}/{param}?row=k``)."""
+    a = np.asarray(a)
+    return {"shape": list(a.shape), "values": to_list(a, digits) if a.size <= max_values else None,
+            "stats": tensor_stats(a, digits)}
+
+
+def tensor_dict(arrays: dict[str, np.ndarray], **kw) -> dict[str, dict[str, Any]]:
+    return {name: tensor_summary(value, **kw) for name, value in arrays.items()}
+
+
+def to_uint8(image) -> np.ndarray:
+    """A [0, 1] float image -> uint8 grey levels 0..255."""
+    return np.clip(np.rint(np.asarray(image, dtype=np.float64) * 255.0), 0, 255).astype(np.uint8)
+
+
+def png_data_url(image) -> str:
+    """A 2-D image (uint8, or floats in [0, 1]) as a ``data:image/png;base64,...`` URL."""
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        a = to_uint8(a)
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
