@@ -71,10 +71,12 @@ class Layer:
         """A new layer object sharing this one's parameter arrays but with its own cache and grads.
 
         Parameters are shared, not copied: code working on a fork must replace arrays, never write into them.
+        The fork holds read-only views, so an in-place update (an optimiser step on a fork) raises instead of
+        silently changing the original model's weights.
         """
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
-        clone.params = dict(self.params)
+        clone.params = {name: read_only(value) for name, value in self.params.items()}
         clone.grads = {}
         clone.cache = {}
         return clone
@@ -82,6 +84,13 @@ class Layer:
     def __repr__(self) -> str:
         cfg = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
         return f"{type(self).__name__}({cfg})"
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through (the array itself stays writeable)."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def pair(value: int | tuple[int, int] | list[int], what: str) -> tuple[int, int]:
