@@ -7,6 +7,7 @@ Pure NumPy (Pillow for image decoding/resampling): it never imports the web fram
 """
 from .activations import ELU, Heaviside, LeakyReLU, ReLU, Sigmoid, Tanh
 from .base import Layer, NotDifferentiableError
+from .blas import limit_blas_threads
 from .conv import Conv2D, conv_output_shape
 from .dense import Dense, Dropout, Flatten, Softmax, softmax
 from .gradcheck import gradcheck
@@ -16,5 +17,7 @@ from .optim import SGD, Adam, make_optimizer
 from .pooling import AvgPool2D, MaxPool2D, SumPool2D
 from .presets import PRESETS, build_preset
 from .trace import backward_trace, forward_trace, receptive_field, sgd_preview
+
+limit_blas_threads()  # one BLAS thread unless $CONVSTEP_BLAS_THREADS says otherwise (why: engine/blas.py)
 
 __version__ = "0.1.0"

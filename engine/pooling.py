@@ -13,15 +13,20 @@ Backward (G = dL/dP):
   that only leaves the inner loop).
 * average: each cell of the window receives G[i, j] / F²;  sum: each cell receives G[i, j].
 
-Overlapping windows (stride < size) add their contributions. Fast path: when the windows tile the map exactly
-(stride == size and the size divides H and W) a single reshape gives the windows; otherwise sliding windows.
+Overlapping windows (stride < size) add their contributions.
+
+Vectorised by looping over the F_h*F_w offsets inside the window, never over pixels: the value every window
+holds at offset (m, p) is one strided view ``X[:, :, m::S, p::S]`` of shape (N, C, H_out, W_out), so a 2×2 max
+pooling is three element-wise maxima of four views — no window tensor is ever copied, whatever the stride.
 """
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
 from .base import Layer, pair
-from .conv import output_size, scatter_windows, windows
+from .conv import output_size
 
 
 class _Pool2D(Layer):
@@ -46,26 +51,40 @@ class _Pool2D(Layer):
         c, h, w = input_shape
         return (c, output_size(h, self.size[0], 0, self.stride[0]), output_size(w, self.size[1], 0, self.stride[1]))
 
-    def _windows(self, x):
-        """(N, C, H, W) -> windows (N, C, Ho, Wo, kh*kw) and whether they tile the map (reshape fast path)."""
-        n, c, h, w = x.shape
-        kh, kw = self.size
-        _, ho, wo = self.output_shape((c, h, w))
-        tiles = self.size == self.stride and h == ho * kh and w == wo * kw
-        if tiles:
-            win = x.reshape(n, c, ho, kh, wo, kw).transpose(0, 1, 2, 4, 3, 5)
-        else:
-            win = windows(x, self.size, self.stride)[:, :, :ho, :wo]
-        return win.reshape(n, c, ho, wo, kh * kw), tiles
+    def _offsets(self, x):
+        """For each window offset (m, p), in row-major order: the (N, C, H_out, W_out) strided view
+        ``x[:, :, i*S + m, j*S + p]`` — the value every window holds at that offset."""
+        (kh, kw), (sh, sw) = self.size, self.stride
+        _, ho, wo = self.output_shape(x.shape[1:])
+        for m in range(kh):
+            for p in range(kw):
+                yield x[:, :, m : m + sh * (ho - 1) + 1 : sh, p : p + sw * (wo - 1) + 1 : sw]
 
-    def _scatter(self, d_win, x_shape, tiles):
-        """Send window gradients (N, C, Ho, Wo, kh*kw) back to an (N, C, H, W) map."""
-        n, c, ho, wo, _ = d_win.shape
-        kh, kw = self.size
-        d_win = d_win.reshape(n, c, ho, wo, kh, kw)
-        if tiles:
-            return d_win.transpose(0, 1, 2, 4, 3, 5).reshape(x_shape)
-        return scatter_windows(d_win, x_shape, self.stride)
+    def _window_sum(self, x):
+        """Σ over the window offsets: the sum of every window at once, (N, C, H_out, W_out)."""
+        total = None
+        for values in self._offsets(x):
+            if total is None:
+                total = values.copy()
+            else:
+                total += values
+        return total
+
+    @property
+    def overlapping(self) -> bool:
+        """Do windows share cells (stride < size)? If not, each input cell gets at most one gradient."""
+        return self.stride[0] < self.size[0] or self.stride[1] < self.size[1]
+
+    def _scatter(self, shares, dtype):
+        """Send one (N, C, H_out, W_out) gradient per window offset back to the (N, C, H, W) input: cells
+        shared by overlapping windows add up; without overlap each cell is written once (no read-add)."""
+        dx = np.zeros(self.cache["x_shape"], dtype=dtype)
+        for target, share in zip(self._offsets(dx), shares):
+            if self.overlapping:
+                target += share
+            else:
+                target[...] = share
+        return dx
 
 
 class MaxPool2D(_Pool2D):
@@ -77,18 +96,24 @@ class MaxPool2D(_Pool2D):
     formula = "P[i,j] = max(X[i·S : i·S+F, j·S : j·S+F])"
 
     def forward(self, x):
-        win, tiles = self._windows(x)
-        arg = win.argmax(axis=-1)  # first maximum in row-major order
-        out = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-        self.cache = {"argmax": arg, "x_shape": x.shape, "tiles": tiles}
+        """A running maximum over the window offsets k = 0, 1, ... (row-major), remembering where it was."""
+        index_type = np.min_scalar_type(self.size[0] * self.size[1] - 1)  # uint8 up to 16×16 windows
+        for k, values in enumerate(self._offsets(x)):
+            if k == 0:
+                out, arg = values.copy(), np.zeros(values.shape, dtype=index_type)
+                continue
+            better = values > out  # strictly greater: ties keep the first maximum
+            np.maximum(out, values, out=out)
+            # offsets come in increasing order, so a newly found maximum always has the largest index so far;
+            # arithmetic instead of np.where/copyto(where=), which branch per element and are ~10x slower
+            np.maximum(arg, better * index_type.type(k), out=arg)
+        self.cache = {"argmax": arg, "x_shape": x.shape}
         return out
 
     def backward(self, grad):
+        """Each window's G goes to its arg-max only: dX[k-th cell of every window] = G · [argmax == k]."""
         arg = self.cache["argmax"]
-        kk = self.size[0] * self.size[1]
-        d_win = np.zeros((*arg.shape, kk), dtype=grad.dtype)
-        np.put_along_axis(d_win, arg[..., None], grad[..., None], axis=-1)
-        return self._scatter(d_win, self.cache["x_shape"], self.cache["tiles"])
+        return self._scatter((grad * (arg == k) for k in range(self.size[0] * self.size[1])), grad.dtype)
 
     def argmax_positions(self) -> np.ndarray:
         """For the last forward: (N, C, Ho, Wo, 2) input coordinates (row, col) of each chosen maximum."""
@@ -109,14 +134,12 @@ class AvgPool2D(_Pool2D):
     formula = "P[i,j] = moyenne(X[i·S : i·S+F, j·S : j·S+F])"
 
     def forward(self, x):
-        win, tiles = self._windows(x)
-        self.cache = {"x_shape": x.shape, "tiles": tiles, "out_shape": win.shape[:-1]}
-        return win.mean(axis=-1)
+        self.cache = {"x_shape": x.shape}
+        return self._window_sum(x) / (self.size[0] * self.size[1])
 
     def backward(self, grad):
         kk = self.size[0] * self.size[1]
-        d_win = np.broadcast_to((grad / kk)[..., None], (*grad.shape, kk))
-        return self._scatter(np.ascontiguousarray(d_win), self.cache["x_shape"], self.cache["tiles"])
+        return self._scatter(itertools.repeat(grad / kk, kk), grad.dtype)
 
 
 class SumPool2D(_Pool2D):
@@ -127,14 +150,11 @@ class SumPool2D(_Pool2D):
     formula = "P[i,j] = Σ X[i·S : i·S+F, j·S : j·S+F]"
 
     def forward(self, x):
-        win, tiles = self._windows(x)
-        self.cache = {"x_shape": x.shape, "tiles": tiles}
-        return win.sum(axis=-1)
+        self.cache = {"x_shape": x.shape}
+        return self._window_sum(x)
 
     def backward(self, grad):
-        kk = self.size[0] * self.size[1]
-        d_win = np.broadcast_to(grad[..., None], (*grad.shape, kk))
-        return self._scatter(np.ascontiguousarray(d_win), self.cache["x_shape"], self.cache["tiles"])
+        return self._scatter(itertools.repeat(grad, self.size[0] * self.size[1]), grad.dtype)
 
 
 POOLS = {cls.mode: cls for cls in (MaxPool2D, AvgPool2D, SumPool2D)}
