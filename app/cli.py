@@ -36,7 +36,8 @@ def add_serve_command(subparsers: argparse._SubParsersAction) -> None:
                     "CONVSTEP_* environment variable (see the README's Configuration table).")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     p.add_argument("--port", type=_port, default=8000)
-    p.add_argument("--workers", type=_workers, default=1, help="worker processes (each loads the models once)")
+    p.add_argument("--workers", type=_workers, default=os.environ.get("WEB_CONCURRENCY", "1"),
+                   help="worker processes, each with its own copy of the models (default: $WEB_CONCURRENCY or 1)")
     p.add_argument("--model", help="default model: an id (lenet, seed...) or a .npz model file to serve")
     p.add_argument("--model-dir", help="folder of extra .npz models (CONVSTEP_MODEL_DIR)")
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from .i18n import Lang, request_language
 from .security import SECURITY_HEADERS
@@ -181,9 +182,22 @@ async def _validation_handler(request: Request, exc: RequestValidationError) -> 
     return JSONResponse(error_body("invalid_request", prefix + summary, fields), status_code=422)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route accepts on this path (Starlette names only the first matching route's)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, (dict, list)) else None
-    return error_response(request, http_error(exc.status_code, detail), headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(request, http_error(exc.status_code, detail), headers=headers or None)
 
 
 async def _value_error_handler(request: Request, exc: ValueError) -> JSONResponse:

@@ -27,19 +27,24 @@ class ResponseModel(BaseModel):
 
 # Numbers a client sends are bounded: products and sums of them stay far from float overflow
 MAX_ABS_VALUE = 1e6
-BoundedFloat = Annotated[float, Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE)]
+# strict: true/false are not numbers (pydantic would otherwise read them as 1/0)
+BoundedFloat = Annotated[float, Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, strict=True)]
+WholeNumber = Annotated[int, Field(strict=True)]
 
 ModelId = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64, examples=["lenet"],
                                description="A model id from GET /api/models (default: the server's default model).")]
 
 ImageInput = Annotated[
-    str | list[list[BoundedFloat]],
+    Annotated[str, Field(min_length=1)]
+    | Annotated[list[Annotated[list[BoundedFloat], Field(min_length=1)]], Field(min_length=1)],
     Field(description="A PNG/JPEG data URL or bare base64 string (what a canvas gives), or a 2-D array of grey "
-                      "levels, 0–255 or 0–1 (light ink on a dark background, or the reverse: preprocessing detects it).",
+                      "levels, 0–255 or 0–1 (light ink on a dark background, or the reverse: preprocessing "
+                      "detects it).",
           examples=[EXAMPLE_DIGIT_PNG]),
 ]
 
 PreprocessFlag = Annotated[bool, Field(
+    strict=True,
     description="true: MNIST-style preprocessing (crop, scale to 20 px, centre in 28×28). false: the image must "
                 "already have the model's input size (28×28) and is used as is.")]
 

@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 class Sample(BaseModel):
     index: int
     label: int = Field(description="The true digit.")
-    image: list[list[int]] | str = Field(description="28×28 grey levels 0–255 (light ink on black), or a PNG data URL.")
+    image: list[list[int]] | str = Field(
+        description="28×28 grey levels 0–255 (light ink on black), or a PNG data URL.")
 
 
 class SamplesResponse(BaseModel):

@@ -7,13 +7,18 @@ from .common import EXAMPLE_DIGIT_PNG, ImageInput, ModelId, PreprocessFlag, Requ
 
 
 class PredictRequest(RequestModel):
-    image: ImageInput | None = None
-    images: list[ImageInput] | None = Field(
-        None, min_length=1, description="Several images at once (at most 256 by default: CONVSTEP_MAX_BATCH_IMAGES).")
+    """Exactly one of ``image`` and ``images``."""
+
+    # not nullable: null is not an image (the default only means "absent")
+    image: ImageInput = Field(None, json_schema_extra=lambda s: s.pop("default", None))
+    images: list[ImageInput] = Field(
+        None, min_length=1, description="Several images at once (at most 256 by default: CONVSTEP_MAX_BATCH_IMAGES).",
+        json_schema_extra=lambda s: s.pop("default", None))
     model: ModelId | None = None
     preprocess: PreprocessFlag = True
 
-    model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG}]}}
+    model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG}],
+                                          "oneOf": [{"required": ["image"]}, {"required": ["images"]}]}}
 
     @model_validator(mode="after")
     def _one_of_image_images(self):

@@ -5,22 +5,28 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..core.config import MAX_DETAIL_POSITIONS
 from .common import BoundedFloat, RequestModel
 
+def _nonempty(item):
+    return Annotated[list[item], Field(min_length=1)]
+
+
 ArrayND = Annotated[
-    list[BoundedFloat] | list[list[BoundedFloat]] | list[list[list[BoundedFloat]]],
+    _nonempty(BoundedFloat) | _nonempty(_nonempty(BoundedFloat)) | _nonempty(_nonempty(_nonempty(BoundedFloat))),
     Field(description="1-D (a row of numbers), 2-D (H×W) or 3-D (C×H×W, C ≤ 4) array of numbers."),
 ]
-PositiveInt = Annotated[int, Field(ge=1)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 Stride = Annotated[PositiveInt | tuple[PositiveInt, PositiveInt],
                    Field(description="S, or [S_rows, S_cols]; at least 1.")]
 Padding = Annotated[NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["valid", "same"],
                     Field(description="Zeros added around the input: P, [P_rows, P_cols], \"valid\" (0) or \"same\" "
-                                      "(keeps ⌈N/S⌉ outputs; an odd total puts the extra zero at the bottom/right).")]
+                                      "(keeps ⌈N/S⌉ outputs; an odd total puts the extra zero at the "
+                                      "bottom/right).")]
 Positions = Annotated[
     list[tuple[NonNegativeInt, NonNegativeInt]] | None,
-    Field(None, max_length=1024,
+    Field(None, max_length=MAX_DETAIL_POSITIONS,
           description="Output positions [row, col] to explain (row 0 for 1-D inputs). Default: the first 64 in "
                       "reading order."),
 ]

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..core.config import MAX_BACKWARD_STEPS
 from .common import EXAMPLE_DIGIT_PNG, ImageInput, ModelId, NestedNumbers, PreprocessFlag, RequestModel, Tensor
 
 
@@ -13,19 +14,23 @@ class ForwardRequest(RequestModel):
     model: ModelId | None = None
     preprocess: PreprocessFlag = True
     step_images: Literal["array", "png"] = Field(
-        "array", description="How preprocessing pictures come back: grey levels 0–255 as nested lists, or PNG data URLs.")
+        "array",
+        description="How preprocessing pictures come back: grey levels 0–255 as nested lists, or PNG data URLs.")
     include_params: bool = Field(
-        True, description="false: parameter tensors come with shape and stats only (values null) — for repeated calls "
+        True, strict=True,
+        description="false: parameter tensors come with shape and stats only (values null) — for repeated calls "
                           "while drawing, the weights do not change (GET /api/models/{id}/params/… has them).")
 
     model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG}]}}
 
 
 class BackwardRequest(ForwardRequest):
-    label: int = Field(ge=0, le=9, description="The true class of the image (0–9; the worked example has 0–1).",
+    label: int = Field(ge=0, le=9, strict=True,
+                       description="The true class of the image (0–9; the worked example has 0–1).",
                        examples=[1])
     learning_rate: float = Field(0.01, gt=0, le=10, description="η of the SGD preview θ ← θ − η·dL/dθ.")
-    steps: int = Field(1, ge=1, le=50, description="SGD steps repeated on the copy (watch the true class rise).")
+    steps: int = Field(1, ge=1, le=MAX_BACKWARD_STEPS, strict=True,
+                       description="SGD steps repeated on the copy (watch the true class rise).")
 
     model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG, "label": 1, "steps": 5}]}}
 

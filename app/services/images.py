@@ -54,7 +54,8 @@ def _translate(exc: ValueError, max_pixels: int, index: int | None) -> ApiError:
     return ApiError.invalid("invalid_image", f"{en}unusable image: {exc}.", f"{fr}image inutilisable : {exc}.", detail)
 
 
-def array_from_lists(rows: list, what_en: str = "image", what_fr: str = "l'image", index: int | None = None) -> np.ndarray:
+def array_from_lists(rows: list, what_en: str = "image", what_fr: str = "l'image",
+                     index: int | None = None) -> np.ndarray:
     """Nested lists from JSON -> a float64 array; ragged, empty or non-finite input is a 422."""
     en, fr = _prefix(index)
     try:
@@ -100,7 +101,8 @@ def prepare_image(image: str | list, entry: ModelEntry, *, preprocess_image: boo
             if (c, h, w) != (1, 28, 28):
                 raise ApiError.invalid(
                     "preprocess_unsupported",
-                    f"{en}model {entry.id!r} takes a {c}×{h}×{w} input: send it as an array with \"preprocess\": false.",
+                    f"{en}model {entry.id!r} takes a {c}×{h}×{w} input: send it as an array with "
+                    "\"preprocess\": false.",
                     f"{fr}le modèle {entry.id!r} prend une entrée {c}×{h}×{w} : envoyez-la en tableau avec "
                     "\"preprocess\": false.")
             result = preprocess(source, record_steps=record_steps, max_pixels=max_pixels)

@@ -73,7 +73,8 @@ class ModelEntry:
             return self.model.layer(name)
         except KeyError:
             names = [layer.name for layer in self.model.layers]
-            raise ApiError(404, "unknown_layer", f"Model {self.id!r} has no layer {name!r}. Layers: {', '.join(names)}.",
+            raise ApiError(404, "unknown_layer",
+                           f"Model {self.id!r} has no layer {name!r}. Layers: {', '.join(names)}.",
                            f"Le modèle {self.id!r} n'a pas de couche {name!r}. Couches : {', '.join(names)}.",
                            {"layers": names}) from None
 

@@ -1,6 +1,8 @@
 """Engine traces (NumPy) -> the JSON of /api/forward and /api/backward (ARCHITECTURE.md, JSON conventions)."""
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any, Literal
 
 import numpy as np
@@ -22,15 +24,30 @@ def _extra(extra: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in extra.items()}
 
 
+# A served model's weights never change (requests work on forks), so their JSON is computed once per model.
+_params_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_params_lock = threading.Lock()
+
+
+def params_json(model, include_values: bool = True) -> dict[str, dict[str, Any]]:
+    """``{layer name: {param: {shape, values, stats}}}`` of a served model, cached."""
+    key = "values" if include_values else "stats"
+    with _params_lock:
+        cached = _params_cache.setdefault(model, {})
+    if key not in cached:
+        inline = MAX_INLINE_VALUES if include_values else 0
+        cached[key] = {layer.name: tensor_dict(layer.params, max_values=inline) for layer in model.layers}
+    return cached[key]
+
+
 def forward_json(model, x: np.ndarray, include_params: bool = True) -> dict[str, Any]:
     """Every layer's output and parameters for one input ``x`` (C, H, W)."""
     trace = forward_trace(model, x)
-    inline = MAX_INLINE_VALUES if include_params else 0
+    params = params_json(model, include_params)
     layers = [{
         "index": e["index"], "name": e["name"], "type": e["type"], "formula": e["formula"], "config": e["config"],
         "geometry": e["geometry"], "input_shape": e["input_shape"], "output_shape": e["output_shape"],
-        "output": to_list(e["output"]), "params": tensor_dict(e["params"], max_values=inline),
-        "extra": _extra(e["extra"]),
+        "output": to_list(e["output"]), "params": params[e["name"]], "extra": _extra(e["extra"]),
     } for e in trace["layers"]]
     return {"input": to_list(trace["input"]), "input_shape": trace["input_shape"], "layers": layers,
             "logits": to_list(trace["logits"]) if "logits" in trace else None,

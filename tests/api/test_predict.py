@@ -67,8 +67,8 @@ def test_blank_drawing_says_draw_a_digit_first(client):
     blank = data_url(png_bytes(np.full((280, 280), 255)))
     error = assert_error(client.post("/api/predict", json={"image": blank}), 422, "blank_image")
     assert "draw a digit first" in error["message"]
-    error = assert_error(client.post("/api/predict", json={"image": blank}, headers={"Accept-Language": "fr-FR,fr;q=0.9"}),
-                         422, "blank_image")
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    error = assert_error(client.post("/api/predict", json={"image": blank}, headers=french), 422, "blank_image")
     assert "dessinez d'abord un chiffre" in error["message"]
     assert_error(client.post("/api/predict", json={"image": np.zeros((28, 28)).tolist()}), 422, "blank_image")
 
@@ -78,7 +78,7 @@ def test_blank_drawing_says_draw_a_digit_first(client):
     "data:text/plain;base64,aGVsbG8=",
     "data:image/png;base64,!!!notbase64!!!",
     base64.b64encode(b"GIF89a but not really an image").decode(),
-    "",
+    "   ",
 ])
 def test_not_an_image(client, image):
     assert_error(client.post("/api/predict", json={"image": image}), 422, "invalid_image")
@@ -99,7 +99,8 @@ def test_decompression_bomb(client):
 def test_image_over_the_pixel_limit(small_client):
     big = data_url(png_bytes(drawn_digit(size=120)))  # 14,400 pixels > 10,000
     assert_error(small_client.post("/api/predict", json={"image": big}), 413, "image_too_large")
-    assert small_client.post("/api/predict", json={"image": data_url(png_bytes(drawn_digit(size=90)))}).status_code == 200
+    small = data_url(png_bytes(drawn_digit(size=90)))
+    assert small_client.post("/api/predict", json={"image": small}).status_code == 200
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
@@ -128,6 +129,11 @@ def test_ragged_array(client):
     {"image": "x", "images": ["x"]},
     {"image": "x", "colour": "red"},
     {"image": "x", "preprocess": "maybe"},
+    {"image": ""},
+    {"image": []},
+    {"image": [[]]},
+    {"image": None},
+    {"image": [[True, False]]},
 ])
 def test_wrong_shapes_and_fields(client, payload):
     assert_error(client.post("/api/predict", json=payload), 422, "invalid_request")

@@ -89,7 +89,10 @@ def test_positions_are_bounded_and_selectable(small_client):
     ({"input": [[[1, 2]], [[3, 4]]], "kernel": [[[1]]]}, "shape_mismatch"),
     ({"input": [[[1]]] * 5, "kernel": [[[1]]] * 5}, "too_many_channels"),
     ({"input": [1, 2, 3], "kernel": [1], "stride": [1, 2]}, "invalid_stride"),
-    ({"input": [], "kernel": [1]}, "empty_array"),
+    ({"input": [], "kernel": [1]}, "invalid_request"),
+    ({"input": [[]], "kernel": [[1]]}, "invalid_request"),
+    ({"input": [[1]], "kernel": [[1]], "positions": [[0, False]]}, "invalid_request"),
+    ({"input": [[True]], "kernel": [[1]]}, "invalid_request"),
     ({"input": [[1, 2], [3, 4]], "kernel": [[1]], "bias": 1e9}, "invalid_request"),
     ({"input": [[1, 2], [3, 4]]}, "invalid_request"),
 ])
