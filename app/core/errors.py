@@ -56,8 +56,9 @@ def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
 
 def error_response(conn: HTTPConnection, error: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
     lang = request_language(conn)
+    # the message depends on Accept-Language: tell caches
     return JSONResponse(error_body(error.code, error.message(lang), error.detail), status_code=error.status,
-                        headers=headers)
+                        headers={"Vary": "Accept-Language", **(headers or {})})
 
 
 # -- request validation (pydantic) -> one readable sentence per field ------------------------------------------

@@ -180,3 +180,22 @@ def test_gradcheck(client, digit_url):
 ])
 def test_gradcheck_bad_requests(client, digit_url, payload, status, code):
     assert_error(client.post("/api/gradcheck", json={"image": digit_url, "label": 1, **payload}), status, code)
+
+
+def test_concurrent_requests_share_the_model_safely(client, mnist_digits):
+    """Every request works on its own fork of the served model: answers under concurrency equal sequential ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    images = [image.tolist() for image in mnist_digits[0][:6]]
+
+    def forward(image):
+        return client.post("/api/forward", json={"image": image, "preprocess": False,
+                                                 "include_params": False}).json()["layers"]
+
+    def backward(image):
+        return client.post("/api/backward", json={"image": image, "label": 4, "preprocess": False}).json()["loss"]
+
+    expected = [(forward(image), backward(image)) for image in images]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda image: (forward(image), backward(image)), images * 2))
+    assert got == expected * 2
