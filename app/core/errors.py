@@ -80,6 +80,7 @@ _VALIDATION_TEXT: dict[str, tuple[str, str]] = {
     "bool_parsing": ("must be true or false", "doit valoir true ou false"),
     "bool_type": ("must be true or false", "doit valoir true ou false"),
     "string_type": ("must be a text string", "doit être une chaîne de caractères"),
+    "string_unicode": ("must be valid Unicode text", "doit être du texte Unicode valide"),
     "list_type": ("must be a list (JSON array)", "doit être une liste (tableau JSON)"),
     "tuple_type": ("must be a list (JSON array)", "doit être une liste (tableau JSON)"),
     "dict_type": ("must be an object", "doit être un objet"),

@@ -190,6 +190,19 @@ def test_deeply_nested_json_is_a_clean_4xx(client):
     assert "error" in response.json()
 
 
+@pytest.mark.parametrize("body", [
+    '{"image": "\\udb29\\udee8"}',
+    '{"image": "x", "\\ud800": 1}',
+    '{"image": "x", "model": "l\u00e9net"}',
+    '{"image": "x", "model": "\ud83d\ude00"}',
+    '{"image": "data:image/png;base64,\u00e9\u00e9"}',
+])
+def test_unicode_anywhere_is_a_clean_4xx(client, body):
+    response = client.post("/api/predict", content=body.encode("utf-8", "surrogatepass"),
+                           headers={"Content-Type": "application/json"})
+    assert_error(response, 422)
+
+
 def test_get_is_not_allowed(client):
     assert_error(client.get("/api/predict"), 405, "method_not_allowed")
 
