@@ -46,3 +46,13 @@ def test_edited_inputs_are_recomputed(client):
 def test_bad_inputs(client, payload):
     response = client.post("/api/worked-example", json=payload)
     assert_error(response, 422)
+
+
+def test_forward_of_the_worked_example_model_gives_the_courses_maps(client):
+    """The same network as a served model: O1 and O2 are the document's feature maps."""
+    body = client.post("/api/forward", json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "model": "worked-example",
+                                              "preprocess": False}).json()
+    conv = body["layers"][0]
+    assert conv["output"] == [[[0, 9], [10, 3]], [[4, 7], [8, -1]]]
+    assert body["layers"][1]["output"] == [[[0, 9], [10, 3]], [[4, 7], [8, 0]]]  # ReLU
+    assert body["logits"] == pytest.approx([3.8, 3.1])
