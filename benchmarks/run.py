@@ -88,14 +88,17 @@ def default_model() -> Sequential:
 
 
 def bench_lenet(x, y, repeats: int) -> dict[str, float]:
-    """Training step (forward + backward + SGD) at batch 64 and inference at batch 256, img/s."""
+    """Training step (forward + backward + SGD) at batch 64 and inference at batch 256, img/s.
+
+    The backward pass computes every parameter gradient but not the gradient of the pixels
+    (``input_grad=False``), as a training loop needs and as PyTorch does for inputs without requires_grad."""
     model = build_preset("lenet").train()
     opt = SGD(learning_rate=0.01, momentum=0.9)
     batches = Batches(x, y, TRAIN_BATCH)
 
     def train_step():
         xb, yb = batches.next()
-        model.loss_and_grads(xb, yb)
+        model.loss_and_grads(xb, yb, input_grad=False)
         opt.step(model)
 
     train_s = median_seconds(train_step, repeats, inner=10, warmup=5)
@@ -129,7 +132,7 @@ def bench_seed(x, y, repeats: int) -> dict[str, float]:
 
     def engine_step():
         xb, yb = images.next()
-        model.loss_and_grads(xb, yb)
+        model.loss_and_grads(xb, yb, input_grad=False)
         opt.step(model)
 
     fast = median_seconds(engine_step, repeats, inner=200, warmup=50)
@@ -203,6 +206,20 @@ def bench_torch(x, y, repeats: int) -> dict[str, Any]:
             infer = INFER_BATCH / median_seconds(lambda: net(infer_batches.next()[0]), repeats, inner=3)
         out[f"torch_train_img_per_s_{threads}t"] = train
         out[f"torch_infer_img_per_s_{threads}t"] = infer
+    # the course's seed model, one image per SGD step (1 thread: per-call overhead, nothing to share)
+    torch.set_num_threads(1)
+    seed = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1, bias=False), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(196, 10))
+    seed_opt = torch.optim.SGD(seed.parameters(), lr=0.01)
+    images = Batches(xt, yt, 1)
+
+    def seed_step():
+        xb, yb = images.next()
+        seed_opt.zero_grad()
+        loss_fn(seed(xb), yb).backward()
+        seed_opt.step()
+
+    out["torch_seed_step_per_s"] = 1 / median_seconds(seed_step, repeats, inner=200, warmup=50)
     torch.set_num_threads(initial_threads)
     out["torch_lenet_train_img_per_s"] = max(v for k, v in out.items() if k.startswith("torch_train_"))
     out["torch_lenet_infer_img_per_s"] = max(v for k, v in out.items() if k.startswith("torch_infer_"))
@@ -250,6 +267,8 @@ def run(quick: bool = False, api: bool = True, torch: bool = True, memory: bool 
     result.update(bench_traces(x, y, repeats))
     log("seed step (engine and loops)...")
     result.update(bench_seed(x, y, repeats))
+    if "torch_seed_step_per_s" in result:
+        result["seed_vs_torch"] = result["seed_step_per_s"] / result["torch_seed_step_per_s"]
     if api:
         log("live API (convstep serve --workers 2)...")
         from load import measure_api

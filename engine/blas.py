@@ -4,10 +4,10 @@ Why one: the engine's matrix products are small (one per image: (8, 25) @ (25, 7
 so a second BLAS thread has little to share, and after each product it keeps spinning on a core that the
 element-wise work (ReLU, pooling, im2col copies) needs. On a machine whose 2 cores are shared with other
 processes it is worse: a product split in two waits for its second half until the scheduler gives the helper
-thread a time slice, and small products take 10-100x longer. Measured on the 2-core development machine while
-it was busy: LeNet training at batch 64 ran 2.5x slower with 2 OpenBLAS threads than with 1 (wall clock); see
-the README's Performance section. The web server's ``--workers 2`` get one core each this way, instead of four
-spinning threads on two cores.
+thread a time slice, and small products take 10-100x longer. Measured on the 2-core development machine
+(LeNet training at batch 64, wall clock): while it was busy, 2 OpenBLAS threads ran 2.5x slower than 1; when it
+was quiet, they were no faster (2,960 vs 3,010 images/s) and used twice the CPU time. The web server's
+``--workers 2`` get one core each this way, instead of four spinning threads on two cores.
 
 The limit is applied when the engine is imported, through threadpoolctl (already installed with mlxtend);
 ``CONVSTEP_BLAS_THREADS=2`` (or any n) sets another limit, ``0`` leaves BLAS alone.

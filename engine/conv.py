@@ -14,12 +14,13 @@ Backward, given G = dL/dO of shape (N, F, H_out, W_out)::
     dL/db[f]          = sum_n sum_i sum_j G[n, f, i, j]
     dL/dX             = "full" convolution of G with the 180°-rotated kernel (then the padding is cut off)
 
-Fast path: im2col. A strided view gives every window without copying; one reshape copies them into a matrix
-``cols`` of shape (N, C*F_h*F_w, H_out*W_out) — one row per (channel, kernel row, kernel col), one column per
-output position — and the convolution becomes one matrix product per image, ``K (F, C*F_h*F_w) @ cols``,
-which lands directly in the (N, F, H_out, W_out) layout (no transpose of the output). The backward pass reuses
-``cols`` for dL/dK and adds dL/dcols back into the image with a loop over the F_h*F_w kernel offsets (never
-over pixels): exactly the full convolution with the rotated kernel, done in bulk.
+Fast path, forward: im2col. A strided view gives every window without copying; one reshape copies them into a
+matrix ``cols`` of shape (N, C*F_h*F_w, H_out*W_out) — one row per (channel, kernel row, kernel col), one column
+per output position — and the convolution becomes one matrix product per image, ``K (F, C*F_h*F_w) @ cols``,
+which lands directly in the (N, F, H_out, W_out) layout (no transpose of the output).
+
+Backward: dL/dK reuses ``cols`` (one product per image). dL/dX, the full convolution, is done in bulk too, see
+:func:`input_gradient` — loops run over kernel rows and columns (5 + 5 for LeNet), never over pixels.
 """
 from __future__ import annotations
 
@@ -108,23 +109,33 @@ def im2col(x_pad: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], 
     return view.reshape(n, c * kh * kw, ho * wo)
 
 
-def col2im(d_cols: np.ndarray, padded_shape, kernel: tuple[int, int], stride: tuple[int, int],
-           out_hw: tuple[int, int]) -> np.ndarray:
-    """Inverse of :func:`im2col` for gradients: (N, C*F_h*F_w, H_out*W_out) -> (N, C, H_pad, W_pad), adding
-    every window's gradient back where the window came from (overlapping windows add up).
+def input_gradient(grad: np.ndarray, K: np.ndarray, padded_shape, stride: tuple[int, int]) -> np.ndarray:
+    """dL/dX_pad (N, C, H_pad, W_pad) from G = dL/dO (N, F, H_out, W_out) and the kernel K (F, C, F_h, F_w)::
 
-    Two passes instead of F_h*F_w small ones: first each kernel row m goes back to the image rows i*S_h + m
-    (whole rows at once: long contiguous additions), then each kernel column p to the columns j*S_w + p."""
-    (kh, kw), (sh, sw), (ho, wo) = kernel, stride, out_hw
-    n, c, hp, wp = padded_shape
-    d_cols = d_cols.reshape(n, c, kh, kw, ho, wo)
-    d_rows = np.zeros((n, c, kw, hp, wo), dtype=d_cols.dtype)  # [n, c, p, r, j]: dL/dX_pad[n, c, r, j*S_w + p]
-    for m in range(kh):
-        d_rows[:, :, :, m : m + sh * (ho - 1) + 1 : sh] += d_cols[:, :, m]
-    out = np.zeros(padded_shape, dtype=d_cols.dtype)
+        dL/dX_pad[n, c, i*S_h + m, j*S_w + p] += Σ_f G[n, f, i, j] · K[f, c, m, p]
+
+    — the "full" convolution of G with the 180°-rotated kernel — in three bulk steps:
+
+    1. spread G along the width, once per kernel column p:  G_p[n, (f, p), i, j*S_w + p] = G[n, f, i, j];
+    2. one matrix product per image mixes filters and kernel columns, for every (channel, kernel row):
+       R[n, (c, m)] = K_t (C·F_h, F·F_w) @ G_p[n] (F·F_w, H_out·W_pad);
+    3. each kernel row m goes back to its rows:  dL/dX_pad[n, c, i*S_h + m, :] += R[n, (c, m), i, :].
+
+    Steps 1 and 3 move whole rows (contiguous memory), which is what makes this faster than scattering an
+    im2col-shaped gradient back window by window."""
+    n, f, ho, wo = grad.shape
+    _, c, kh, kw = K.shape
+    wp = padded_shape[3]
+    sh, sw = stride
+    spread = np.zeros((n, f, kw, ho, wp), dtype=grad.dtype)
     for p in range(kw):
-        out[:, :, :, p : p + sw * (wo - 1) + 1 : sw] += d_rows[:, :, p]
-    return out
+        spread[:, :, p, :, p : p + sw * (wo - 1) + 1 : sw] = grad
+    k_t = K.transpose(1, 2, 0, 3).reshape(c * kh, f * kw)  # [(c, m), (f, p)]
+    rows = (k_t @ spread.reshape(n, f * kw, ho * wp)).reshape(n, c, kh, ho, wp)
+    dx_pad = np.zeros(padded_shape, dtype=rows.dtype)
+    for m in range(kh):
+        dx_pad[:, :, m : m + sh * (ho - 1) + 1 : sh] += rows[:, :, m]
+    return dx_pad
 
 
 @functools.lru_cache(maxsize=256)
@@ -215,10 +226,12 @@ class Conv2D(Layer):
         return out.reshape(n, f, ho, wo)
 
     # -- backward ----------------------------------------------------------------------------------------
-    def backward(self, grad: np.ndarray) -> np.ndarray:
+    def backward(self, grad: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         """dL/dO (N, F, H_out, W_out) -> dL/dX (N, C, H, W); fills grads["K"] (F, C, F_h, F_w) and grads["b"].
 
-        dL/dK = Σ_n G[n] @ cols[n]ᵀ,   dL/db = Σ_{n,i,j} G,   dL/dcols[n] = Kᵀ @ G[n]  -> col2im -> dL/dX."""
+        dL/dK = Σ_n G[n] @ cols[n]ᵀ,   dL/db = Σ_{n,i,j} G,   dL/dX: :func:`input_gradient`.
+        ``input_grad=False`` skips dL/dX (and returns None): a training step does not need the gradient of the
+        pixels, and for a first layer it costs more than the parameter gradients."""
         K = self.params["K"]
         f = K.shape[0]
         cols = self.cache["cols"]
@@ -228,6 +241,6 @@ class Conv2D(Layer):
         self.grads["K"] = (cols @ g.transpose(0, 2, 1)).sum(axis=0).T.reshape(K.shape)
         if self.use_bias:
             self.grads["b"] = g.sum(axis=(0, 2))
-        d_cols = K.reshape(f, -1).T @ g  # (N, C*kh*kw, Ho*Wo)
-        dx_pad = col2im(d_cols, self.cache["pad_shape"], self.kernel_size, self.stride, (ho, wo))
-        return unpad(dx_pad, self.cache["pads"])
+        if not input_grad:
+            return None
+        return unpad(input_gradient(grad, K, self.cache["pad_shape"], self.stride), self.cache["pads"])

@@ -68,12 +68,13 @@ class Dense(Layer):
             z += self.params["b"]
         return z
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        """``input_grad=False`` fills the parameter gradients only and returns None (first layer of a step)."""
         x = self.cache["x"]
         self.grads["W"] = grad.T @ x
         if self.use_bias:
             self.grads["b"] = grad.sum(axis=0)
-        return grad @ self.params["W"]
+        return grad @ self.params["W"] if input_grad else None
 
 
 class Dropout(Layer):

@@ -21,6 +21,7 @@ pooling is three element-wise maxima of four views — no window tensor is ever 
 """
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -54,11 +55,7 @@ class _Pool2D(Layer):
     def _offsets(self, x):
         """For each window offset (m, p), in row-major order: the (N, C, H_out, W_out) strided view
         ``x[:, :, i*S + m, j*S + p]`` — the value every window holds at that offset."""
-        (kh, kw), (sh, sw) = self.size, self.stride
-        _, ho, wo = self.output_shape(x.shape[1:])
-        for m in range(kh):
-            for p in range(kw):
-                yield x[:, :, m : m + sh * (ho - 1) + 1 : sh, p : p + sw * (wo - 1) + 1 : sw]
+        return [x[index] for index in window_indices(x.shape[2:], self.size, self.stride)]
 
     def _window_sum(self, x):
         """Σ over the window offsets: the sum of every window at once, (N, C, H_out, W_out)."""
@@ -85,6 +82,18 @@ class _Pool2D(Layer):
             else:
                 target[...] = share
         return dx
+
+
+@functools.lru_cache(maxsize=256)
+def window_indices(in_hw: tuple[int, int], size: tuple[int, int], stride: tuple[int, int]) -> tuple[tuple, ...]:
+    """The index ``[:, :, m::S_h, p::S_w]`` (cut to H_out × W_out) of every window offset (m, p), row-major.
+    Memoised: the same few shapes come back on every call, and building slices is most of the cost of
+    pooling one small image."""
+    (kh, kw), (sh, sw) = size, stride
+    ho, wo = output_size(in_hw[0], kh, 0, sh), output_size(in_hw[1], kw, 0, sw)
+    everything = slice(None)
+    return tuple((everything, everything, slice(m, m + sh * (ho - 1) + 1, sh), slice(p, p + sw * (wo - 1) + 1, sw))
+                 for m in range(kh) for p in range(kw))
 
 
 class MaxPool2D(_Pool2D):

@@ -121,16 +121,19 @@ def sgd_preview(model: Sequential, x, label: int, learning_rate: float, steps: i
     batch = work._as_batch(x)
     y = np.array([label])
     history = []
+    if first_grads is None:
+        work.loss_and_grads(batch, y, input_grad=False)
+        first_grads = [dict(l.grads) for l in work.layers]
+    grads = first_grads
     for step in range(int(steps)):
-        if step == 0 and first_grads is not None:
-            grads = first_grads
-        else:
-            work.loss_and_grads(batch, y)
-            grads = [dict(l.grads) for l in work.layers]
         for layer, g in zip(work.layers, grads):
             # new arrays, never in-place: the original model shares these arrays
             layer.params = {k: (v - np.asarray(learning_rate, v.dtype) * g[k]).astype(v.dtype) for k, v in layer.params.items()}
-        loss_after, probs_after, _ = work.loss_and_grads(batch, y)
+        if step + 1 < steps:  # the gradients at the new weights are the next step's (one pass gives both)
+            loss_after, probs_after, _ = work.loss_and_grads(batch, y, input_grad=False)
+            grads = [dict(l.grads) for l in work.layers]
+        else:  # last step: only its effect is shown, a forward pass is enough
+            loss_after, probs_after, _ = softmax_cross_entropy(work.logits(batch), y)
         history.append({"step": step + 1, "loss": loss_after, "probability": float(probs_after[0, label])})
     params_after = {l.name: dict(l.params) for l in work.layers if l.params}
     deltas = {l.name: {k: l.params[k] - orig.params[k] for k in l.params}
