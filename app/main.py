@@ -19,7 +19,7 @@ import engine
 
 from . import pages
 from .api.routes import (activations, backward, convolve, forward, gradcheck, health, models, pool, predict, samples,
-                         worked_example)
+                         train, worked_example)
 from .core.config import Settings
 from .core.errors import install_error_handlers
 from .core.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
@@ -28,7 +28,7 @@ from .services.models import ModelRegistry
 log = logging.getLogger("convstep.app")
 
 API_ROUTERS = [health.router, models.router, predict.router, forward.router, backward.router, gradcheck.router,
-               worked_example.router, convolve.router, pool.router, samples.router, activations.router]
+               worked_example.router, convolve.router, pool.router, samples.router, activations.router, train.router]
 
 DESCRIPTION = """\
 ConvStep shows, step by step and with real numbers, how a CNN reads a handwritten digit and learns from it.

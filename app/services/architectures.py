@@ -1,0 +1,209 @@
+"""The network a training request asks for: a preset, or a custom stack turned into an engine spec and checked.
+
+A custom stack lists the hidden layers; the server completes it::
+
+    [conv2d, relu, maxpool, dense 32, relu]
+      -> conv1, relu1, maxpool1, flatten (added), dense1 32, relu2, dense2 10 (added), softmax (added)
+
+Checks, each a 422 with an English/French message naming the layer (numbered from 1 as in the request):
+convolutions and pooling come before the image is flattened; every layer's output is non-empty (a kernel or
+window larger than its input is refused with both sizes); and the whole network stays small enough to train on a
+shared server: at most :data:`MAX_PARAMS` parameters, :data:`MAX_MACS_PER_IMAGE` multiply-adds per image and
+:data:`MAX_BATCH_MEMORY_BYTES` of cached activations per minibatch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine import PRESETS, Sequential, build_preset
+from engine.conv import Conv2D
+from engine.dense import Dense
+
+from ..core.errors import ApiError
+
+INPUT_SHAPE = (1, 28, 28)
+NUM_CLASSES = 10
+# LeNet (the largest preset): 62,558 parameters, 0.54 M multiply-adds and ~0.47 MB of cached values per image
+# (119 MB for a minibatch of 256). The caps leave custom stacks about 8× LeNet's size, no more.
+MAX_PARAMS = 500_000
+MAX_MACS_PER_IMAGE = 4_000_000
+MAX_BATCH_MEMORY_BYTES = 256 * 1024 * 1024
+_SPATIAL = ("conv2d", "maxpool", "avgpool")
+
+
+@dataclass
+class Network:
+    """A freshly initialised model, and what to tell the client about it."""
+
+    model: Sequential
+    preset: str
+    added: list[bool]  # per model layer: added by the server (not in the request)
+    macs_per_image: int
+    cache_bytes_per_image: int
+
+    @property
+    def first_conv(self) -> Conv2D | None:
+        return next((layer for layer in self.model.layers if isinstance(layer, Conv2D)), None)
+
+    def summary(self) -> dict[str, Any]:
+        first = self.first_conv
+        return {"preset": self.preset, "input_shape": list(self.model.input_shape),
+                "layers": [{**row, "index": i, "added": self.added[i]}
+                           for i, row in enumerate(self.model.summary_rows())],
+                "param_count": self.model.param_count(), "macs_per_image": self.macs_per_image,
+                "has_conv": first is not None, "first_conv": first.name if first is not None else None}
+
+
+def _invalid(message_en: str, message_fr: str, **detail) -> ApiError:
+    return ApiError.invalid("invalid_architecture", message_en, message_fr, detail or None)
+
+
+def custom_spec(layers: list[Any]) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The request's layers (pydantic models or dicts) -> an engine spec, and for each spec entry the request
+    index it came from (None for the layers the server adds: flatten, the output layer, softmax)."""
+    spec: list[dict[str, Any]] = []
+    origin: list[int | None] = []
+    flat = False
+    for i, layer in enumerate(layers):
+        entry = dict(layer) if isinstance(layer, dict) else layer.model_dump()
+        kind = entry["type"]
+        if kind in _SPATIAL and flat:
+            raise _invalid(f"Layer {i + 1} ({kind}) comes after the image was flattened: put convolutions and "
+                           "pooling before the dense layers.",
+                           f"La couche {i + 1} ({kind}) vient après l'aplatissement de l'image : placez convolutions "
+                           "et pooling avant les couches denses.", index=i)
+        if kind == "flatten":
+            if flat:
+                raise _invalid(f"Layer {i + 1}: the image is already flattened (one flatten is enough).",
+                               f"Couche {i + 1} : l'image est déjà aplatie (un seul flatten suffit).", index=i)
+            flat = True
+        elif kind == "dense" and not flat:
+            spec.append({"type": "flatten"})
+            origin.append(None)
+            flat = True
+        if kind in ("maxpool", "avgpool") and entry.get("stride") is None:
+            entry.pop("stride", None)
+        spec.append(entry)
+        origin.append(i)
+    if not flat:
+        spec.append({"type": "flatten"})
+        origin.append(None)
+    spec += [{"type": "dense", "units": NUM_CLASSES}, {"type": "softmax"}]
+    origin += [None, None]
+    return spec, origin
+
+
+def _explain_shape_error(model: Sequential, origin: list[int | None]) -> ApiError:
+    """Walk the (unbuilt) layers' shapes to find the first layer whose output would be empty, in both languages."""
+    shape = model.input_shape
+    for layer, src in zip(model.layers, origin):
+        where_en = f"Layer {src + 1} ({layer.kind})" if src is not None else f"The {layer.kind} layer added"
+        where_fr = f"La couche {src + 1} ({layer.kind})" if src is not None else f"La couche {layer.kind} ajoutée"
+        try:
+            out = layer.output_shape(shape)
+        except ValueError as exc:
+            size = f"{shape[1]}×{shape[2]}" if len(shape) == 3 else "×".join(map(str, shape))
+            window = getattr(layer, "kernel_size", None) or getattr(layer, "size", None)
+            if window is not None:
+                win = f"{window[0]}×{window[1]}"
+                what_en, what_fr = ("kernel", "noyau") if layer.kind == "conv2d" else ("window", "fenêtre")
+                return _invalid(f"{where_en} does not fit: its {win} {what_en} is larger than its {size} input "
+                                "(padding included). Use a smaller kernel, more padding or fewer pooling layers.",
+                                f"{where_fr} ne rentre pas : son {what_fr} {win} dépasse son entrée {size} (remplissage "
+                                "compris). Prenez un noyau plus petit, plus de remplissage ou moins de pooling.",
+                                index=src, input_shape=list(shape))
+            return _invalid(f"{where_en} does not fit: {exc}", f"{where_fr} ne convient pas : {exc}",
+                            index=src, input_shape=list(shape))
+        if min(out) < 1:
+            return _invalid(f"{where_en} leaves nothing: its output would be {out}.",
+                            f"{where_fr} ne laisse rien : sa sortie serait {out}.", index=src, input_shape=list(shape))
+        shape = out
+    return _invalid("The architecture cannot be built.", "L'architecture ne peut pas être construite.")
+
+
+def _fr(n: float) -> str:
+    """12,345 the French way: 12 345 (narrow no-break space)."""
+    return f"{n:,.0f}".replace(",", "\u202f")
+
+
+def _shapes_and_costs(model: Sequential) -> tuple[list[tuple[int, ...]], int, int, int]:
+    """Walk the (unbuilt) layers: (output shapes, parameters, forward multiply-adds per image, bytes cached for
+    backward per image), computed before any weight is allocated.
+
+    conv: F·C·kh·kw (+F) parameters and F·C·kh·kw·Ho·Wo multiply-adds, caches its im2col matrix (C·kh·kw·Ho·Wo
+    values); dense: out·in (+out) parameters and out·in multiply-adds. Every layer also holds its output, and
+    backward a gradient of the same size (hence ×2). Raises ValueError where a shape does not work."""
+    shapes: list[tuple[int, ...]] = []
+    params = macs = values = 0
+    shape = model.input_shape
+    for layer in model.layers:
+        out = tuple(int(v) for v in layer.output_shape(shape))
+        if min(out) < 1:
+            raise ValueError(f"{layer.name}: output shape {out} is empty")
+        size = int(np.prod(out))
+        if isinstance(layer, Conv2D):
+            window = shape[0] * layer.kernel_size[0] * layer.kernel_size[1]
+            params += out[0] * window + (out[0] if layer.use_bias else 0)
+            macs += size * window
+            values += window * out[1] * out[2]
+        elif isinstance(layer, Dense):
+            params += size * shape[0] + (size if layer.use_bias else 0)
+            macs += size * shape[0]
+        values += size
+        shapes.append(out)
+        shape = out
+    return shapes, params, macs, 2 * values * model.dtype.itemsize
+
+
+def _check_size(params: int, macs: int, cache_bytes: int, batch_size: int) -> None:
+    if params > MAX_PARAMS:
+        raise _invalid(f"This network has {params:,} parameters; live training allows at most {MAX_PARAMS:,}. Use "
+                       "fewer filters, narrower dense layers, or pooling before the first dense layer.",
+                       f"Ce réseau a {_fr(params)} paramètres ; l'entraînement en direct en permet au plus "
+                       f"{_fr(MAX_PARAMS)}. Prenez moins de filtres, des couches denses plus étroites, ou du pooling "
+                       "avant la première couche dense.", param_count=params, max_params=MAX_PARAMS)
+    if macs > MAX_MACS_PER_IMAGE:
+        raise _invalid(f"This network needs {macs:,} multiply-adds per image; live training allows at most "
+                       f"{MAX_MACS_PER_IMAGE:,}. Use fewer or smaller filters, a stride of 2, or pooling earlier.",
+                       f"Ce réseau demande {_fr(macs)} multiplications-additions par image ; l'entraînement en direct "
+                       f"en permet au plus {_fr(MAX_MACS_PER_IMAGE)}. Prenez moins de filtres ou des filtres plus "
+                       "petits, un pas de 2, ou du pooling plus tôt.",
+                       macs_per_image=macs, max_macs_per_image=MAX_MACS_PER_IMAGE)
+    if cache_bytes * batch_size > MAX_BATCH_MEMORY_BYTES:
+        mb, cap = cache_bytes * batch_size / 2**20, MAX_BATCH_MEMORY_BYTES // 2**20
+        raise _invalid(f"One minibatch of {batch_size} images would need about {mb:,.0f} MB of memory for this network "
+                       f"(at most {cap} MB): use a smaller batch or a smaller network.",
+                       f"Un minibatch de {batch_size} images demanderait environ {_fr(mb)} Mo de mémoire pour ce "
+                       f"réseau (au plus {cap} Mo) : prenez un batch ou un réseau plus petit.",
+                       batch_bytes=cache_bytes * batch_size, max_batch_bytes=MAX_BATCH_MEMORY_BYTES)
+
+
+def build_network(preset: str, architecture: list[Any] | None, seed: int, batch_size: int = 1) -> Network:
+    """The model a request describes (``architecture``: the request's layer models, preset custom only), freshly
+    initialised with ``seed``. A 422 ApiError when it cannot be built or is too big to train here; the size checks
+    run before any weight is allocated."""
+    if preset != "custom":
+        spec, input_shape, _ = PRESETS[preset]
+        origin: list[int | None] = list(range(len(spec)))
+    else:
+        spec, origin = custom_spec(architecture or [])
+        input_shape = INPUT_SHAPE
+    skeleton = Sequential.from_spec(spec, input_shape=input_shape, build=False)
+    try:
+        _, params, macs, cache_bytes = _shapes_and_costs(skeleton)
+    except ValueError:
+        raise _explain_shape_error(skeleton, origin) from None
+    _check_size(params, macs, cache_bytes, batch_size)
+    if preset != "custom":
+        model = build_preset(preset, seed=seed)
+    else:
+        model = Sequential.from_spec(spec, input_shape=input_shape, seed=seed,
+                                     metadata={"preset": "custom", "description": "custom network"})
+    return Network(model, preset, [src is None for src in origin], macs, cache_bytes)
+
+
+def preset_description(preset: str) -> str:
+    return PRESETS[preset][2] if preset in PRESETS else "custom network"
