@@ -80,8 +80,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
           file=sys.stderr)
     # several workers: each process builds its own app from the factory (same settings, from the environment)
     target = app if args.workers == 1 else "app.main:create_app"
+    # timeout_graceful_shutdown: an open live-training stream (/api/train/{id}/events) would otherwise hold Ctrl+C
+    # until its job ends; after 5 s the streams are closed and the app's shutdown stops the jobs
     uvicorn.run(target, factory=args.workers > 1, host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level, proxy_headers=False, server_header=False)
+                log_level=args.log_level, proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
     return 0
 
 

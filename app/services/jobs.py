@@ -213,6 +213,11 @@ class TrainingJob:
             except RuntimeError:  # that stream's event loop is closed: the stream is gone
                 self.remove_listener(loop, event)
 
+    def wake_listeners(self) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        self._wake(listeners)
+
     def add_listener(self, loop: asyncio.AbstractEventLoop, event: asyncio.Event) -> None:
         with self._lock:
             self._listeners.add((loop, event))
@@ -422,6 +427,7 @@ class JobManager:
         self._jobs: dict[str, TrainingJob] = {}
         self._lock = threading.Lock()
         self._closing = False
+        self.streams_closed = False
         self._janitor_stop = threading.Event()
         self._janitor: threading.Thread | None = None
 
@@ -527,6 +533,13 @@ class JobManager:
             self._janitor.start()
 
     # -- shutdown ------------------------------------------------------------------------------------------------
+    def close_streams(self) -> None:
+        """End every open event stream now (a server stopping waits for open connections before it shuts the app
+        down). Safe to call from a signal handler: it only sets a flag and schedules wake-ups."""
+        self.streams_closed = True
+        for job in list(self._jobs.values()):
+            job.wake_listeners()
+
     def shutdown(self, timeout: float = 30.0) -> list[str]:
         """Refuse new jobs, cancel the running ones and join every thread. Returns the ids of threads that did not
         stop within ``timeout`` seconds (a minibatch in progress always finishes first)."""
@@ -558,9 +571,10 @@ def format_event(seq: int, kind: str, data: dict) -> str:
     return f"id: {seq}\nevent: {kind}\ndata: {json.dumps(data, separators=(',', ':'), allow_nan=False)}\n\n"
 
 
-async def stream_events(job: TrainingJob, after: int, lang: Lang, ttl_s: float,
-                        keepalive_s: float = 15.0) -> AsyncIterator[str]:
-    """The job's events after number ``after``, then the new ones as they come, until the final ``end`` event.
+async def stream_events(job: TrainingJob, after: int, lang: Lang, ttl_s: float, keepalive_s: float = 15.0,
+                        closed: Callable[[], bool] = lambda: False) -> AsyncIterator[str]:
+    """The job's events after number ``after``, then the new ones as they come, until the final ``end`` event (or
+    until ``closed()`` says the server is stopping: the client will reconnect and resume).
 
     Quiet periods get a comment line every ``keepalive_s`` seconds (proxies close silent connections). When the
     client goes away the server cancels this generator at its next ``await``: the ``finally`` unsubscribes it, and
@@ -580,8 +594,8 @@ async def stream_events(job: TrainingJob, after: int, lang: Lang, ttl_s: float,
                 if kind == "end":
                     return
             end = job.end_event_id
-            if end is not None and cursor >= end:
-                return  # a client reconnecting after the end: nothing more will come
+            if (end is not None and cursor >= end) or closed():
+                return  # a client reconnecting after the end (nothing more will come), or the server is stopping
             try:
                 await asyncio.wait_for(wakeup.wait(), keepalive_s)
             except asyncio.TimeoutError:

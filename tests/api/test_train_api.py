@@ -450,3 +450,23 @@ def test_the_stream_sends_keepalive_comments_while_nothing_happens():
     assert chunks[0] == "retry: 2000\n\n" and chunks[2:] == [": keep-alive\n\n"] * 2
     assert parse_sse(chunks[1]) == [{"id": 1, "event": "state", "data": {"seq": 1, "type": "state", "state": "queued"}}]
     assert job.listener_count == 0
+
+
+def test_a_stopping_server_ends_the_open_streams():
+    # what SIGINT/SIGTERM trigger under `convstep serve`, so that the server does not wait for jobs to end
+    client = make_client()
+    manager = JobManager(client.app.state.registry, max_jobs=1, ttl_s=600, max_epochs=20)
+    client.app.state.jobs = manager
+    job = TrainingJob("0000abcd", make_plan(TrainRequest(**TINY), max_epochs=20), FakeClock())
+    manager._jobs[job.id] = job
+
+    async def stream_until_closed():
+        chunks = []
+        async for chunk in stream_events(job, 0, "en", 600, keepalive_s=60, closed=lambda: manager.streams_closed):
+            chunks.append(chunk)
+            if len(chunks) == 2:  # retry + the queued event: the stream now waits for news
+                asyncio.get_running_loop().call_soon(manager.close_streams)
+        return chunks
+
+    assert len(asyncio.run(asyncio.wait_for(stream_until_closed(), 30))) == 2
+    assert job.listener_count == 0

@@ -7,6 +7,7 @@ before the first click) and, when it stops, cancels every job and joins its thre
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from contextlib import asynccontextmanager
 
@@ -50,9 +51,34 @@ def _warm_training_data() -> None:
         log.warning("training digits unavailable: %s", exc)
 
 
+def _close_streams_on_exit_signals(app: FastAPI) -> None:
+    """Chain SIGINT/SIGTERM to end the open event streams first.
+
+    A stopping server (uvicorn) waits for open connections before it runs the app's shutdown, and a training
+    stream stays open until its job ends: without this, Ctrl+C would wait for every watched job to finish. The
+    server's own handler still runs right after. Only possible in the main thread, and only when the server
+    installed a handler (a test server in a thread has none: nothing to chain)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous = signal.getsignal(sig)
+            if not callable(previous):
+                continue
+
+            def handler(signum, frame, previous=previous):
+                manager = getattr(app.state, "jobs", None)
+                if manager is not None:
+                    manager.close_streams()
+                previous(signum, frame)
+
+            signal.signal(sig, handler)
+        except ValueError:  # not the main thread
+            return
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     threading.Thread(target=_warm_training_data, name="convstep-warm-digits", daemon=True).start()
+    _close_streams_on_exit_signals(app)
     yield
     manager = getattr(app.state, "jobs", None)
     if manager is not None:
@@ -124,7 +150,8 @@ async def training_events(job_id: str, request: Request,
     after = since
     if last_event_id is not None and last_event_id.strip().isdigit():
         after = int(last_event_id.strip())
-    return StreamingResponse(stream_events(job, after, lang, jobs.ttl_s, jobs.keepalive_s),
+    return StreamingResponse(stream_events(job, after, lang, jobs.ttl_s, jobs.keepalive_s,
+                                           closed=lambda: jobs.streams_closed),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
