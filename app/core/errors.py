@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Match
 
 from .i18n import Lang, request_language
-from .security import SECURITY_HEADERS
+from .security import SECURITY_HEADERS, JsonTooDeep
 
 log = logging.getLogger("convstep.app")
 
@@ -194,7 +194,15 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
+def json_too_deep(limit: int) -> ApiError:
+    return ApiError(400, "json_too_deep", f"The JSON is nested too deeply (at most {limit} levels of arrays and "
+                    "objects).", f"Le JSON est trop imbriqué (au plus {limit} niveaux de tableaux et d'objets).",
+                    {"max_json_depth": limit})
+
+
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if isinstance(exc, JsonTooDeep):
+        return error_response(request, json_too_deep(exc.detail["max_json_depth"]))
     detail = exc.detail if isinstance(exc.detail, (dict, list)) else None
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:

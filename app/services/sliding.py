@@ -69,6 +69,16 @@ def _pair(value, layout: Layout, name_en: str, name_fr: str, flat: int = 1) -> t
     return int(value), int(value)
 
 
+def _check_stride(stride: tuple[int, int], limits) -> None:
+    """A stride above the largest input side can only ever fit one window per axis; huger ones overflow NumPy's
+    strided views (an unreadable "maximum allowed dimension exceeded"), so they are refused with a clear 422."""
+    side = limits.max_conv_input_side
+    if max(stride) > side:
+        raise ApiError.invalid("stride_too_large", f"The stride must be at most {side} (the largest input side).",
+                               f"Le pas doit valoir au plus {side} (le plus grand côté d'entrée).",
+                               {"max_stride": side})
+
+
 def _check_kernel(kernel_hw, pads, x: np.ndarray, limits, kernel_en="kernel", kernel_fr="le noyau") -> None:
     kh, kw = kernel_hw
     t, b, l, r = pads
@@ -158,6 +168,7 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
                                f"Le noyau a {kernel.shape[0]} canaux et l'entrée {x.shape[0]} : il en faut autant.")
     _check_input_side(x, limits)
     stride = _pair(req.stride, layout, "stride", "le pas")
+    _check_stride(stride, limits)
     kernel_hw = kernel.shape[1:]
     padding = req.padding if isinstance(req.padding, str) else _pair(req.padding, layout, "padding", "la marge", 0)
     pads = resolve_padding(padding, kernel_hw, stride, x.shape[1:])
@@ -203,6 +214,7 @@ def pool(req, limits, lang: Lang) -> dict[str, Any]:
     stride = _pair(req.stride if req.stride is not None else req.size, layout, "stride", "le pas")
     pads = (0, 0, 0, 0)
     _check_kernel(size, pads, x, limits, "window", "la fenêtre")
+    _check_stride(stride, limits)
 
     layer = POOLS[req.mode](size=size, stride=stride)
     out = layer.forward(x[None])[0]  # (C, Ho, Wo)

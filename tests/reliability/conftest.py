@@ -9,6 +9,7 @@ After every test that used the shared ``server``, :func:`server_stays_healthy` c
 """
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,6 +22,8 @@ if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import ServerProcess  # noqa: E402
+
+from .fuzz_checks import error_answer_problem, missing_security_headers  # noqa: E402
 
 # one training job at a time, so that tests which go beyond the limit reach it quickly
 SHARED_SERVER_ENV = {"CONVSTEP_MAX_TRAINING_JOBS": "1"}
@@ -53,6 +56,41 @@ def start_server() -> Iterator[Callable[..., ServerProcess]]:
 def http(server: ServerProcess) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=60) as client:
         yield client
+
+
+def assert_sound_answer(status: int, headers, content: bytes, what: str = "") -> None:
+    """Never a 5xx; a 4xx is the JSON error shape with a readable message; the security headers are there."""
+    headers = {k.lower(): v for k, v in dict(headers).items()}
+    assert status < 500, f"{what}: server error {status}: {content[:500]!r}"
+    problem = error_answer_problem(status, headers.get("content-type", ""), content)
+    assert problem is None, f"{what}: {problem}"
+    assert not missing_security_headers(headers), f"{what}: missing {missing_security_headers(headers)}"
+
+
+def raw_connection(live: ServerProcess, timeout: float = 30.0) -> socket.socket:
+    """A plain TCP connection to the server, for requests no HTTP library would send."""
+    return socket.create_connection(("127.0.0.1", live.port), timeout=timeout)
+
+
+def read_http_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """Reads one HTTP/1.1 response (Content-Length or chunked) from ``sock``: (status, headers, body)."""
+    reader = sock.makefile("rb")
+    status_line = reader.readline()
+    assert status_line.startswith(b"HTTP/1.1 "), status_line
+    headers: dict[str, str] = {}
+    for line in iter(reader.readline, b"\r\n"):
+        assert line, "connection closed inside the headers"
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding") == "chunked":
+        body = b""
+        while (size := int(reader.readline().split(b";")[0], 16)):
+            body += reader.read(size)
+            reader.readline()
+        reader.readline()
+    else:
+        body = reader.read(int(headers.get("content-length", "0")))
+    return int(status_line.split()[1]), headers, body
 
 
 def assert_no_traceback(live: ServerProcess) -> None:
