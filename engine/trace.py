@@ -125,10 +125,11 @@ def sgd_preview(model: Sequential, x, label: int, learning_rate: float, steps: i
         work.loss_and_grads(batch, y, input_grad=False)
         first_grads = [dict(l.grads) for l in work.layers]
     grads = first_grads
+    eta = np.asarray(learning_rate, dtype=work.dtype)  # a NumPy scalar of the model's dtype: no float64 upcast
     for step in range(int(steps)):
         for layer, g in zip(work.layers, grads):
             # new arrays, never in-place: the original model shares these arrays
-            layer.params = {k: (v - np.asarray(learning_rate, v.dtype) * g[k]).astype(v.dtype) for k, v in layer.params.items()}
+            layer.params = {k: (v - eta * g[k]).astype(v.dtype, copy=False) for k, v in layer.params.items()}
         if step + 1 < steps:  # the gradients at the new weights are the next step's (one pass gives both)
             loss_after, probs_after, _ = work.loss_and_grads(batch, y, input_grad=False)
             grads = [dict(l.grads) for l in work.layers]
