@@ -1,0 +1,105 @@
+"""The shortcuts the engine takes for speed give the same numbers as the long way round.
+
+* ``loss_and_grads(..., input_grad=False)`` skips the gradient of the pixels: every parameter gradient must be
+  identical, and the models below cover first layers with and without parameters (conv, dense after flatten,
+  pooling before a strided convolution).
+* the SGD preview reuses one pass for "loss after step k" and "gradient of step k + 1".
+* ``engine.blas`` caps BLAS threads (the reason is in its docstring); the cap is configurable.
+No timing here: speed is measured by benchmarks/run.py.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import Sequential, backward_trace, build_preset
+from engine.blas import blas_info, limit_blas_threads
+from engine.losses import softmax_cross_entropy
+
+MODELS = {
+    "lenet": lambda dtype: build_preset("lenet", dtype=dtype),
+    "seed": lambda dtype: build_preset("seed", dtype=dtype),
+    "mlp": lambda dtype: Sequential.from_spec(
+        [{"type": "flatten"}, {"type": "dense", "units": 7}, {"type": "tanh"}, {"type": "dense", "units": 10},
+         {"type": "softmax"}], dtype=dtype),
+    "pool-first": lambda dtype: Sequential.from_spec(
+        [{"type": "avgpool", "size": 2}, {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": (2, 1)},
+         {"type": "relu"}, {"type": "flatten"}, {"type": "dense", "units": 10}, {"type": "softmax"}], dtype=dtype),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_skipping_the_input_gradient_keeps_every_parameter_gradient(rng, name, dtype):
+    full = MODELS[name](dtype)
+    fast = full.copy()
+    x = rng.random((5, *full.input_shape)).astype(dtype)
+    y = rng.integers(0, 10, 5)
+    loss, probs, dx = full.loss_and_grads(x, y)
+    loss_fast, probs_fast, dx_fast = fast.loss_and_grads(x, y, input_grad=False)
+    assert dx_fast is None and dx.shape == x.shape
+    assert loss_fast == loss
+    np.testing.assert_array_equal(probs_fast, probs)
+    for a, b in zip(full.layers, fast.layers):
+        assert a.grads.keys() == b.grads.keys() == a.params.keys()
+        for key in a.grads:
+            assert b.grads[key].dtype == dtype
+            np.testing.assert_array_equal(b.grads[key], a.grads[key], err_msg=f"{name}: {a.name}.{key}")
+
+
+def test_backward_without_input_gradient_stops_at_the_first_layer_with_parameters(rng):
+    model = MODELS["pool-first"](np.float64)
+    x = rng.random((2, *model.input_shape))
+    z = model.logits(x)
+    _, _, dz = softmax_cross_entropy(z, np.array([1, 2]))
+    pool = model.layers[0]
+    pool.cache = {"sentinel": True}  # a pooling layer below the first parameters is never backpropagated
+    assert model.backward(dz, start=len(model.layers) - 1, input_grad=False) is None
+    assert pool.cache == {"sentinel": True}
+    assert set(model.layers[1].grads) == {"K", "b"}
+
+
+def test_a_model_without_parameters_has_nothing_to_backpropagate(rng):
+    model = Sequential.from_spec([{"type": "flatten"}, {"type": "softmax"}], input_shape=(1, 2, 5))
+    x = rng.random((3, 1, 2, 5)).astype(np.float32)
+    loss, probs, dx = model.loss_and_grads(x, np.array([0, 4, 9]), input_grad=False)
+    assert dx is None and np.isfinite(loss) and probs.shape == (3, 10)
+
+
+@pytest.mark.parametrize("steps", [1, 3])
+def test_sgd_preview_history_equals_plain_sgd_steps_done_by_hand(rng, steps):
+    model = build_preset("seed", dtype=np.float64)
+    x = rng.random((28, 28))
+    label, eta = 7, 0.05
+    trace = backward_trace(model, x, label, learning_rate=eta, steps=steps)
+    manual = model.copy()
+    batch, y = x[None, None], np.array([label])
+    for step in range(steps):
+        manual.loss_and_grads(batch, y)
+        for layer in manual.layers:
+            for key in layer.params:
+                layer.params[key] = layer.params[key] - eta * layer.grads[key]
+        loss, probs, _ = manual.loss_and_grads(batch, y)
+        assert trace["sgd_step"]["history"][step]["loss"] == pytest.approx(loss, rel=1e-12)
+        assert trace["sgd_step"]["history"][step]["probability"] == pytest.approx(probs[0, label], rel=1e-12)
+    after = trace["sgd_step"]["params_after"]
+    for layer in manual.layers:
+        for key, value in layer.params.items():
+            np.testing.assert_allclose(after[layer.name][key], value, rtol=1e-12, atol=1e-15)
+    # the served model is untouched
+    np.testing.assert_array_equal(model.layer("fc").params["W"], build_preset("seed", dtype=np.float64).layer("fc").params["W"])
+
+
+def test_blas_thread_limit_follows_the_environment(monkeypatch):
+    try:
+        monkeypatch.setenv("CONVSTEP_BLAS_THREADS", "0")
+        assert limit_blas_threads() is None  # 0: leave BLAS alone
+        monkeypatch.setenv("CONVSTEP_BLAS_THREADS", "two")
+        with pytest.raises(ValueError, match="CONVSTEP_BLAS_THREADS"):
+            limit_blas_threads()
+        monkeypatch.delenv("CONVSTEP_BLAS_THREADS")
+        assert limit_blas_threads() == 1
+        if blas_info():  # NumPy built against a BLAS that threadpoolctl sees
+            assert all(lib["num_threads"] == 1 for lib in blas_info())
+    finally:
+        limit_blas_threads(1)
