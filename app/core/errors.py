@@ -184,13 +184,32 @@ async def _validation_handler(request: Request, exc: RequestValidationError) -> 
     return JSONResponse(error_body("invalid_request", prefix + summary, fields), status_code=422)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _documented_methods(request: Request) -> list[str] | None:
+    """The methods the OpenAPI schema documents for this path, or None for a path it does not describe.
+
+    A fixed path names its resource: ``/api/train/validate`` allows POST only, although ``/api/train/{job_id}``
+    (GET, DELETE) would also match those characters."""
+    paths = request.app.openapi().get("paths", {})  # built once, then cached by FastAPI
+    path = request.url.path
+    operations = [paths[path]] if path in paths else [
+        ops for template, ops in paths.items()
+        if re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path)]
+    if not operations:
+        return None
+    return [m for m in _METHODS if any(m.lower() in ops for ops in operations)]
+
+
 def _allowed_methods(request: Request) -> str:
-    """Every method some route accepts on this path (Starlette names only the first matching route's)."""
-    allowed = []
-    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
-        scope = {**request.scope, "method": method}
-        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
-            allowed.append(method)
+    """Every method the path allows (Starlette names only the first matching route's): what the API schema
+    documents, or for pages, every method some route accepts there."""
+    allowed = _documented_methods(request)
+    if allowed is None:
+        allowed = [method for method in _METHODS
+                   if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                          for route in request.app.router.routes)]
     return ", ".join(allowed)
 
 
