@@ -92,12 +92,18 @@ class JobError(Exception):
                 "detail": self.detail}
 
 
+def _fr_number(x: float, spec: str = "g") -> str:
+    """A number the French way: 0,05 and 1,7e+05."""
+    return format(x, spec).replace(".", ",")
+
+
 def diverged_error(exc: TrainingDiverged, optimizer: str) -> JobError:
+    chance = math.log(10)  # the loss of a network answering 1/10 for every digit
     what_en = "NaN (not a number)" if math.isnan(exc.loss) else (
-        "infinite" if math.isinf(exc.loss) else f"{exc.loss:.3g}, far above the {math.log(10):.1f} of a blind guess")
+        "infinite" if math.isinf(exc.loss) else f"{exc.loss:.3g}, far above the {chance:.1f} of a blind guess")
     what_fr = "NaN (pas un nombre)" if math.isnan(exc.loss) else (
-        "infinie" if math.isinf(exc.loss) else f"{exc.loss:.3g}, bien au-dessus des {math.log(10):.1f} d'un tirage "
-                                               "au hasard")
+        "infinie" if math.isinf(exc.loss) else f"{_fr_number(exc.loss, '.3g')}, bien au-dessus des "
+                                               f"{_fr_number(chance, '.1f')} d'un tirage au hasard")
     lr = exc.learning_rate
     suggestion = min(lr / 10, DEFAULT_LEARNING_RATES[optimizer])
     return JobError(
@@ -106,8 +112,9 @@ def diverged_error(exc: TrainingDiverged, optimizer: str) -> JobError:
         f"({lr:g}) is too high: each step overshoots, the weights grow until the numbers blow up. Start again "
         f"with a smaller learning rate, e.g. {suggestion:g}.",
         f"L'entraînement a divergé : à l'époque {exc.epoch}, lot {exc.batch}, la perte est devenue {what_fr}. Le pas "
-        f"d'apprentissage ({lr:g}) est trop grand : chaque pas dépasse le minimum, les poids grossissent jusqu'à ce "
-        f"que les nombres explosent. Recommencez avec un pas plus petit, par exemple {suggestion:g}.",
+        f"d'apprentissage ({_fr_number(lr)}) est trop grand : chaque pas dépasse le minimum, les poids grossissent "
+        f"jusqu'à ce que les nombres explosent. Recommencez avec un pas plus petit, par exemple "
+        f"{_fr_number(suggestion)}.",
         {"epoch": exc.epoch, "batch": exc.batch, "learning_rate": lr, "suggested_learning_rate": suggestion})
 
 

@@ -344,39 +344,38 @@ def test_unknown_jobs_are_404(train_client):
 
 
 # -- expiry ----------------------------------------------------------------------------------------------------------
-def test_finished_jobs_and_their_models_expire_after_the_ttl(digit_url):
-    client = make_client()
-    clock = FakeClock()
+@pytest.fixture
+def clocked():
+    """(client, manager, clock): an app whose job manager (TTL 600 s) reads a fake clock."""
+    client, clock = make_client(), FakeClock()
     manager = JobManager(client.app.state.registry, max_jobs=2, ttl_s=600, max_epochs=20, clock=clock)
     client.app.state.jobs = manager
-    try:
-        job = start(client, TINY)
-        status = finished(client, job["id"])
-        assert status["expires_in_s"] == 600
-        clock.now += 599
-        assert client.get(f"/api/train/{job['id']}").json()["expires_in_s"] == 1
-        assert client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}).status_code == 200
-        clock.now += 1
-        assert_error(client.get(f"/api/train/{job['id']}"), 404, "unknown_job")
-        assert_error(client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}), 404,
-                     "unknown_model")
-        assert status["model_id"] not in client.get("/api/models").text
-    finally:
-        manager.shutdown()
+    yield client, manager, clock
+    manager.shutdown()
 
 
-def test_a_running_job_never_expires():
-    client = make_client()
-    clock = FakeClock()
-    manager = JobManager(client.app.state.registry, max_jobs=2, ttl_s=10, max_epochs=20, clock=clock)
-    client.app.state.jobs = manager
-    try:
-        job = start(client, LONG)
-        clock.now += 10_000
-        assert manager.sweep() == []
-        assert client.get(f"/api/train/{job['id']}").json()["state"] in ("queued", "running")
-    finally:
-        manager.shutdown()
+def test_finished_jobs_and_their_models_expire_after_the_ttl(clocked, digit_url):
+    client, manager, clock = clocked
+    job = start(client, TINY)
+    status = finished(client, job["id"])
+    assert status["expires_in_s"] == 600
+    clock.now += 599
+    assert client.get(f"/api/train/{job['id']}").json()["expires_in_s"] == 1
+    assert client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}).status_code == 200
+    clock.now += 1
+    assert_error(client.get(f"/api/train/{job['id']}"), 404, "unknown_job")
+    assert_error(client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}), 404,
+                 "unknown_model")
+    assert status["model_id"] not in client.get("/api/models").text
+
+
+def test_a_running_job_never_expires(clocked):
+    client, manager, clock = clocked
+    manager.ttl_s = 10
+    job = start(client, LONG)
+    clock.now += 10_000
+    assert manager.sweep() == []
+    assert client.get(f"/api/train/{job['id']}").json()["state"] in ("queued", "running")
 
 
 # -- shutdown and disconnections ----------------------------------------------------------------------------------
@@ -452,11 +451,9 @@ def test_the_stream_sends_keepalive_comments_while_nothing_happens():
     assert job.listener_count == 0
 
 
-def test_a_stopping_server_ends_the_open_streams():
+def test_a_stopping_server_ends_the_open_streams(clocked):
     # what SIGINT/SIGTERM trigger under `convstep serve`, so that the server does not wait for jobs to end
-    client = make_client()
-    manager = JobManager(client.app.state.registry, max_jobs=1, ttl_s=600, max_epochs=20)
-    client.app.state.jobs = manager
+    _, manager, _ = clocked
     job = TrainingJob("0000abcd", make_plan(TrainRequest(**TINY), max_epochs=20), FakeClock())
     manager._jobs[job.id] = job
 
