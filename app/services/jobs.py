@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
+import functools
 import json
 import logging
 import math
@@ -145,6 +146,13 @@ def split_data(train_size: int, val_fraction: float, seed: int):
     return train_val_split(x[:train_size], y[:train_size], val_fraction=val_fraction, seed=seed)
 
 
+@functools.lru_cache(maxsize=256)
+def split_sizes(train_size: int, val_fraction: float, seed: int) -> tuple[int, int]:
+    """(training, validation) image counts of :func:`split_data`, remembered: the page asks again at every edit."""
+    _, y_train, _, y_val = split_data(train_size, val_fraction, seed)
+    return len(y_train), len(y_val)
+
+
 def default_learning_rate(preset: str, optimizer: str) -> float:
     """The rate ``convstep train`` uses for this preset when the optimiser is the same, else the engine's default."""
     preset_defaults = TRAINING_DEFAULTS.get(preset, {})
@@ -159,8 +167,7 @@ def make_plan(request, max_epochs: int) -> Plan:
         raise ApiError.invalid("too_many_epochs", f"epochs: at most {max_epochs} on this server.",
                                f"epochs : au plus {max_epochs} sur ce serveur.", {"max_epochs": max_epochs})
     network = build_network(request.preset, request.architecture, request.seed, request.batch_size)
-    _, y_train, _, y_val = split_data(request.train_size, request.val_fraction, request.seed)
-    train_size, val_size = len(y_train), len(y_val)
+    train_size, val_size = split_sizes(request.train_size, request.val_fraction, request.seed)
     batches = -(-train_size // request.batch_size)
     total = batches * request.epochs
     settings = request.model_dump(exclude={"architecture"})
