@@ -1,16 +1,17 @@
 """ConvStep benchmarks: engine throughput, traces, the course's seed step, the live API and training memory.
 
-    python benchmarks/run.py            # a table (about 3 minutes)
+    python benchmarks/run.py            # a table (about 2 minutes)
     python benchmarks/run.py --json     # one JSON object (the keys of issue 7, plus context)
     python benchmarks/run.py --quick    # fewer repeats, shorter load test: under a minute
 
 Method: every figure is a median over repeats, each repeat timed with a wall clock after a warm-up, in float32,
 on whatever CPU runs it. Machines shared with other work are noisy (±25 % from one minute to the next): compare
 ratios measured in the same run (``seed_speedup``, ``*_vs_torch``), not absolute figures from different runs.
-The JSON also records the CPU count, load average, NumPy and its BLAS (and its thread count).
+Figures that are compared are timed in turns (A, B, C, A, B, C, ...), so that a change of load during the run
+hits every contender alike. The JSON also records the CPU count, load average, NumPy and its BLAS.
 
-If PyTorch is importable, the same LeNet is timed with it in the same run, for comparison (PyTorch is not a
-dependency of ConvStep: install it by hand in the venv to get these keys).
+If PyTorch is importable, the same networks are timed with it (benchmarks/torch_reference.py), with 1 and with 2
+threads; the faster is the reference. PyTorch is not a dependency of ConvStep: install it by hand to get these.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -38,6 +40,8 @@ from engine.blas import blas_info  # noqa: E402
 from engine.model import Sequential  # noqa: E402
 from engine.optim import SGD  # noqa: E402
 
+import torch_reference  # noqa: E402  (benchmarks/torch_reference.py)
+
 TRAIN_BATCH = 64
 INFER_BATCH = 256
 
@@ -46,15 +50,35 @@ INFER_BATCH = 256
 def median_seconds(fn: Callable[[], Any], repeats: int, inner: int = 1, warmup: int = 2) -> float:
     """Median wall time of one ``fn()`` call: ``warmup`` untimed calls, then ``repeats`` timings of ``inner``
     back-to-back calls each (inner > 1 for calls too short to time one by one)."""
-    for _ in range(warmup):
-        fn()
-    samples = []
+    return interleaved_medians({"fn": Contender(fn, inner)}, repeats, warmup)["fn"]
+
+
+@dataclass
+class Contender:
+    """Something to time: ``call()`` run ``inner`` times per repeat, after an untimed ``before()`` (e.g. setting a
+    thread count)."""
+
+    call: Callable[[], Any]
+    inner: int = 1
+    before: Callable[[], Any] = field(default=lambda: None)
+
+
+def interleaved_medians(contenders: dict[str, Contender], repeats: int, warmup: int = 2) -> dict[str, float]:
+    """Median seconds per call of each contender, timed in turns — A, B, C, A, B, C, ... — so that a change in
+    the machine's load during the run hits all of them alike and their ratios stay meaningful."""
+    for c in contenders.values():
+        c.before()
+        for _ in range(warmup):
+            c.call()
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - start) / inner)
-    return statistics.median(samples)
+        for name, c in contenders.items():
+            c.before()
+            start = time.perf_counter()
+            for _ in range(c.inner):
+                c.call()
+            samples[name].append((time.perf_counter() - start) / c.inner)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 class Batches:
@@ -86,8 +110,18 @@ def default_model() -> Sequential:
     return Sequential.load(bundled) if bundled.is_file() else build_preset("lenet")
 
 
-def bench_lenet(x, y, repeats: int) -> dict[str, float]:
-    """Training step (forward + backward + SGD) at batch 64 and inference at batch 256, img/s.
+def torch_contenders(x, y, enabled: bool) -> dict[int, dict[str, Any]]:
+    """PyTorch's callables per thread count ({} without PyTorch): see benchmarks/torch_reference.py."""
+    torch = torch_reference.load_torch() if enabled else None
+    if torch is None:
+        return {}
+    xt, yt = torch_reference.as_tensors(torch, x, y)
+    return {threads: torch_reference.contenders(torch, lambda size: Batches(xt, yt, size).next, threads)
+            for threads in sorted({1, min(2, os.cpu_count() or 1)})}
+
+
+def bench_lenet(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Training step (forward + backward + SGD with momentum) at batch 64 and inference at batch 256, img/s.
 
     The backward pass computes every parameter gradient but not the gradient of the pixels
     (``input_grad=False``), as a training loop needs and as PyTorch does for inputs without requires_grad."""
@@ -100,11 +134,21 @@ def bench_lenet(x, y, repeats: int) -> dict[str, float]:
         model.loss_and_grads(xb, yb, input_grad=False)
         opt.step(model)
 
-    train_s = median_seconds(train_step, repeats, inner=10, warmup=5)
-    model.eval()
-    infer = Batches(x, y, INFER_BATCH)
-    infer_s = median_seconds(lambda: model.forward(infer.next()[0]), repeats, inner=3)
-    return {"lenet_train_img_per_s": TRAIN_BATCH / train_s, "lenet_infer_img_per_s": INFER_BATCH / infer_s}
+    served = build_preset("lenet").eval()
+    infer_batches = Batches(x, y, INFER_BATCH)
+    out: dict[str, Any] = {}
+    for task, call, inner, batch in (("train", train_step, 10, TRAIN_BATCH),
+                                     ("infer", lambda: served.forward(infer_batches.next()[0]), 3, INFER_BATCH)):
+        contenders = {"convstep": Contender(call, inner)}
+        for threads, fns in torch.items():
+            contenders[f"torch_{task}_img_per_s_{threads}t"] = Contender(fns[task], inner, fns["threads"])
+        seconds = interleaved_medians(contenders, repeats, warmup=3)
+        out[f"lenet_{task}_img_per_s"] = batch / seconds.pop("convstep")
+        out.update({name: batch / value for name, value in seconds.items()})
+        if seconds:
+            out[f"torch_lenet_{task}_img_per_s"] = best = batch / min(seconds.values())
+            out[f"{task}_vs_torch"] = out[f"lenet_{task}_img_per_s"] / best
+    return out
 
 
 def bench_traces(x, y, repeats: int) -> dict[str, float]:
@@ -123,8 +167,9 @@ def bench_traces(x, y, repeats: int) -> dict[str, float]:
             "single_backward_trace_ms": 1e3 * median_seconds(bwd, repeats, inner=10)}
 
 
-def bench_seed(x, y, repeats: int) -> dict[str, float]:
-    """Per-image SGD steps of the course's seed model: the engine (batch 1) and the course's loops (oracle)."""
+def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, float]:
+    """Per-image SGD steps of the course's seed model: the engine (batch 1), the course's loops (the oracle), and
+    PyTorch with one thread if present — timed in turns."""
     model = build_preset("seed").train()
     opt = SGD(learning_rate=0.01)
     images = Batches(x, y, 1)
@@ -134,7 +179,6 @@ def bench_seed(x, y, repeats: int) -> dict[str, float]:
         model.loss_and_grads(xb, yb, input_grad=False)
         opt.step(model)
 
-    fast = median_seconds(engine_step, repeats, inner=200, warmup=50)
     # the same step with the course's loops, in float64 as the course computes; weights carried over
     state = {"kernel": model.layer("conv").params["K"][0, 0].astype(np.float64),
              "weights": model.layer("fc").params["W"].astype(np.float64),
@@ -146,8 +190,16 @@ def bench_seed(x, y, repeats: int) -> dict[str, float]:
         _, state["kernel"], state["weights"], state["biases"] = oracles.seed_sgd_step(
             xb[0, 0], int(yb[0]), state["kernel"], state["weights"], state["biases"], learning_rate=0.01)
 
-    slow = median_seconds(loop_step, max(3, repeats // 2), inner=2, warmup=1)
-    return {"seed_step_per_s": 1 / fast, "seed_loops_step_per_s": 1 / slow, "seed_speedup": slow / fast}
+    contenders = {"convstep": Contender(engine_step, 200), "loops": Contender(loop_step, 2)}
+    if 1 in torch:
+        contenders["torch"] = Contender(torch[1]["seed"], 100, torch[1]["threads"])
+    seconds = interleaved_medians(contenders, repeats, warmup=20)
+    out = {"seed_step_per_s": 1 / seconds["convstep"], "seed_loops_step_per_s": 1 / seconds["loops"],
+           "seed_speedup": seconds["loops"] / seconds["convstep"]}
+    if "torch" in seconds:
+        out["torch_seed_step_per_s"] = 1 / seconds["torch"]
+        out["seed_vs_torch"] = seconds["torch"] / seconds["convstep"]
+    return out
 
 
 def bench_train_memory(quick: bool) -> dict[str, float]:
@@ -170,63 +222,6 @@ def bench_train_memory(quick: bool) -> dict[str, float]:
             raise RuntimeError(f"convstep train failed ({proc.returncode}): {log_path.read_text()[-1500:]}")
     return {"train_peak_rss_mb": usage.ru_maxrss / 1024, "train_epoch_process_s": seconds,
             "train_epoch_digits": 1000 if quick else 5000}
-
-
-def bench_torch(x, y, repeats: int) -> dict[str, Any]:
-    """The same LeNet in PyTorch (if installed), with 1 and 2 threads; the faster one is the reference."""
-    try:
-        import torch
-    except ImportError:
-        return {}
-    from torch import nn
-
-    def lenet():
-        return nn.Sequential(
-            nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-            nn.Linear(400, 120), nn.ReLU(), nn.Dropout(0.25), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
-
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    loss_fn = nn.CrossEntropyLoss()
-    out: dict[str, Any] = {"torch_version": torch.__version__}
-    initial_threads = torch.get_num_threads()
-    for threads in sorted({1, min(2, os.cpu_count() or 1)}):
-        torch.set_num_threads(threads)
-        net = lenet()
-        opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-        batches = Batches(xt, yt, TRAIN_BATCH)
-
-        def train_step():
-            xb, yb = batches.next()
-            opt.zero_grad()
-            loss_fn(net(xb), yb).backward()
-            opt.step()
-
-        train = TRAIN_BATCH / median_seconds(train_step, repeats, inner=10, warmup=5)
-        net.eval()
-        infer_batches = Batches(xt, yt, INFER_BATCH)
-        with torch.no_grad():
-            infer = INFER_BATCH / median_seconds(lambda: net(infer_batches.next()[0]), repeats, inner=3)
-        out[f"torch_train_img_per_s_{threads}t"] = train
-        out[f"torch_infer_img_per_s_{threads}t"] = infer
-    # the course's seed model, one image per SGD step (1 thread: per-call overhead, nothing to share)
-    torch.set_num_threads(1)
-    seed = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1, bias=False), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Linear(196, 10))
-    seed_opt = torch.optim.SGD(seed.parameters(), lr=0.01)
-    images = Batches(xt, yt, 1)
-
-    def seed_step():
-        xb, yb = images.next()
-        seed_opt.zero_grad()
-        loss_fn(seed(xb), yb).backward()
-        seed_opt.step()
-
-    out["torch_seed_step_per_s"] = 1 / median_seconds(seed_step, repeats, inner=200, warmup=50)
-    torch.set_num_threads(initial_threads)
-    out["torch_lenet_train_img_per_s"] = max(v for k, v in out.items() if k.startswith("torch_train_"))
-    out["torch_lenet_infer_img_per_s"] = max(v for k, v in out.items() if k.startswith("torch_infer_"))
-    return out
 
 
 def environment() -> dict[str, Any]:
@@ -258,20 +253,15 @@ def run(quick: bool = False, api: bool = True, torch: bool = True, memory: bool 
     result.update(environment())
     started = time.perf_counter()
     x, y = load_digits()
-    log("lenet train/inference...")
-    result.update(bench_lenet(x, y, repeats))
-    if torch:
-        log("pytorch (if installed)...")
-        result.update(bench_torch(x, y, repeats))
-        if "torch_lenet_train_img_per_s" in result:
-            result["train_vs_torch"] = result["lenet_train_img_per_s"] / result["torch_lenet_train_img_per_s"]
-            result["infer_vs_torch"] = result["lenet_infer_img_per_s"] / result["torch_lenet_infer_img_per_s"]
+    reference = torch_contenders(x, y, enabled=torch)
+    if reference:
+        result["torch_version"] = torch_reference.load_torch().__version__
+    log("lenet train/inference" + (" (and PyTorch)" if reference else "") + "...")
+    result.update(bench_lenet(x, y, repeats, reference))
     log("traces...")
     result.update(bench_traces(x, y, repeats))
-    log("seed step (engine and loops)...")
-    result.update(bench_seed(x, y, repeats))
-    if "torch_seed_step_per_s" in result:
-        result["seed_vs_torch"] = result["seed_step_per_s"] / result["torch_seed_step_per_s"]
+    log("seed step (engine, loops" + (", PyTorch" if reference else "") + ")...")
+    result.update(bench_seed(x, y, repeats, reference))
     if api:
         log("live API (convstep serve --workers 2)...")
         from load import measure_api

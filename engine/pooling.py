@@ -97,36 +97,56 @@ def window_indices(in_hw: tuple[int, int], size: tuple[int, int], stride: tuple[
 
 
 class MaxPool2D(_Pool2D):
-    """Max pooling. Input (N, C, H, W) -> (N, C, H_out, W_out); ``cache["argmax"]`` holds, for each output,
-    the flat index (row-major, inside its window) of the chosen maximum."""
+    """Max pooling. Input (N, C, H, W) -> (N, C, H_out, W_out).
+
+    :meth:`argmax` gives, for each output, the flat index (row-major, inside its window) of the chosen maximum,
+    kept in ``cache["argmax"]``. In training mode it is found together with the maxima (backward will need it);
+    in eval mode only when asked — by ``backward`` or :meth:`argmax_positions` — so that inference computes the
+    maxima alone (3x less work)."""
 
     kind = "maxpool"
     mode = "max"
     formula = "P[i,j] = max(X[i·S : i·S+F, j·S : j·S+F])"
 
     def forward(self, x):
-        """A running maximum over the window offsets k = 0, 1, ... (row-major), remembering where it was."""
-        index_type = np.min_scalar_type(self.size[0] * self.size[1] - 1)  # uint8 up to 16×16 windows
-        for k, values in enumerate(self._offsets(x)):
-            if k == 0:
-                out, arg = values.copy(), np.zeros(values.shape, dtype=index_type)
-                continue
-            better = values > out  # strictly greater: ties keep the first maximum
+        """The element-wise maximum of the window offsets' views."""
+        self.cache = {"x": x, "x_shape": x.shape}
+        if self.training:
+            out, self.cache["argmax"] = self._max_and_argmax(x)
+            return out
+        offsets = self._offsets(x)
+        out = offsets[0].copy()
+        for values in offsets[1:]:
             np.maximum(out, values, out=out)
+        return out
+
+    def _max_and_argmax(self, x):
+        """A running maximum over the offsets k = 0, 1, ... (row-major), remembering where it was."""
+        index_type = np.min_scalar_type(self.size[0] * self.size[1] - 1)  # uint8 up to 16×16 windows
+        offsets = self._offsets(x)
+        best, arg = offsets[0].copy(), np.zeros(offsets[0].shape, dtype=index_type)
+        for k, values in enumerate(offsets[1:], start=1):
+            better = values > best  # strictly greater: ties keep the first maximum
+            np.maximum(best, values, out=best)
             # offsets come in increasing order, so a newly found maximum always has the largest index so far;
             # arithmetic instead of np.where/copyto(where=), which branch per element and are ~10x slower
             np.maximum(arg, better * index_type.type(k), out=arg)
-        self.cache = {"argmax": arg, "x_shape": x.shape}
-        return out
+        return best, arg
+
+    def argmax(self) -> np.ndarray:
+        """(N, C, H_out, W_out) index of the first maximum of each window, in row-major order."""
+        if "argmax" not in self.cache:
+            self.cache["argmax"] = self._max_and_argmax(self.cache["x"])[1]
+        return self.cache["argmax"]
 
     def backward(self, grad):
         """Each window's G goes to its arg-max only: dX[k-th cell of every window] = G · [argmax == k]."""
-        arg = self.cache["argmax"]
+        arg = self.argmax()
         return self._scatter((grad * (arg == k) for k in range(self.size[0] * self.size[1])), grad.dtype)
 
     def argmax_positions(self) -> np.ndarray:
         """For the last forward: (N, C, Ho, Wo, 2) input coordinates (row, col) of each chosen maximum."""
-        arg = self.cache["argmax"]
+        arg = self.argmax()
         kh, kw = self.size
         sh, sw = self.stride
         ho, wo = arg.shape[2], arg.shape[3]

@@ -52,7 +52,7 @@ def forward_trace(model: Sequential, x) -> dict[str, Any]:
         if isinstance(layer, MaxPool2D):
             entry["extra"]["argmax"] = layer.argmax_positions()[0]
         if isinstance(layer, ReLU):
-            entry["extra"]["zero_fraction"] = float(1.0 - layer.cache["mask"].mean())
+            entry["extra"]["zero_fraction"] = float(1.0 - (y > 0).mean())
             entry["extra"]["negatives_zeroed"] = int((out <= 0).sum() - (out == 0).sum())
         trace["layers"].append(entry)
         in_shape = list(y.shape[1:])

@@ -3,6 +3,8 @@
 * ``loss_and_grads(..., input_grad=False)`` skips the gradient of the pixels: every parameter gradient must be
   identical, and the models below cover first layers with and without parameters (conv, dense after flatten,
   pooling before a strided convolution).
+* max pooling finds its arg-max with the maxima in training mode, only when asked in eval mode (inference);
+  ReLU keeps its mask in training mode, its output in eval mode: the numbers must not depend on the mode.
 * the SGD preview reuses one pass for "loss after step k" and "gradient of step k + 1".
 * ``engine.blas`` caps BLAS threads (the reason is in its docstring); the cap is configurable.
 No timing here: speed is measured by benchmarks/run.py.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import Sequential, backward_trace, build_preset
+from engine import MaxPool2D, ReLU, Sequential, backward_trace, build_preset
 from engine.blas import blas_info, limit_blas_threads
 from engine.losses import softmax_cross_entropy
 
@@ -64,6 +66,31 @@ def test_a_model_without_parameters_has_nothing_to_backpropagate(rng):
     x = rng.random((3, 1, 2, 5)).astype(np.float32)
     loss, probs, dx = model.loss_and_grads(x, np.array([0, 4, 9]), input_grad=False)
     assert dx is None and np.isfinite(loss) and probs.shape == (3, 10)
+
+
+@pytest.mark.parametrize("size, stride", [(2, None), (3, 1), ((2, 3), 2)])
+def test_max_pooling_and_relu_give_the_same_numbers_in_training_and_eval_mode(rng, size, stride):
+    x = np.round(rng.standard_normal((2, 3, 7, 8)) * 2).astype(np.float32)  # many ties and zeros
+    for make in (lambda: MaxPool2D(size, stride), ReLU):
+        evaluating, training = make(), make()
+        training.training = True
+        out = evaluating.forward(x)
+        np.testing.assert_array_equal(training.forward(x), out)
+        grad = rng.standard_normal(out.shape).astype(np.float32)
+        np.testing.assert_array_equal(training.backward(grad), evaluating.backward(grad))
+    pool = MaxPool2D(size, stride)
+    pool.forward(x)
+    assert "argmax" not in pool.cache  # eval mode: not computed until asked
+    expected = _training_argmax(x, size, stride)
+    np.testing.assert_array_equal(pool.argmax(), expected)
+    assert pool.argmax_positions().shape == (*expected.shape, 2)
+
+
+def _training_argmax(x, size, stride):
+    pool = MaxPool2D(size, stride)
+    pool.training = True
+    pool.forward(x)
+    return pool.cache["argmax"]
 
 
 @pytest.mark.parametrize("steps", [1, 3])
