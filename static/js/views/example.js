@@ -17,6 +17,7 @@ import { getLang, onLangChange, t } from "../lib/i18n.js";
 import { Deck, stepFromHash } from "./steps/deck.js";
 import { InputsEditor } from "./example/inputs.js";
 import { renderErrata, renderStep } from "./example/render.js";
+import { area } from "./steps/visuals.js";
 
 initPage();
 
@@ -45,8 +46,8 @@ function pageTitle(page) {
 function render(index) {
   const page = state.pages[index];
   if (!page) return;
-  const areas = { visual: els.visual, text: els.text, formulas: els.formulas };
-  for (const el of Object.values(areas)) el.replaceChildren();
+  for (const el of [els.visual, els.text, els.formulas]) el.replaceChildren();
+  const areas = { visual: area(els.visual), text: area(els.text), formulas: area(els.formulas) };
   els.title.textContent = pageTitle(page);
   if (page.kind === "errata") {
     els.phase.textContent = ` · ${t("example.errata.kicker")}`;

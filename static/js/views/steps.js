@@ -19,6 +19,7 @@ import { normalizeBackward, normalizeForward } from "./lab/trace.js";
 import { buildSteps, neuronsFor } from "./steps/build.js";
 import { Deck, stepFromHash } from "./steps/deck.js";
 import { decodeDigit, encodeDigit } from "./steps/digit-code.js";
+import { area } from "./steps/visuals.js";
 
 initPage();
 
@@ -53,7 +54,7 @@ function renderStep(index) {
   els.text.replaceChildren();
   els.formulas.replaceChildren();
   try {
-    step.render({ visual: els.visual, text: els.text, formulas: els.formulas });
+    step.render({ visual: area(els.visual), text: area(els.text), formulas: area(els.formulas) });
   } catch (err) {
     console.error(err);
     els.visual.replaceChildren(h("p", { class: "error-box", text: t("steps.render_error", { message: err.message }) }));

@@ -9,6 +9,7 @@
 import { h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { num } from "./render.js";
+import { markCells } from "../playground/common.js";
 
 const FIELDS = [
   ["X", "X (3×3)"], ["f1", "f1"], ["f2", "f2"], ["W", "W"], ["b", "b"], ["y", "y"],
@@ -74,10 +75,7 @@ export class InputsEditor {
   mark() {
     const ref = this.reference;
     for (const [key] of FIELDS) {
-      const rows = this.grids[key].el.querySelectorAll("tbody tr");
-      rows.forEach((tr, i) => Array.from(tr.children).forEach((td, j) => {
-        td.classList.toggle("is-edited", Boolean(ref && at(ref[key], i, j) !== at(this.inputs[key], i, j)));
-      }));
+      markCells(this.grids[key].el, (i, j) => (ref && at(ref[key], i, j) !== at(this.inputs[key], i, j) ? "is-edited" : null), ["is-edited"]);
     }
     this.eta.classList.toggle("is-edited", Boolean(ref && ref.eta !== this.inputs.eta));
   }

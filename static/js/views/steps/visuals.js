@@ -11,6 +11,7 @@
  *   windowMark(top, left, h, w)    the orange rectangle of a kernel or pooling window
  *   cellMark(i, j)                 one cell outlined
  *   note(text), para(text)         text blocks of the explanation column
+ *   area(el)                       what a step's render() writes into: {append(...nodes)} skipping null/false
  *   short(v)                       a number in a compact grid cell: 2 significant digits, "3e-4" below 0.01
  */
 import { fmt, h } from "../../lib/dom.js";
@@ -90,3 +91,8 @@ export function short(v) {
 
 export const para = (text) => h("p", { text });
 export const note = (text) => h("p", { class: "note", text });
+
+/** A stage area for step renderers: append() skips null / undefined / false (optional parts of a step). */
+export function area(el) {
+  return { el, append: (...nodes) => el.append(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false)) };
+}
