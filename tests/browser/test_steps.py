@@ -145,3 +145,17 @@ def test_in_french(page, server):
     assert "réseau" in page.text_content("#step-title")
     page.keyboard.press("End")
     assert "pas" in page.text_content("#step-title").lower()
+
+
+def test_the_classroom_strings_exist_in_both_languages(page):
+    page.goto(f"{page.base}/steps")
+    keys = page.evaluate("""async () => {
+        const en = (await import('/static/js/i18n/classroom.en.js')).default;
+        const fr = (await import('/static/js/i18n/classroom.fr.js')).default;
+        const missing = (a, b) => Object.keys(a).filter((k) => !(k in b));
+        const placeholders = (s) => (s.match(/\\{\\w+\\}/g) || []).sort().join();
+        return { onlyEn: missing(en, fr), onlyFr: missing(fr, en), count: Object.keys(en).length,
+                 params: Object.keys(en).filter((k) => k in fr && placeholders(en[k]) !== placeholders(fr[k])) };
+    }""")
+    assert keys["onlyEn"] == [] and keys["onlyFr"] == [] and keys["params"] == [], keys
+    assert keys["count"] > 300
