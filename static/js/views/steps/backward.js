@@ -125,7 +125,7 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
       const P = flattenIndex >= 0 ? B.layers[flattenIndex].gradInput : null;
       if (P && P.ndim === 3) {
         items.push(block(t("steps.dx.maps", { shape: `${P.shape[0]}@${P.shape[1]}×${P.shape[2]}` }),
-          mapsStrip(P, { kind: "diverging", size: 44, labelOf: (c) => String(c) })));
+          mapsStrip(P, { kind: "diverging", size: P.shape[0] > 1 ? 44 : 140, labelOf: (c) => String(c) })));
       } else items.pop();
       visual.append(h("div", { class: "stage-row stage-row--wrap" }, items));
       // one entry of Wᵀ·∂L/∂z of the last dense layer, term by term
@@ -136,12 +136,13 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
       const j = argmaxOf(dx.data, { abs: true });
       const terms = Array.from(dz.data, (g, i) => ({ i, g, w: W.at(i, j), p: g * W.at(i, j) })).sort((a, b) => Math.abs(b.p) - Math.abs(a.p));
       const sum = terms.reduce((s, term) => s + term.p, 0);
-      text.append(para(t("steps.dx.text", { layer: L.name })), para(t("steps.dx.text2")));
+      const hidden = chain.length > 1; // hidden dense layers, each with its ReLU, between the last one and flatten
+      text.append(para(t("steps.dx.text", { layer: L.name })), hidden ? para(t("steps.dx.text2")) : null);
       formulas.append(formula(t("lab.dense.dx_formula")),
         formula(`∂L/∂x[${j}] = Σ`, { sub: "i" }, ` W[i, ${j}]·∂L/∂z[i] = `, ...terms.slice(0, 3).flatMap((term, q) => [q ? " + " : "", `(${f3(term.w)} × ${f3(term.g)})`]),
           " + … = ", { v: sum }),
         checkMark(sum, dx.at(j)),
-        formula(t("lab.relu.backward_formula")));
+        hidden ? formula(t("lab.relu.backward_formula")) : null);
     },
   };
 }
