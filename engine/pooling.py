@@ -110,10 +110,11 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, x):
         """The element-wise maximum of the window offsets' views."""
-        self.cache = {"x": x, "x_shape": x.shape}
         if self.training:
-            out, self.cache["argmax"] = self._max_and_argmax(x)
+            out, arg = self._max_and_argmax(x)
+            self.cache = {"argmax": arg, "x_shape": x.shape}
             return out
+        self.cache = {"x": x, "x_shape": x.shape}  # for argmax(), if it is ever asked for
         offsets = self._offsets(x)
         out = offsets[0].copy()
         for values in offsets[1:]:

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(2 * MB, ge=1024, description="Largest accepted request body (413 above).")
     max_json_depth: int = Field(
         32, ge=4, le=500, description="Deepest nesting of arrays/objects in a JSON body (400 above); the API's "
-                                      "requests nest 5 levels at most.")
+                                      "requests nest 4 levels at most.")
     max_image_pixels: int = Field(
         2048 * 2048, ge=28 * 28, description="Largest decoded image (width × height); decompression bombs stop here.")
     max_batch_images: int = Field(256, ge=1, description="Most images in one /api/predict request.")
