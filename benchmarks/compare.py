@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -88,10 +89,17 @@ def compare(base: str, repeats: int, base_threads: int) -> dict[str, Any]:
         base_engine = import_engine_at(base, Path(tmp))
         jobs = {"base": workloads(base_engine, x, y), "current": workloads(engine, x, y)}
         threads = {"base": base_threads, "current": 1}
+
+        def use_threads(n: int) -> None:
+            threadpool_limits(n, user_api="blas")
+            if base_threads > 1 and n == 1:
+                # OpenBLAS's helper threads keep spinning ~0.1 s after their last product: let them fall asleep,
+                # or they would slow down whatever is timed next
+                time.sleep(0.3)
+
         result: dict[str, Any] = {"base": base, "base_blas_threads": base_threads, "repeats": repeats}
         for metric in jobs["current"]:
-            contenders = {name: Contender(work[metric][0], work[metric][1],
-                                          lambda n=threads[name]: threadpool_limits(n, user_api="blas"))
+            contenders = {name: Contender(work[metric][0], work[metric][1], lambda n=threads[name]: use_threads(n))
                           for name, work in jobs.items()}
             seconds = interleaved_medians(contenders, repeats)
             per_call = jobs["current"][metric][2]
