@@ -1,0 +1,121 @@
+/**
+ * Colour scales for heatmaps, legends and grids.
+ *
+ * Three palettes, each a 256-entry lookup table:
+ *   "diverging"   signed values (convolution outputs, weights, gradients): blue < 0, white = 0, red > 0,
+ *                 always symmetric around 0 so that white means exactly zero
+ *   "sequential"  non-negative values (activations after ReLU, pooling, probabilities): viridis, dark = 0
+ *   "gray"        the network input, as MNIST shows it: black paper, white ink
+ *
+ *   makeScale(kind, min, max)      -> scale {kind, min, max, rgb(v) -> [r, g, b], css(v), isDark(v), t(v)}
+ *   autoScale(range, kind?)        -> a diverging scale if the range has negatives, otherwise sequential
+ *   rangeOf(values, out?)          -> {min, max, absMax} of an array-like (NaN ignored)
+ *   mergeRanges(ranges)            -> the range that covers them all
+ */
+
+const PALETTE_STOPS = {
+  // ColorBrewer RdBu (reversed: negatives blue), 11 stops from −1 to +1
+  diverging: ["#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f"],
+  // viridis, 9 stops
+  sequential: ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"],
+  gray: ["#000000", "#ffffff"],
+};
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function buildLut(stops) {
+  const rgb = stops.map(hexToRgb);
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const pos = (i / 255) * (rgb.length - 1);
+    const k = Math.min(Math.floor(pos), rgb.length - 2);
+    const f = pos - k;
+    for (let c = 0; c < 3; c++) lut[i * 3 + c] = Math.round(rgb[k][c] * (1 - f) + rgb[k + 1][c] * f);
+  }
+  return lut;
+}
+
+const LUTS = Object.fromEntries(Object.entries(PALETTE_STOPS).map(([k, v]) => [k, buildLut(v)]));
+
+/** Perceived lightness of an RGB colour (0..1), to choose black or white text on it. */
+function luminance(r, g, b) {
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
+export function makeScale(kind, min, max) {
+  if (!LUTS[kind]) throw new Error(`unknown colour scale ${kind}`);
+  let lo = Number.isFinite(min) ? min : 0;
+  let hi = Number.isFinite(max) ? max : 1;
+  if (kind === "diverging") {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    lo = -m;
+    hi = m;
+  } else if (hi <= lo) {
+    hi = lo + (lo === 0 ? 1 : Math.abs(lo));
+  }
+  const lut = LUTS[kind];
+  const span = hi - lo;
+  const scale = {
+    kind,
+    min: lo,
+    max: hi,
+    /** position of v in [0, 1] along the palette */
+    t(v) {
+      const x = (v - lo) / span;
+      return x < 0 ? 0 : x > 1 ? 1 : x;
+    },
+    index(v) {
+      if (Number.isNaN(v)) return 0;
+      return Math.round(scale.t(v) * 255) * 3;
+    },
+    rgb(v) {
+      const i = scale.index(v);
+      return [lut[i], lut[i + 1], lut[i + 2]];
+    },
+    css(v) {
+      const [r, g, b] = scale.rgb(v);
+      return `rgb(${r}, ${g}, ${b})`;
+    },
+    isDark(v) {
+      const [r, g, b] = scale.rgb(v);
+      return luminance(r, g, b) < 0.5;
+    },
+    lut,
+  };
+  return scale;
+}
+
+export function rangeOf(values) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) { min = 0; max = 0; }
+  return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
+}
+
+export function mergeRanges(ranges) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const r of ranges) {
+    if (!r) continue;
+    min = Math.min(min, r.min);
+    max = Math.max(max, r.max);
+  }
+  if (min === Infinity) { min = 0; max = 0; }
+  return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
+}
+
+/** Diverging when the values can be negative, sequential otherwise (activations, probabilities). */
+export function autoScale(range, kind = null) {
+  const k = kind || (range.min < 0 ? "diverging" : "sequential");
+  if (k === "sequential") return makeScale(k, Math.min(0, range.min), range.max);
+  if (k === "gray") return makeScale(k, Math.min(0, range.min), Math.max(1, range.max));
+  return makeScale(k, range.min, range.max);
+}

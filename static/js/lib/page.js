@@ -1,0 +1,31 @@
+/**
+ * What every page does at start-up (call once from the page's view module):
+ *
+ *   import { initPage } from "../lib/page.js";
+ *   initPage();          // translate [data-i18n] nodes, wire the header's FR/EN switch, mark the current nav link,
+ *                        // and keep the document title translated (from <body data-title-key="…">)
+ *
+ * The header, nav and footer come from templates/base.html.
+ */
+import { $$ } from "./dom.js";
+import { applyI18n, getLang, onLangChange, setLang, t } from "./i18n.js";
+
+function syncSwitch(lang) {
+  for (const btn of $$("[data-lang-switch]")) btn.setAttribute("aria-pressed", String(btn.dataset.langSwitch === lang));
+  const key = document.body.dataset.titleKey;
+  if (key) document.title = `${t(key)} · ConvStep`;
+}
+
+export function initPage() {
+  applyI18n(document);
+  syncSwitch(getLang());
+  for (const btn of $$("[data-lang-switch]")) btn.addEventListener("click", () => setLang(btn.dataset.langSwitch));
+  onLangChange(syncSwitch);
+  const path = window.location.pathname.replace(/\/+$/, "") || "/";
+  for (const a of $$(".main-nav a")) {
+    const href = (a.getAttribute("href") || "").replace(/\/+$/, "") || "/";
+    if (href === path) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  document.documentElement.classList.add("js-ready");
+}
