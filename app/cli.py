@@ -65,6 +65,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     os.environ.update(serve_environment(args))
+    if args.workers > 1 and "CONVSTEP_MAX_TRAINING_JOBS" not in os.environ:
+        # a training job lives in the worker process that started it: with several workers, GET /api/train/{id}
+        # would land on another process half the time. Training stays on single-worker servers.
+        os.environ["CONVSTEP_MAX_TRAINING_JOBS"] = "0"
+        print("note: live training is turned off with several workers (run a single-worker instance for /train)",
+              file=sys.stderr)
     # build the app here so that a bad setting fails now, with a clear message, not inside a worker
     from .core.config import Settings
     from .main import create_app

@@ -458,8 +458,11 @@ class JobManager:
         """Start a job for a TrainRequest; 422 (bad request), 429 (too many jobs), 403 (training turned off) or 503
         (shutting down)."""
         if self.max_jobs == 0:
-            raise ApiError(403, "training_disabled", "Live training is turned off on this server.",
-                           "L'entraînement en direct est désactivé sur ce serveur.")
+            raise ApiError(403, "training_disabled",
+                           "Live training is turned off on this server (a server with several worker processes "
+                           "turns it off, because a job lives in the process that started it).",
+                           "L'entraînement en direct est désactivé sur ce serveur (un serveur à plusieurs processus "
+                           "le désactive, car une tâche vit dans le processus qui l'a lancée).")
         self.sweep()
         self._check_capacity()
         plan = self.plan(request)  # may take a moment (data split, weights): outside the lock

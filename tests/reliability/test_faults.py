@@ -203,7 +203,9 @@ def test_sigterm_while_training_with_an_open_stream(start_server, tmp_path, work
     models = tmp_path / "models"
     models.mkdir()
     # log level info: uvicorn then says when each worker's app has finished its shutdown
-    server = start_server(workers=workers, env={"CONVSTEP_MODEL_DIR": str(models)}, log_level="info")
+    # training on several workers must be asked for explicitly (it is off by default there)
+    env = {"CONVSTEP_MODEL_DIR": str(models), "CONVSTEP_MAX_TRAINING_JOBS": "2"}
+    server = start_server(workers=workers, env=env, log_level="info")
     with httpx.Client(base_url=server.url, timeout=60) as http:
         job = http.post("/api/train", json=LONG_JOB).json()
         stream = EventStream(server, job["id"])
@@ -229,6 +231,18 @@ def test_sigterm_while_training_with_an_open_stream(start_server, tmp_path, work
     assert log.count("Application shutdown complete") == workers, log[-3000:]  # every job was stopped and joined
     assert "still running at shutdown" not in log
     assert_no_traceback(server)
+
+
+@pytest.mark.slow
+def test_several_workers_turn_live_training_off(start_server):
+    """A job lives in the worker that started it, so `--workers 2` turns training off instead of answering
+    404 for half of the follow-up requests."""
+    server = start_server(workers=2)
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        answer = http.post("/api/train", json=LONG_JOB)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "training_disabled"
+    assert "several worker processes" in answer.json()["error"]["message"]
 
 
 def _tree(server) -> list[int]:

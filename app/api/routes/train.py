@@ -77,7 +77,8 @@ def _close_streams_on_exit_signals(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    threading.Thread(target=_warm_training_data, name="convstep-warm-digits", daemon=True).start()
+    if app.state.settings.max_training_jobs > 0:  # no training, no need to parse the digits in this process
+        threading.Thread(target=_warm_training_data, name="convstep-warm-digits", daemon=True).start()
     _close_streams_on_exit_signals(app)
     yield
     manager = getattr(app.state, "jobs", None)
