@@ -10,7 +10,7 @@ import httpx
 import numpy as np
 import pytest
 
-from classroom_pages import browser, numbers, page, requires_chromium, server  # noqa: F401  (fixtures)
+from pagetools import numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -4,53 +4,23 @@ reload, the custom layer stack, French. Any console error or uncaught exception 
 from __future__ import annotations
 
 import re
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
-    sys.path.insert(0, str(ROOT))
+from pagetools import requires_chromium
 
-from benchmarks.load import ServerProcess  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                                 reason="Debian chromium not installed")]
+pytestmark = [pytest.mark.browser, requires_chromium]
 ENDED = "#job-state[data-state=finished], #job-state[data-state=cancelled], #job-state[data-state=failed]"
 
 
 @pytest.fixture(scope="module")
-def server():
-    with ServerProcess(env={"CONVSTEP_MAX_TRAINING_JOBS": "2"}) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+def server_env():
+    return {"CONVSTEP_MAX_TRAINING_JOBS": "2"}
 
 
 @pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
-    page.base = server.url
-    page.expected_console = []  # substrings of console errors a test causes on purpose
-    yield page
-    context.close()
-    unexpected = [p for p in problems if not any(e in p for e in page.expected_console)]
-    assert unexpected == [], unexpected
+def viewport():
+    return {"width": 1280, "height": 800}
 
 
 def open_train(page, query: str = ""):

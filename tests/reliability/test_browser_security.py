@@ -10,18 +10,11 @@ stay safe even under a weaker policy.
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from app.pages import PAGES, TEMPLATES_DIR
-
-BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
-if str(BROWSER_TESTS) not in sys.path:
-    sys.path.insert(0, str(BROWSER_TESTS))
-
-from classroom_pages import browser, requires_chromium  # noqa: E402,F401  (the shared headless Chromium)
+from pagetools import requires_chromium  # the headless Chromium itself is tests/conftest.py's `browser`
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -1,0 +1,37 @@
+"""Fixtures shared by every test folder.
+
+``browser``: Debian's headless Chromium (``/usr/bin/chromium``, never a downloaded browser) driven by Playwright,
+one per test session. The browser tests (tests/browser) and the browser security tests (tests/reliability) use it;
+mark such tests with ``requires_chromium`` (from ``tests/browser/pagetools.py``) so they skip cleanly where
+Chromium is missing.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # benchmarks/ (the live-server launcher) is not an installed package
+    sys.path.insert(0, str(ROOT))
+BROWSER_TESTS = ROOT / "tests" / "browser"
+if str(BROWSER_TESTS) not in sys.path:  # pagetools: helpers of the browser tests
+    sys.path.insert(0, str(BROWSER_TESTS))
+
+CHROMIUM = "/usr/bin/chromium"
+# what the probe of this machine found necessary: no sandbox as root, no GPU, and no background connections
+# (the machine's closed network refuses them, many at a time)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
