@@ -5,25 +5,34 @@ The logarithm is the natural logarithm (ln): the course's worked example uses lo
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .dense import softmax
 
 
 def one_hot(labels, num_classes: int, dtype=np.float32) -> np.ndarray:
-    """[2, 0] -> [[0,0,1,...], [1,0,0,...]]."""
+    """[2, 0] -> [[0,0,1,...], [1,0,0,...]]: rows of the identity matrix, picked in one indexing call."""
     labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    # viewed as unsigned, a negative label becomes huge: one max() checks both ends of the range
+    if labels.size and labels.view(np.uint64).max() >= num_classes:
         raise ValueError(f"labels must be in 0..{num_classes - 1}")
-    out = np.zeros((labels.size, num_classes), dtype=dtype)
-    out[np.arange(labels.size), labels] = 1
-    return out
+    return identity(num_classes, np.dtype(dtype))[labels]
+
+
+@functools.lru_cache(maxsize=32)
+def identity(k: int, dtype: np.dtype) -> np.ndarray:
+    """The (k, k) identity matrix, read-only and memoised (one-hot rows are copied out of it by indexing)."""
+    eye = np.eye(k, dtype=dtype)
+    eye.flags.writeable = False
+    return eye
 
 
 def as_targets(y, num_classes: int, dtype) -> np.ndarray:
     """Integer labels (N,) or one-hot / probability targets (N, K) -> (N, K) targets."""
     y = np.asarray(y)
-    if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
+    if y.ndim == 1 and y.dtype.kind in "iu":  # integer labels
         return one_hot(y, num_classes, dtype)
     y = y.astype(dtype, copy=False)
     return y.reshape(1, -1) if y.ndim == 1 else y
@@ -43,7 +52,10 @@ def softmax_cross_entropy(logits: np.ndarray, y) -> tuple[float, np.ndarray, np.
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     probs = np.exp(log_probs)
     loss = float(-(t * log_probs).sum() / n)
-    return loss, probs, (probs - t) / z.dtype.type(n)
+    dz = probs - t
+    if n > 1:  # for one sample, dividing by 1 would cost as much as the subtraction
+        dz /= n
+    return loss, probs, dz
 
 
 def cross_entropy(probs: np.ndarray, y, eps: float = 1e-12) -> tuple[float, np.ndarray]:

@@ -169,6 +169,8 @@ class Sequential:
     # -- passes -------------------------------------------------------------------------------------------
     def _as_batch(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=self.dtype)
+        if x.shape[1:] == self.input_shape:  # already a batch: the common case, checked first
+            return x
         if x.shape == self.input_shape:
             x = x[None]
         elif len(self.input_shape) == 3 and self.input_shape[0] == 1 and x.shape == self.input_shape[1:]:

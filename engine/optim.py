@@ -21,14 +21,16 @@ class SGD:
         self.velocity: dict[int, np.ndarray] = {}
 
     def step(self, model) -> None:
-        lr = self.learning_rate
+        lr, momentum, weight_decay = self.learning_rate, self.momentum, self.weight_decay
         for layer, name, value in model.parameters():
             g = layer.grads[name]
-            if self.weight_decay and name in ("W", "K"):
-                g = g + self.weight_decay * value
-            if self.momentum:
-                v = self.velocity.setdefault(id(value), np.zeros_like(value))
-                v *= self.momentum
+            if weight_decay and name in ("W", "K"):
+                g = g + weight_decay * value
+            if momentum:
+                v = self.velocity.get(id(value))
+                if v is None:  # not setdefault(): it would build a new zero array on every call
+                    v = self.velocity[id(value)] = np.zeros_like(value)
+                v *= momentum
                 v -= lr * g
                 value += v
             else:
@@ -56,8 +58,9 @@ class Adam:
             g = layer.grads[name]
             if self.weight_decay and name in ("W", "K"):
                 g = g + self.weight_decay * value
-            m = self.m.setdefault(id(value), np.zeros_like(value))
-            v = self.v.setdefault(id(value), np.zeros_like(value))
+            if id(value) not in self.m:  # first step (setdefault would build two zero arrays on every step)
+                self.m[id(value)], self.v[id(value)] = np.zeros_like(value), np.zeros_like(value)
+            m, v = self.m[id(value)], self.v[id(value)]
             m *= b1
             m += (1 - b1) * g
             v *= b2

@@ -17,7 +17,11 @@ Overlapping windows (stride < size) add their contributions.
 
 Vectorised by looping over the F_h*F_w offsets inside the window, never over pixels: the value every window
 holds at offset (m, p) is one strided view ``X[:, :, m::S, p::S]`` of shape (N, C, H_out, W_out), so a 2×2 max
-pooling is three element-wise maxima of four views — no window tensor is ever copied, whatever the stride.
+pooling is three element-wise maxima of four views, whatever the stride. Max pooling in training mode, which
+also tracks the arg-max (three operations per offset), first copies those views into contiguous rows
+(:func:`window_rows`), on which each operation is cheaper. Backward writes each offset's share into a strided
+view of dL/dX; max pooling without overlap sends each window's gradient straight to its arg-max cell (one
+indexed write, :func:`window_flat_indices`).
 """
 from __future__ import annotations
 
@@ -54,17 +58,19 @@ class _Pool2D(Layer):
 
     def _offsets(self, x):
         """For each window offset (m, p), in row-major order: the (N, C, H_out, W_out) strided view
-        ``x[:, :, i*S + m, j*S + p]`` — the value every window holds at that offset."""
+        ``x[:, :, i*S + m, j*S + p]`` — the cells every window has at that offset."""
         return [x[index] for index in window_indices(x.shape[2:], self.size, self.stride)]
 
-    def _window_sum(self, x):
-        """Σ over the window offsets: the sum of every window at once, (N, C, H_out, W_out)."""
-        total = None
-        for values in self._offsets(x):
-            if total is None:
-                total = values.copy()
-            else:
-                total += values
+    def _rows(self, x):
+        return window_rows(x, self.size, self.stride)
+
+    def _window_reduce(self, x, combine):
+        """``combine`` (np.add, np.maximum) the window offsets' views in order k = 0, 1, ...: (N, C, H_out, W_out).
+        Without an arg-max to track, this beats copying :func:`window_rows` first (one pass over x less)."""
+        offsets = self._offsets(x)
+        total = offsets[0].copy()
+        for values in offsets[1:]:
+            combine(total, values, out=total)
         return total
 
     @property
@@ -73,15 +79,41 @@ class _Pool2D(Layer):
         return self.stride[0] < self.size[0] or self.stride[1] < self.size[1]
 
     def _scatter(self, shares, dtype):
-        """Send one (N, C, H_out, W_out) gradient per window offset back to the (N, C, H, W) input: cells
-        shared by overlapping windows add up; without overlap each cell is written once (no read-add)."""
+        """Send one (N, C, H_out, W_out) gradient per window offset back to the (N, C, H, W) input: cells shared
+        by overlapping windows add up; without overlap each cell is written once (no read-add)."""
         dx = np.zeros(self.cache["x_shape"], dtype=dtype)
+        overlapping = self.overlapping
         for target, share in zip(self._offsets(dx), shares):
-            if self.overlapping:
+            if overlapping:
                 target += share
             else:
                 target[...] = share
         return dx
+
+
+def window_rows(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
+    """(N, C, H, W) -> rows (F_h·F_w, N, C, H_out, W_out) with ``rows[m·F_w + p, n, c, i, j] =
+    x[n, c, i·S_h + m, j·S_w + p]``: row k holds what every window has at its k-th cell (row-major in the window).
+
+    As in im2col, the windows are a strided view of x (nothing copied) and one reshape copies them once — with the
+    window offset first, so that each row is contiguous and pooling is a few element-wise operations on whole rows
+    (contiguous rows are several times cheaper to combine than strided views of x). Read-only use: for windows
+    one cell wide the reshape may keep a view of x."""
+    x = np.ascontiguousarray(x)
+    view_shape, view_strides, rows_shape = window_rows_layout(x.shape, x.itemsize, size, stride)
+    # np.ndarray on the buffer is as_strided without its per-call overhead; numpy checks the view stays inside
+    return np.ndarray(view_shape, x.dtype, x, 0, view_strides).reshape(rows_shape)
+
+
+@functools.lru_cache(maxsize=256)
+def window_rows_layout(x_shape: tuple[int, ...], itemsize: int, size: tuple[int, int], stride: tuple[int, int]):
+    """Shape and strides of the windows' view (F_h, F_w, N, C, H_out, W_out) of a C-contiguous x, and the rows'
+    shape — memoised, like every geometry here: for one small image, working them out costs more than pooling."""
+    (kh, kw), (sh, sw) = size, stride
+    n, c, h, w = x_shape
+    ho, wo = output_size(h, kh, 0, sh), output_size(w, kw, 0, sw)
+    s_w, s_h, s_c, s_n = itemsize, itemsize * w, itemsize * w * h, itemsize * w * h * c
+    return (kh, kw, n, c, ho, wo), (s_h, s_w, s_n, s_c, sh * s_h, sw * s_w), (kh * kw, n, c, ho, wo)
 
 
 @functools.lru_cache(maxsize=256)
@@ -94,6 +126,21 @@ def window_indices(in_hw: tuple[int, int], size: tuple[int, int], stride: tuple[
     everything = slice(None)
     return tuple((everything, everything, slice(m, m + sh * (ho - 1) + 1, sh), slice(p, p + sw * (wo - 1) + 1, sw))
                  for m in range(kh) for p in range(kw))
+
+
+@functools.lru_cache(maxsize=16)
+def window_flat_indices(x_shape: tuple[int, ...], size: tuple[int, int], stride: tuple[int, int]):
+    """For an input of shape (N, C, H, W): the flat index of every window's top-left cell, (N, C, H_out, W_out),
+    and the flat offset m·W + p of each cell k = m·F_w + p inside a window, (F_h·F_w,). Read-only and memoised
+    (a few shapes come back on every step; building them costs more than the scatter they serve)."""
+    n, c, h, w = x_shape
+    (kh, kw), (sh, sw) = size, stride
+    ho, wo = output_size(h, kh, 0, sh), output_size(w, kw, 0, sw)
+    origins = ((np.arange(n * c) * (h * w)).reshape(n, c, 1, 1) + (np.arange(ho) * (sh * w))[:, None]
+               + np.arange(wo) * sw)
+    cell_offsets = (np.arange(kh)[:, None] * w + np.arange(kw)).ravel()
+    origins.flags.writeable = cell_offsets.flags.writeable = False
+    return origins, cell_offsets
 
 
 class MaxPool2D(_Pool2D):
@@ -109,41 +156,48 @@ class MaxPool2D(_Pool2D):
     formula = "P[i,j] = max(X[i·S : i·S+F, j·S : j·S+F])"
 
     def forward(self, x):
-        """The element-wise maximum of the window offsets' views."""
+        """The maximum of each window: a running maximum over the window rows (see :func:`window_rows`)."""
         if self.training:
-            out, arg = self._max_and_argmax(x)
+            out, arg = self._max_and_argmax(self._rows(x))
             self.cache = {"argmax": arg, "x_shape": x.shape}
             return out
         self.cache = {"x": x, "x_shape": x.shape}  # for argmax(), if it is ever asked for
-        offsets = self._offsets(x)
-        out = offsets[0].copy()
-        for values in offsets[1:]:
-            np.maximum(out, values, out=out)
-        return out
+        return self._window_reduce(x, np.maximum)
 
-    def _max_and_argmax(self, x):
-        """A running maximum over the offsets k = 0, 1, ... (row-major), remembering where it was."""
-        index_type = np.min_scalar_type(self.size[0] * self.size[1] - 1)  # uint8 up to 16×16 windows
-        offsets = self._offsets(x)
-        best, arg = offsets[0].copy(), np.zeros(offsets[0].shape, dtype=index_type)
-        for k, values in enumerate(offsets[1:], start=1):
-            better = values > best  # strictly greater: ties keep the first maximum
-            np.maximum(best, values, out=best)
-            # offsets come in increasing order, so a newly found maximum always has the largest index so far;
-            # arithmetic instead of np.where/copyto(where=), which branch per element and are ~10x slower
-            np.maximum(arg, better * index_type.type(k), out=arg)
+    def _max_and_argmax(self, rows):
+        """A running maximum over the window rows k = 0, 1, ... (row-major), remembering where it was."""
+        # uint8 up to 16×16 windows (np.min_scalar_type costs more than a 2×2 pooling of one small map)
+        index_type = np.uint8 if len(rows) <= 256 else np.min_scalar_type(len(rows) - 1).type
+        best, arg = rows[0].copy(), np.zeros(rows.shape[1:], dtype=index_type)
+        for k in range(1, len(rows)):
+            better = rows[k] > best  # strictly greater: ties keep the first maximum
+            np.maximum(best, rows[k], out=best)
+            # rows come in increasing order, so a newly found maximum always has the largest index so far:
+            # arg = max(arg, better·k), arithmetic instead of np.where/copyto(where=), which branch per element
+            # and are ~10-30x slower; ``better`` as 0/1 bytes (a view, not a cast) avoids a slow bool × integer
+            np.maximum(arg, better.view(np.uint8) * index_type(k), out=arg)
         return best, arg
 
     def argmax(self) -> np.ndarray:
         """(N, C, H_out, W_out) index of the first maximum of each window, in row-major order."""
         if "argmax" not in self.cache:
-            self.cache["argmax"] = self._max_and_argmax(self.cache["x"])[1]
+            self.cache["argmax"] = self._max_and_argmax(self._rows(self.cache["x"]))[1]
         return self.cache["argmax"]
 
     def backward(self, grad):
-        """Each window's G goes to its arg-max only: dX[k-th cell of every window] = G · [argmax == k]."""
+        """Each window's G goes to its arg-max only: dX[k-th cell of every window] = G · [argmax == k].
+
+        Without overlap, every window sends its G to one cell of its own, whose flat index in X is the window's
+        origin (top-left cell) plus the offset of its k-th cell: one scatter write, whatever the window size."""
         arg = self.argmax()
-        return self._scatter((grad * (arg == k) for k in range(self.size[0] * self.size[1])), grad.dtype)
+        if self.overlapping:
+            return self._scatter((grad * (arg == k) for k in range(self.size[0] * self.size[1])), grad.dtype)
+        origins, cell_offsets = window_flat_indices(self.cache["x_shape"], self.size, self.stride)
+        chosen = cell_offsets.take(arg)
+        chosen += origins
+        dx = np.zeros(self.cache["x_shape"], dtype=grad.dtype)
+        dx.ravel()[chosen] = grad
+        return dx
 
     def argmax_positions(self) -> np.ndarray:
         """For the last forward: (N, C, Ho, Wo, 2) input coordinates (row, col) of each chosen maximum."""
@@ -165,7 +219,7 @@ class AvgPool2D(_Pool2D):
 
     def forward(self, x):
         self.cache = {"x_shape": x.shape}
-        return self._window_sum(x) / (self.size[0] * self.size[1])
+        return self._window_reduce(x, np.add) / (self.size[0] * self.size[1])
 
     def backward(self, grad):
         kk = self.size[0] * self.size[1]
@@ -181,7 +235,7 @@ class SumPool2D(_Pool2D):
 
     def forward(self, x):
         self.cache = {"x_shape": x.shape}
-        return self._window_sum(x)
+        return self._window_reduce(x, np.add)
 
     def backward(self, grad):
         return self._scatter(itertools.repeat(grad, self.size[0] * self.size[1]), grad.dtype)

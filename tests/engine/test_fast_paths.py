@@ -86,6 +86,26 @@ def test_max_pooling_and_relu_give_the_same_numbers_in_training_and_eval_mode(rn
     assert pool.argmax_positions().shape == (*expected.shape, 2)
 
 
+def test_max_pooling_windows_of_more_than_256_cells_keep_their_arg_max(rng):
+    x = rng.standard_normal((2, 3, 17, 18)).astype(np.float32)  # 17×17 windows: 289 cells, indices past uint8
+    for training in (True, False):
+        pool = MaxPool2D(17, 1)
+        pool.training = training
+        out = pool.forward(x)
+        grad = rng.standard_normal(out.shape).astype(np.float32)
+        dx = pool.backward(grad)
+        for n, c, j in np.ndindex(2, 3, 2):
+            window = x[n, c, :, j : j + 17]
+            flat = int(np.argmax(window))
+            assert pool.argmax()[n, c, 0, j] == flat and out[n, c, 0, j] == window.max()
+        for n, c in np.ndindex(2, 3):  # overlapping windows: each cell gets the sum of the G routed to it
+            expected = np.zeros((17, 18), np.float32)
+            for j in range(2):
+                r, col = divmod(int(pool.argmax()[n, c, 0, j]), 17)
+                expected[r, j + col] += grad[n, c, 0, j]
+            np.testing.assert_allclose(dx[n, c], expected)
+
+
 def _training_argmax(x, size, stride):
     pool = MaxPool2D(size, stride)
     pool.training = True

@@ -67,11 +67,13 @@ def test_input_gradient_is_the_full_convolution_with_the_rotated_kernel(rng, ker
 
 
 # -- pooling ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("training", [False, True])  # max pooling takes other paths (arg-max now or later)
 @pytest.mark.parametrize("mode", ["max", "avg", "sum"])
 @pytest.mark.parametrize("size,stride,h,w", [(2, 2, 6, 6), (2, 2, 7, 5), (3, 2, 7, 7), (2, 1, 5, 4), (2, 3, 8, 8)])
-def test_pooling_forward_and_backward_equal_the_loops(rng, mode, size, stride, h, w):
+def test_pooling_forward_and_backward_equal_the_loops(rng, mode, size, stride, h, w, training):
     x = rng.standard_normal((2, 3, h, w))
     layer = POOLS[mode](size, stride)
+    layer.training = training
     out = layer.forward(x)
     G = rng.standard_normal(out.shape)
     dx = layer.backward(G)
