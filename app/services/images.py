@@ -136,12 +136,13 @@ def _as_model_input(source, entry: ModelEntry, index: int | None) -> np.ndarray:
     return grey.reshape(1, h, w).astype(entry.model.dtype)
 
 
-def encode_step_image(image: np.ndarray, max_side: int = STEP_IMAGE_MAX_SIDE) -> list[list[int]]:
-    """A recorded preprocessing picture -> grey levels 0..255, at most ``max_side`` px on its long side."""
+def encode_step_image(image: np.ndarray, max_side: int = STEP_IMAGE_MAX_SIDE) -> np.ndarray:
+    """A recorded preprocessing picture -> grey levels 0..255 (uint8, C-contiguous: JSON-ready for orjson), at
+    most ``max_side`` px on its long side."""
     a = to_uint8(image)
     height, width = a.shape
     if max(height, width) > max_side:
         scale = max_side / max(height, width)
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         a = np.asarray(Image.fromarray(a).resize(size, Image.Resampling.BOX))
-    return a.tolist()
+    return np.ascontiguousarray(a)

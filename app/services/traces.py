@@ -1,4 +1,9 @@
-"""Engine traces (NumPy) -> the JSON of /api/forward and /api/backward (ARCHITECTURE.md, JSON conventions)."""
+"""Engine traces (NumPy) -> the JSON of /api/forward and /api/backward (ARCHITECTURE.md, JSON conventions).
+
+The answers are built with NumPy arrays in them, rounded all at once by a :class:`RoundingBatch`, and written by
+orjson (:class:`ArrayJSONResponse`): the keys come in the order of the declared response models (ForwardResponse,
+BackwardResponse), so the JSON is the same as pydantic would write from them, without the Python lists.
+"""
 from __future__ import annotations
 
 import threading
@@ -6,11 +11,12 @@ import weakref
 from typing import Any, Literal
 
 import numpy as np
+import orjson
 
 from engine import backward_trace, forward_trace
 from engine.preprocess import PreprocessStep
 
-from .encoding import MAX_INLINE_VALUES, png_data_url, round_number, tensor_dict, to_list
+from .encoding import MAX_INLINE_VALUES, ArrayJSONResponse, RoundingBatch, array_json, png_data_url
 from .images import encode_step_image
 
 
@@ -21,7 +27,8 @@ def encode_steps(steps: list[PreprocessStep], step_images: Literal["array", "png
 
 
 def _extra(extra: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in extra.items()}
+    """A layer's extras (max pooling's integer arg-max positions, ReLU's counts) as they are: nothing to round."""
+    return {k: (np.ascontiguousarray(v) if isinstance(v, np.ndarray) else v) for k, v in extra.items()}
 
 
 # A served model's weights never change (requests work on forks), so their JSON is computed once per model.
@@ -29,51 +36,88 @@ _params_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _params_lock = threading.Lock()
 
 
-def params_json(model, include_values: bool = True) -> dict[str, dict[str, Any]]:
-    """``{layer name: {param: {shape, values, stats}}}`` of a served model, cached."""
+def params_json(model, include_values: bool = True) -> dict[str, orjson.Fragment]:
+    """``{layer name: JSON of {param: {shape, values, stats}}}`` of a served model, serialised once and cached
+    (orjson fragments: a LeNet's ~14,000 weights are not written again for every request)."""
     key = "values" if include_values else "stats"
     with _params_lock:
         cached = _params_cache.setdefault(model, {})
     if key not in cached:
         inline = MAX_INLINE_VALUES if include_values else 0
-        cached[key] = {layer.name: tensor_dict(layer.params, max_values=inline) for layer in model.layers}
+        batch, layers = RoundingBatch(), {}
+        for layer in model.layers:
+            batch.put_tensors(layers, layer.name, layer.params, max_values=inline)
+        batch.run()
+        cached[key] = {name: orjson.Fragment(array_json(tensors))
+                       for name, tensors in layers.items()}
     return cached[key]
 
 
-def forward_json(model, x: np.ndarray, include_params: bool = True) -> dict[str, Any]:
-    """Every layer's output and parameters for one input ``x`` (C, H, W)."""
+def forward_json(model_id: str, model, x: np.ndarray, preprocessing: list[dict[str, Any]],
+                 include_params: bool = True) -> ArrayJSONResponse:
+    """The ForwardResponse: every layer's output and parameters for one input ``x`` (C, H, W)."""
     trace = forward_trace(model, x)
     params = params_json(model, include_params)
-    layers = [{
-        "index": e["index"], "name": e["name"], "type": e["type"], "formula": e["formula"], "config": e["config"],
-        "geometry": e["geometry"], "input_shape": e["input_shape"], "output_shape": e["output_shape"],
-        "output": to_list(e["output"]), "params": params[e["name"]], "extra": _extra(e["extra"]),
-    } for e in trace["layers"]]
-    return {"input": to_list(trace["input"]), "input_shape": trace["input_shape"], "layers": layers,
-            "logits": to_list(trace["logits"]) if "logits" in trace else None,
-            "probabilities": to_list(trace["probabilities"]), "label": trace["label"]}
+    batch = RoundingBatch()
+    body: dict[str, Any] = {"model": model_id, "preprocessing": preprocessing}
+    batch.put(body, "input", trace["input"])
+    body["input_shape"] = trace["input_shape"]
+    body["layers"] = []
+    for e in trace["layers"]:
+        layer = {key: e[key] for key in ("index", "name", "type", "formula", "config", "geometry", "input_shape",
+                                         "output_shape")}
+        batch.put(layer, "output", e["output"])
+        layer["params"] = params[e["name"]]
+        layer["extra"] = _extra(e["extra"])
+        body["layers"].append(layer)
+    if "logits" in trace:
+        batch.put(body, "logits", trace["logits"])
+    else:
+        body["logits"] = None
+    batch.put(body, "probabilities", trace["probabilities"])
+    body["label"] = trace["label"]
+    batch.run()
+    return ArrayJSONResponse(body)
 
 
-def backward_json(model, x: np.ndarray, label: int, learning_rate: float, steps: int,
-                  include_params: bool = True) -> dict[str, Any]:
-    """Loss, every gradient, and ``steps`` SGD steps on a copy (the served model is not touched)."""
+def backward_json(model_id: str, model, x: np.ndarray, label: int, learning_rate: float, steps: int,
+                  preprocessing: list[dict[str, Any]], include_params: bool = True) -> ArrayJSONResponse:
+    """The BackwardResponse: loss, every gradient, and ``steps`` SGD steps on a copy (the served model is not
+    touched)."""
     trace = backward_trace(model, x, label, learning_rate=learning_rate, steps=steps)
     inline = MAX_INLINE_VALUES if include_params else 0
     sgd = trace["sgd_step"]
-    layers = [{"index": e["index"], "name": e["name"], "type": e["type"], "grad_output": to_list(e["grad_output"]),
-               "grad_input": to_list(e["grad_input"]), "grads": tensor_dict(e["grads"])} for e in trace["layers"]]
-    return {
-        "label": trace["label"], "target": to_list(trace["target"]), "loss": round_number(trace["loss"]),
-        "probabilities": to_list(trace["probabilities"]), "dL_dz": to_list(trace["dL_dz"]),
-        "grad_image": to_list(trace["grad_image"]), "input": to_list(np.asarray(x)), "layers": layers,
-        "sgd_step": {
-            "learning_rate": sgd["learning_rate"], "steps": sgd["steps"],
-            "probabilities_before": to_list(sgd["probabilities_before"]),
-            "probabilities_after": to_list(sgd["probabilities_after"]),
-            "loss_before": round_number(sgd["loss_before"]), "loss_after": round_number(sgd["loss_after"]),
-            "history": [{"step": h["step"], "loss": round_number(h["loss"]),
-                         "probability": round_number(h["probability"])} for h in sgd["history"]],
-            "params_after": {name: tensor_dict(p, max_values=inline) for name, p in sgd["params_after"].items()},
-            "deltas": {name: tensor_dict(p) for name, p in sgd["deltas"].items()},
-        },
-    }
+    batch = RoundingBatch()
+    body: dict[str, Any] = {"model": model_id, "label": trace["label"]}
+    batch.put(body, "target", trace["target"])
+    batch.put_number(body, "loss", trace["loss"])
+    for key in ("probabilities", "dL_dz", "grad_image"):
+        batch.put(body, key, trace[key])
+    batch.put(body, "input", np.asarray(x))
+    body["preprocessing"] = preprocessing
+    body["layers"] = []
+    for e in trace["layers"]:
+        layer = {key: e[key] for key in ("index", "name", "type")}
+        batch.put(layer, "grad_output", e["grad_output"])
+        batch.put(layer, "grad_input", e["grad_input"])
+        batch.put_tensors(layer, "grads", e["grads"])
+        body["layers"].append(layer)
+    step: dict[str, Any] = {"learning_rate": float(sgd["learning_rate"]), "steps": int(sgd["steps"])}
+    batch.put(step, "probabilities_before", sgd["probabilities_before"])
+    batch.put(step, "probabilities_after", sgd["probabilities_after"])
+    batch.put_number(step, "loss_before", sgd["loss_before"])
+    batch.put_number(step, "loss_after", sgd["loss_after"])
+    step["history"] = []
+    for h in sgd["history"]:
+        point = {"step": h["step"]}
+        batch.put_number(point, "loss", h["loss"])
+        batch.put_number(point, "probability", h["probability"])
+        step["history"].append(point)
+    step["params_after"], step["deltas"] = {}, {}
+    for name, params in sgd["params_after"].items():
+        batch.put_tensors(step["params_after"], name, params, max_values=inline)
+    for name, deltas in sgd["deltas"].items():
+        batch.put_tensors(step["deltas"], name, deltas)
+    body["sgd_step"] = step
+    batch.run()
+    return ArrayJSONResponse(body)

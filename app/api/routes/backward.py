@@ -6,6 +6,7 @@ from ...core.config import Settings
 from ...core.errors import ApiError
 from ...schemas.common import ERROR_RESPONSES
 from ...schemas.trace import BackwardRequest, BackwardResponse
+from ...services.encoding import ArrayJSONResponse
 from ...services.images import prepare_image
 from ...services.models import ModelRegistry
 from ...services.traces import backward_json, encode_steps
@@ -14,7 +15,8 @@ from ..deps import get_registry, get_settings
 router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
 
 
-@router.post("/backward", response_model=BackwardResponse,
+# Built with NumPy arrays and written by orjson, as /api/forward (see forward.py): BackwardResponse declares it.
+@router.post("/backward", response_model=BackwardResponse, response_class=ArrayJSONResponse,
              summary="Loss, every gradient, and SGD steps on a copy (the served model never changes)")
 def backward(req: BackwardRequest, settings: Settings = Depends(get_settings),
              registry: ModelRegistry = Depends(get_registry)):
@@ -29,6 +31,5 @@ def backward(req: BackwardRequest, settings: Settings = Depends(get_settings),
                                "à rétropropager.")
     prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
                              max_pixels=settings.max_image_pixels, record_steps=True)
-    return {"model": entry.id, "preprocessing": encode_steps(prepared.steps, req.step_images),
-            **backward_json(entry.model, prepared.array, req.label, req.learning_rate, req.steps,
-                             req.include_params)}
+    return backward_json(entry.id, entry.model, prepared.array, req.label, req.learning_rate, req.steps,
+                         encode_steps(prepared.steps, req.step_images), req.include_params)

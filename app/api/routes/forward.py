@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends
 from ...core.config import Settings
 from ...schemas.common import ERROR_RESPONSES
 from ...schemas.trace import ForwardRequest, ForwardResponse
+from ...services.encoding import ArrayJSONResponse
 from ...services.images import prepare_image
 from ...services.models import ModelRegistry
 from ...services.traces import encode_steps, forward_json
@@ -13,12 +14,15 @@ from ..deps import get_registry, get_settings
 router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
 
 
-@router.post("/forward", response_model=ForwardResponse,
+# The answer (~40,000 numbers) is built with NumPy arrays and written by orjson, returned as a Response: FastAPI
+# then neither validates nor re-serialises it. ForwardResponse still declares it (OpenAPI, docs, schema-driven
+# tests), and services/traces.py builds it in that model's shape and key order.
+@router.post("/forward", response_model=ForwardResponse, response_class=ArrayJSONResponse,
              summary="Every number of the forward pass: preprocessing, each layer's output and parameters")
 def forward(req: ForwardRequest, settings: Settings = Depends(get_settings),
             registry: ModelRegistry = Depends(get_registry)):
     entry = registry.get(req.model)
     prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
                              max_pixels=settings.max_image_pixels, record_steps=True)
-    return {"model": entry.id, "preprocessing": encode_steps(prepared.steps, req.step_images),
-            **forward_json(entry.model, prepared.array, req.include_params)}
+    return forward_json(entry.id, entry.model, prepared.array, encode_steps(prepared.steps, req.step_images),
+                        req.include_params)
