@@ -270,7 +270,7 @@ def train(model: Sequential, x_train, y_train, *, x_val=None, y_val=None, epochs
                 lr = learning_rate_at(lr_schedule, base_lr, step / total_steps)
                 # a diverging run overflows before its loss turns NaN: TrainingDiverged says so, not warnings
                 with np.errstate(over="ignore", invalid="ignore"):
-                    loss, probs, _ = model.loss_and_grads(xb, yb)
+                    loss, probs, _ = model.loss_and_grads(xb, yb, input_grad=False)  # no one needs dL/d(pixels) here
                     if math.isfinite(loss):
                         opt.learning_rate = lr
                         opt.step(model)
