@@ -6,20 +6,30 @@
 
 Small answers go through pydantic as Python lists (:func:`to_list`). The traces (/api/forward, /api/backward:
 ~40,000 numbers) are written by orjson straight from NumPy arrays (:class:`ArrayJSONResponse`), after one
-rounding pass over all their arrays at once (:class:`RoundingBatch`): the same JSON, several times faster.
+rounding pass over all their arrays at once (:class:`RoundingBatch`): the same JSON, several times faster. They
+are also gzip-compressed here, with ISA-L (:func:`gzip_compress`), rather than by the app's GZip middleware.
 """
 from __future__ import annotations
 
 import base64
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from PIL import Image
 
 from ..core.errors import ApiError
+
+if TYPE_CHECKING:
+    from ..core.config import Settings
+
+try:  # ISA-L's deflate: ~4x faster than zlib's fastest level on a trace, and it compresses a little better
+    from isal import isal_zlib as deflate
+except ImportError:  # pragma: no cover - isal is a dependency; zlib writes the same format, slower
+    import zlib as deflate
 
 SIGNIFICANT_DIGITS = 4
 _POWERS_OF_TEN = 10.0 ** np.arange(301)  # 10ⁿ for n = 0..300, exact up to n = 22
@@ -178,11 +188,32 @@ def array_json(content: Any) -> bytes:
     return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
+def gzip_compress(data: bytes, level: int) -> bytes:
+    """``data`` in the gzip format (RFC 1952), with ISA-L when it is installed. ``level`` is zlib's 1–9
+    (``CONVSTEP_GZIP_LEVEL``); ISA-L's levels stop at 3, its best, so 3–9 all mean 3 there."""
+    if deflate.__name__ != "zlib":
+        level = min(level, deflate.ISAL_BEST_COMPRESSION)
+    compressor = deflate.compressobj(level, deflate.DEFLATED, 16 + deflate.MAX_WBITS)  # 16 + : gzip header
+    return compressor.compress(data) + compressor.flush()
+
+
 class ArrayJSONResponse(JSONResponse):
     """A JSON answer that may hold NumPy arrays (see :func:`array_json`)."""
 
     def render(self, content: Any) -> bytes:
         return array_json(content)
+
+    def compressed_for(self, request: Request, settings: Settings) -> "ArrayJSONResponse":
+        """Gzip the body now if the client accepts it, following the GZip middleware's rules (over
+        ``gzip_min_bytes``, ``gzip_level``) but with ISA-L and in the route's worker thread: a 300 kB trace takes
+        ~1 ms instead of ~5. The middleware passes an answer that already has a Content-Encoding through (and
+        adds ``Vary: Accept-Encoding`` to the others)."""
+        if len(self.body) >= settings.gzip_min_bytes and "gzip" in request.headers.get("accept-encoding", ""):
+            self.body = gzip_compress(self.body, settings.gzip_level)
+            self.headers["content-encoding"] = "gzip"
+            self.headers["content-length"] = str(len(self.body))
+            self.headers.add_vary_header("Accept-Encoding")
+        return self
 
 
 def to_uint8(image) -> np.ndarray:

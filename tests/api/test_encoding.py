@@ -7,6 +7,7 @@ pydantic), and that real answers still validate against the declared models.
 """
 from __future__ import annotations
 
+import gzip
 import json
 
 import numpy as np
@@ -16,8 +17,8 @@ from pydantic import TypeAdapter
 from app.core.errors import ApiError
 from app.schemas.common import Tensor
 from app.schemas.trace import BackwardResponse, ForwardResponse
-from app.services.encoding import (RoundingBatch, array_json, round_number, round_significant, tensor_dict,
-                                   tensor_summary, to_list)
+from app.services.encoding import (RoundingBatch, array_json, gzip_compress, round_number, round_significant,
+                                   tensor_dict, tensor_summary, to_list)
 
 NASTY = np.array([0.0, -0.0, 1.0, -1.0, 0.012345678, 9.9995, 99995.0, 123456789.0, -4.2e-7, 1e-19, 3e-20, 1e25,
                   5e-324, 1e-310, 1.7e308, -1.7e308, 0.5, 2.5e-5, 1 / 3])
@@ -99,3 +100,23 @@ def test_trace_answers_validate_against_their_declared_model(client, digit_url, 
     # the JSON is what pydantic itself writes for that model: same keys (none dropped), same numbers
     assert json.loads(answer.model_dump_json()) == response.json()
     assert list(response.json()) == list(model.model_fields)  # and in the model's order
+
+
+def test_gzip_compress_writes_the_gzip_format():
+    data = array_json({"values": np.round(np.random.default_rng(2).standard_normal(5000), 3)})
+    for level in (1, 6, 9):
+        packed = gzip_compress(data, level)
+        assert packed[:2] == b"\x1f\x8b" and gzip.decompress(packed) == data
+        assert len(packed) < len(data) / 2
+
+
+@pytest.mark.parametrize("path,extra", [("/api/forward", {}), ("/api/backward", {"label": 4})])
+def test_trace_answers_are_gzipped_only_for_clients_that_accept_it(client, digit_url, path, extra):
+    body = {"image": digit_url, **extra}
+    packed = client.post(path, json=body, headers={"Accept-Encoding": "gzip"})
+    plain = client.post(path, json=body, headers={"Accept-Encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert packed.num_bytes_downloaded < len(packed.content) / 2  # the client inflated it
+    assert plain.num_bytes_downloaded == len(plain.content) == int(plain.headers["content-length"])
+    assert packed.content == plain.content  # the same JSON
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"

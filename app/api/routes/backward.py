@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from ...core.config import Settings
 from ...core.errors import ApiError
@@ -18,7 +18,7 @@ router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
 # Built with NumPy arrays and written by orjson, as /api/forward (see forward.py): BackwardResponse declares it.
 @router.post("/backward", response_model=BackwardResponse, response_class=ArrayJSONResponse,
              summary="Loss, every gradient, and SGD steps on a copy (the served model never changes)")
-def backward(req: BackwardRequest, settings: Settings = Depends(get_settings),
+def backward(request: Request, req: BackwardRequest, settings: Settings = Depends(get_settings),
              registry: ModelRegistry = Depends(get_registry)):
     entry = registry.get(req.model)
     entry.check_label(req.label)
@@ -31,5 +31,6 @@ def backward(req: BackwardRequest, settings: Settings = Depends(get_settings),
                                "à rétropropager.")
     prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
                              max_pixels=settings.max_image_pixels, record_steps=True)
-    return backward_json(entry.id, entry.model, prepared.array, req.label, req.learning_rate, req.steps,
-                         encode_steps(prepared.steps, req.step_images), req.include_params)
+    answer = backward_json(entry.id, entry.model, prepared.array, req.label, req.learning_rate, req.steps,
+                           encode_steps(prepared.steps, req.step_images), req.include_params)
+    return answer.compressed_for(request, settings)
