@@ -41,6 +41,7 @@ from engine.model import Sequential  # noqa: E402
 from engine.optim import SGD  # noqa: E402
 
 import torch_reference  # noqa: E402  (benchmarks/torch_reference.py)
+from seed_floor import FusedSeedStep  # noqa: E402
 
 TRAIN_BATCH = 64
 INFER_BATCH = 256
@@ -168,8 +169,9 @@ def bench_traces(x, y, repeats: int) -> dict[str, float]:
 
 
 def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, float]:
-    """Per-image SGD steps of the course's seed model: the engine (batch 1), the course's loops (the oracle), and
-    PyTorch with one thread if present — timed in turns."""
+    """Per-image SGD steps of the course's seed model: the engine (batch 1), the course's loops (the oracle), the
+    same step fused by hand in NumPy (benchmarks/seed_floor.py: what per-call overhead allows at all), and PyTorch
+    with one thread if present — timed in turns."""
     model = build_preset("seed").train()
     opt = SGD(learning_rate=0.01)
     images = Batches(x, y, 1)
@@ -190,12 +192,21 @@ def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str
         _, state["kernel"], state["weights"], state["biases"] = oracles.seed_sgd_step(
             xb[0, 0], int(yb[0]), state["kernel"], state["weights"], state["biases"], learning_rate=0.01)
 
-    contenders = {"convstep": Contender(engine_step, 200), "loops": Contender(loop_step, 2)}
+    floor = FusedSeedStep(state["kernel"], state["weights"], state["biases"], learning_rate=0.01)
+    floor_images = Batches(x, y, 1)
+
+    def floor_step():
+        xb, yb = floor_images.next()
+        floor.step(xb[0, 0], int(yb[0]))
+
+    contenders = {"convstep": Contender(engine_step, 200), "loops": Contender(loop_step, 2),
+                  "floor": Contender(floor_step, 200)}
     if 1 in torch:
         contenders["torch"] = Contender(torch[1]["seed"], 100, torch[1]["threads"])
     seconds = interleaved_medians(contenders, repeats, warmup=20)
     out = {"seed_step_per_s": 1 / seconds["convstep"], "seed_loops_step_per_s": 1 / seconds["loops"],
-           "seed_speedup": seconds["loops"] / seconds["convstep"]}
+           "seed_speedup": seconds["loops"] / seconds["convstep"],
+           "seed_numpy_floor_step_per_s": 1 / seconds["floor"], "seed_floor_speedup": seconds["loops"] / seconds["floor"]}
     if "torch" in seconds:
         out["torch_seed_step_per_s"] = 1 / seconds["torch"]
         out["seed_vs_torch"] = seconds["torch"] / seconds["convstep"]
