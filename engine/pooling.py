@@ -168,8 +168,11 @@ class MaxPool2D(_Pool2D):
         """A running maximum over the window rows k = 0, 1, ... (row-major), remembering where it was."""
         # uint8 up to 16×16 windows (np.min_scalar_type costs more than a 2×2 pooling of one small map)
         index_type = np.uint8 if len(rows) <= 256 else np.min_scalar_type(len(rows) - 1).type
-        best, arg = rows[0].copy(), np.zeros(rows.shape[1:], dtype=index_type)
-        for k in range(1, len(rows)):
+        if len(rows) == 1:  # 1×1 windows: every value is its own maximum
+            return rows[0].copy(), np.zeros(rows.shape[1:], dtype=index_type)
+        best = np.maximum(rows[0], rows[1])
+        arg = (rows[1] > rows[0]).astype(index_type)  # strictly greater: ties keep the first maximum
+        for k in range(2, len(rows)):
             better = rows[k] > best  # strictly greater: ties keep the first maximum
             np.maximum(best, rows[k], out=best)
             # rows come in increasing order, so a newly found maximum always has the largest index so far:
