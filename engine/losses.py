@@ -13,12 +13,12 @@ from .dense import softmax
 
 
 def one_hot(labels, num_classes: int, dtype=np.float32) -> np.ndarray:
-    """[2, 0] -> [[0,0,1,...], [1,0,0,...]]: rows of the identity matrix, picked in one indexing call."""
+    """[2, 0] -> [[0,0,1,...], [1,0,0,...]]: rows of the identity matrix, picked in one call."""
     labels = np.asarray(labels, dtype=np.int64).reshape(-1)
     # viewed as unsigned, a negative label becomes huge: one max() checks both ends of the range
     if labels.size and labels.view(np.uint64).max() >= num_classes:
         raise ValueError(f"labels must be in 0..{num_classes - 1}")
-    return identity(num_classes, np.dtype(dtype))[labels]
+    return identity(num_classes, np.dtype(dtype)).take(labels, axis=0)
 
 
 @functools.lru_cache(maxsize=32)
