@@ -117,3 +117,26 @@ def test_sample_digit_and_language_switch(page):
     page.wait_for_selector("#samples button")
     assert "dessinez un chiffre" in page.locator("#draw-title").inner_text().lower()
     page.click("[data-lang-switch=en]")
+
+
+def test_exports_trace_json_and_heatmap_png(page):
+    open_lab(page)
+    draw(page, SEVEN)
+    verdict(page)
+    with page.expect_download() as got:
+        page.click("#export-json")
+    trace = got.value
+    assert trace.suggested_filename.endswith(".json")
+    import json
+
+    body = json.loads(open(trace.path(), encoding="utf-8").read())
+    assert body["convstep"] == "trace" and body["model"] == "lenet"
+    assert body["forward"]["label"] == 7 and len(body["forward"]["layers"]) == 14
+    page.locator(".map-btn").nth(1).click()
+    png_button = page.locator("#detail-body .heatmap__tools button").first
+    png_button.wait_for()
+    with page.expect_download() as got:
+        png_button.click()
+    image = got.value
+    assert image.suggested_filename.endswith(".png")
+    assert open(image.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
