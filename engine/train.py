@@ -30,6 +30,7 @@ A loss that becomes NaN or infinite raises :class:`TrainingDiverged`; the model'
 """
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -170,7 +171,14 @@ def _augmenter(augment) -> tuple[Callable[[np.ndarray, np.random.Generator], np.
     from .augment import augment_batch  # imported here: training without augmentation does not need it
 
     options = {} if augment is True else dict(augment)
-    return (lambda x, rng: augment_batch(x, rng, **options)), options
+    known = {name: param.default for name, param in inspect.signature(augment_batch).parameters.items()
+             if param.kind is inspect.Parameter.KEYWORD_ONLY}
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(f"unknown augmentation option(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    # the settings record every option, defaults included, so a saved model says exactly how it was trained
+    settings = {name: list(v) if isinstance(v, tuple) else v for name, v in {**known, **options}.items()}
+    return (lambda x, rng: augment_batch(x, rng, **options)), settings
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------------

@@ -203,3 +203,14 @@ def test_inputs_are_checked(digits):
         train(model, x[:10], y[:10], epochs=1, optimizer="rmsprop")
     with pytest.raises(ValueError, match="learning_rate"):
         train(model, x[:10], y[:10], epochs=1, learning_rate=-1.0)
+
+
+def test_augmentation_settings_are_recorded_in_full(digits):
+    x, y = digits
+    result = train(tiny_model(), x[:32], y[:32], epochs=1, augment={"max_shift": 1.0})
+    settings = result.settings["augmentation"]
+    assert settings["max_shift"] == 1.0
+    assert {"max_rotation_deg", "scale_range", "thickness_prob"} <= set(settings)  # the defaults, written out
+    assert train(tiny_model(), x[:32], y[:32], epochs=1, augment=False).settings["augmentation"] is None
+    with pytest.raises(ValueError, match="unknown augmentation option"):
+        train(tiny_model(), x[:32], y[:32], epochs=1, augment={"shear": 0.3})
