@@ -47,13 +47,17 @@ from .optim import make_optimizer
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "sgd": 0.05}
 LR_SCHEDULES = ("constant", "cosine", "step")
 
-#: how ``convstep train`` trains each preset by default (chosen on the validation split only); these settings
-#: with seed 0 reproduce the bundled weights in engine/weights/
+#: how ``convstep train`` trains each preset by default; these settings with seed 0 reproduce the bundled weights
+#: in engine/weights/. Chosen on the validation split only (500 digits, several seeds), never on the test set:
+#: lenet gained from 60 epochs over 40 (99.2 % vs 98.6 % mean validation accuracy), not from elastic warps or 80
+#: epochs; the tiny seed model (one 3×3 filter) wants gentle distortions (92.0 % vs 90.0 % without augmentation
+#: and 91.2 % with ±1.5 px, ±10°).
 TRAINING_DEFAULTS: dict[str, dict[str, Any]] = {
-    "lenet": {"epochs": 40, "batch_size": 64, "optimizer": "adam", "learning_rate": 2e-3, "lr_schedule": "cosine",
+    "lenet": {"epochs": 60, "batch_size": 64, "optimizer": "adam", "learning_rate": 2e-3, "lr_schedule": "cosine",
               "weight_decay": 0.0, "augment": True},
-    "seed": {"epochs": 20, "batch_size": 32, "optimizer": "adam", "learning_rate": 5e-3, "lr_schedule": "cosine",
-             "weight_decay": 0.0, "augment": False},
+    "seed": {"epochs": 40, "batch_size": 32, "optimizer": "adam", "learning_rate": 5e-3, "lr_schedule": "cosine",
+             "weight_decay": 0.0,
+             "augment": {"max_shift": 1.0, "max_rotation_deg": 8.0, "scale_range": (0.92, 1.08), "thickness_prob": 0.3}},
 }
 
 
