@@ -236,7 +236,7 @@ needs_mnist = pytest.mark.skipif(MNIST_TEST_DIR is None, reason="MNIST test set 
 
 
 @pytest.fixture(scope="module")
-def mnist_test_head():
+def mnist_test_set():
     # the whole test set: its first half (writers from Census Bureau staff vs students) is not representative
     from engine.data import load_mnist_test
 
@@ -246,11 +246,11 @@ def mnist_test_head():
 
 @needs_mnist
 @pytest.mark.parametrize("preset, floor", [("lenet", 0.98), ("seed", 0.90)])
-def test_bundled_model_accuracy(preset, floor, mnist_test_head):
+def test_bundled_model_accuracy(preset, floor, mnist_test_set):
     path = bundled_model_path(preset)
     assert path.is_file(), f"{path} is missing: convstep train --preset {preset} --out {path}"
     model = Sequential.load(path)
-    x, y = mnist_test_head
+    x, y = mnist_test_set
     accuracy = evaluate(model, x, y)["accuracy"]
     assert accuracy >= floor, f"{preset}: {accuracy:.4f} on the 10,000 MNIST test digits"
     meta = model.metadata
