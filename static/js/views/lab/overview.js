@@ -96,7 +96,9 @@ export class Overview {
     const cols = columns(f);
     const signature = `${f.model}|${cols.map((c) => `${c.name}:${c.outputShape.join("x")}`).join(",")}`;
     if (signature !== this.signature) this.build(cols, signature);
-    this.paint(cols);
+    // same layout, new numbers: the columns must point at this trace's tensors
+    else this.columns.forEach((entry, k) => { entry.col = cols[k]; });
+    this.paint();
     this.markSelection();
   }
 
@@ -130,7 +132,7 @@ export class Overview {
         buttons.push({ btn, canvas, c: 0, vector: true });
         mapsEl.append(btn);
       }
-      const width = isMaps(col.output) ? perRow * tile + (perRow - 1) * 2 + 12 : 56;
+      const width = isMaps(col.output) ? perRow * tile + (perRow - 1) * 2 + 12 : 64;
       const leg = legend(makeScale("sequential", 0, 1), { digits: 2 });
       const nameBtn = h("button", {
         type: "button", class: "layer-col__name", text: col.name, title: col.formula || "",
@@ -141,7 +143,7 @@ export class Overview {
         h("span", { class: "layer-col__type", text: shortType(col), title: t(`layer.type.${col.type}`) }),
         h("span", { class: "layer-col__shape", text: shapeLabel(col.outputShape) }),
         mapsEl, leg);
-      el.style.width = `${Math.max(56, width)}px`;
+      el.style.width = `${Math.max(60, width)}px`;
       return { col, el, buttons, legend: leg };
     });
     this.root.replaceChildren(...this.columns.map((c) => c.el));
