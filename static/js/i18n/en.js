@@ -53,6 +53,20 @@ export default {
   "layer.type.dropout": "dropout",
   "layer.type.softmax": "softmax",
 
+
+  // ---- layer formulas, in the course's notation
+  "formula.relu": "ReLU(x) = max(0, x)",
+  "formula.leaky_relu": "LeakyReLU(x) = x if x > 0, otherwise α·x",
+  "formula.elu": "ELU(x) = x if x > 0, otherwise α·(eˣ − 1)",
+  "formula.sigmoid": "σ(x) = 1 / (1 + e^(−x))",
+  "formula.tanh": "tanh(x) = (eˣ − e^(−x)) / (eˣ + e^(−x))",
+  "formula.maxpool": "P[i, j] = max(X[i·S … i·S + F − 1, j·S … j·S + F − 1])",
+  "formula.avgpool": "P[i, j] = mean(X[i·S … i·S + F − 1, j·S … j·S + F − 1])",
+  "formula.sumpool": "P[i, j] = Σ X[i·S … i·S + F − 1, j·S … j·S + F − 1]",
+  "formula.flatten": "x[c·H·W + i·W + j] = P[c, i, j]",
+  "formula.dense": "z = W·x + b",
+  "formula.dropout": "y = x · m / (1 − p), m ~ Bernoulli(1 − p)   (training only)",
+  "formula.softmax": "ŷ_i = exp(z_i) / Σ_j exp(z_j)",
   // ---- drawing lab: cards 1–3
   "lab.title": "Drawing lab",
   "lab.draw.title": "Draw a digit",
@@ -89,6 +103,7 @@ export default {
   "lab.prep.empty": "The preprocessing steps appear here.",
   "lab.prep.final": "Network input, 28×28",
   "lab.prep.final_caption": "The network's input: {h}×{w} values from 0 (black) to 1 (ink). Hover to read them.",
+  "lab.prep.note": "MNIST's digits were made this way: the ink cropped, scaled to fit a 20×20 box, then placed in 28×28 with its centre of mass in the middle. Your drawing follows the same recipe, so the network sees the kind of picture it learned from.",
   "lab.prep.none": "(used as sent: no preprocessing)",
   "lab.prep.pixel": "row {i}, column {j}: grey level {v}",
   "lab.prep.input_pixel": "x[{i}, {j}] = {v}",

@@ -53,6 +53,20 @@ export default {
   "layer.type.dropout": "dropout",
   "layer.type.softmax": "softmax",
 
+
+  // ---- formules des couches, avec les notations du cours
+  "formula.relu": "ReLU(x) = max(0, x)",
+  "formula.leaky_relu": "LeakyReLU(x) = x si x > 0, sinon α·x",
+  "formula.elu": "ELU(x) = x si x > 0, sinon α·(eˣ − 1)",
+  "formula.sigmoid": "σ(x) = 1 / (1 + e^(−x))",
+  "formula.tanh": "tanh(x) = (eˣ − e^(−x)) / (eˣ + e^(−x))",
+  "formula.maxpool": "P[i, j] = max(X[i·S … i·S + F − 1, j·S … j·S + F − 1])",
+  "formula.avgpool": "P[i, j] = moyenne(X[i·S … i·S + F − 1, j·S … j·S + F − 1])",
+  "formula.sumpool": "P[i, j] = Σ X[i·S … i·S + F − 1, j·S … j·S + F − 1]",
+  "formula.flatten": "x[c·H·W + i·W + j] = P[c, i, j]",
+  "formula.dense": "z = W·x + b",
+  "formula.dropout": "y = x · m / (1 − p), m ~ Bernoulli(1 − p)   (entraînement seulement)",
+  "formula.softmax": "ŷ_i = exp(z_i) / Σ_j exp(z_j)",
   // ---- atelier : cartes 1 à 3
   "lab.title": "Atelier de dessin",
   "lab.draw.title": "Dessinez un chiffre",
@@ -89,6 +103,7 @@ export default {
   "lab.prep.empty": "Les étapes du prétraitement s'affichent ici.",
   "lab.prep.final": "Entrée du réseau, 28×28",
   "lab.prep.final_caption": "L'entrée du réseau : {h}×{w} valeurs de 0 (noir) à 1 (encre). Survolez pour les lire.",
+  "lab.prep.note": "Les chiffres de MNIST ont été fabriqués ainsi : l'encre recadrée, mise à l'échelle pour tenir dans un carré de 20×20, puis placée dans 28×28 avec son centre de masse au milieu. Votre dessin suit la même recette : le réseau voit le genre d'image sur lequel il a appris.",
   "lab.prep.none": "(utilisée telle quelle : pas de prétraitement)",
   "lab.prep.pixel": "ligne {i}, colonne {j} : niveau de gris {v}",
   "lab.prep.input_pixel": "x[{i}, {j}] = {v}",

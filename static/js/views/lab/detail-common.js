@@ -1,6 +1,7 @@
 /**
  * Building blocks shared by the detail views of the lab (views/lab/detail-*.js):
  *
+ *   layerFormula(col)                   the layer's formula, translated
  *   block(title, ...children)           a titled column
  *   op(symbol)                          a big operator between blocks (∗, =, →, ⊙)
  *   formula(...parts)                   a formula line; numbers given as {v: 1.23} are highlighted
@@ -14,9 +15,15 @@
 import { fmt, h } from "../../lib/dom.js";
 import { HeatmapView } from "../../lib/heatmap.js";
 import { makeScale, rangeOf } from "../../lib/colors.js";
-import { t } from "../../lib/i18n.js";
+import { hasKey, t } from "../../lib/i18n.js";
 import { receptiveField, totalPadding } from "../../lib/cnn.js";
 import { scaleFor, vectorLayout } from "./overview.js";
+
+/** The layer's formula in the page's language (the engine writes the course's French notation). */
+export function layerFormula(col) {
+  const key = `formula.${col.type}`;
+  return hasKey(key) ? t(key) : col.formula;
+}
 
 export function block(title, ...children) {
   return h("div", { class: "detail-block" }, title ? h("h4", { text: title }) : null, ...children);

@@ -11,7 +11,7 @@ import { t } from "../../lib/i18n.js";
 import { denseTerms, unflattenIndex } from "../../lib/cnn.js";
 import { Tensor } from "../../lib/tensor.js";
 import { layerInput } from "./trace.js";
-import { argmax, argmaxAbs, block, checkMark, fillFormula, formula, op, vectorView } from "./detail-common.js";
+import { argmax, argmaxAbs, block, checkMark, fillFormula, formula, op, vectorView, layerFormula } from "./detail-common.js";
 import { linkedViews } from "./detail-relu.js";
 
 const TOP_TERMS = 8;
@@ -63,7 +63,7 @@ function renderForward(ctx) {
   const b = col.params.b;
   const n = z.size;
   let neuron = ctx.pos && ctx.pos.j < n ? ctx.pos.j : argmax(z.data);
-  formulas.append(formula(col.formula));
+  formulas.append(formula(layerFormula(col)));
 
   const zView = vectorView(z, { kind: "diverging", cell: 12, label: "z", describe: (k, v) => `z[${k}] = ${fmt(v)}`, onSelect: (k) => pick(k, true) });
   const xView = vectorView(x, { cell: 10, label: "x", describe: (k, v) => `x[${k}]${originOf(ctx, k)} = ${fmt(v)}` });
@@ -189,7 +189,7 @@ function renderDropout(ctx) {
   const bl = backward ? ctx.backward.layers[ctx.index] : null;
   const before = backward ? bl.gradOutput : layerInput(forward, ctx.index);
   const after = backward ? bl.gradInput : col.output;
-  formulas.append(formula(col.formula));
+  formulas.append(formula(layerFormula(col)));
   const line = h("div", { class: "formula formula--result" });
   const label = backward ? ["∂L/∂y", "∂L/∂x"] : ["x", "y"];
   const linked = linkedViews(ctx, [{ tensor: before, label: label[0] }, { tensor: after, label: label[1] }], {

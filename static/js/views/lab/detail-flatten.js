@@ -9,7 +9,7 @@ import { HeatmapView } from "../../lib/heatmap.js";
 import { t } from "../../lib/i18n.js";
 import { unflattenIndex } from "../../lib/cnn.js";
 import { layerInput } from "./trace.js";
-import { block, fillFormula, formula, op } from "./detail-common.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op } from "./detail-common.js";
 import { scaleFor } from "./overview.js";
 
 export function render(ctx) {
@@ -25,7 +25,7 @@ export function render(ctx) {
   const HW = H * W;
   const kind = backward ? "diverging" : P.range().min < 0 ? "diverging" : "sequential";
   const scale = scaleFor(kind, P.range());
-  formulas.append(formula(backward ? t("lab.flatten.backward_formula") : col.formula));
+  formulas.append(formula(backward ? t("lab.flatten.backward_formula") : layerFormula(col)));
 
   const mapViews = [];
   const mapsEl = h("div", { class: "layer-col__maps" });
@@ -73,7 +73,9 @@ export function render(ctx) {
     mapViews.forEach((v, cc) => v.setMarks(cc === c ? [{ top: i, left: j, bottom: i, right: j, color: "#f29d0b", width: 2 }] : []));
     vecView.setMarks([{ top: Math.floor(k / HW), left: k % HW, bottom: Math.floor(k / HW), right: k % HW, color: "#f29d0b", width: 2 }]);
     const name = backward ? "∂L/∂" : "";
-    fillFormula(line, [`${name}x[${k}] = ${name}x[${c}·${HW} + ${i}·${W} + ${j}] = ${name}P[${c}, ${i}, ${j}] = `, { v: x.data[k] }]);
+    // the order is the point: the map's value at (c, i, j) must be the vector's entry k
+    fillFormula(line, [`${name}x[${k}] = ${name}x[${c}·${HW} + ${i}·${W} + ${j}] = ${name}P[${c}, ${i}, ${j}] = `, { v: P.at(c, i, j) }, " "]);
+    line.append(checkMark(P.at(c, i, j), x.data[k]));
     for (const li of order.children) li.classList.toggle("is-hover", Number(li.dataset.k) === k);
   }
   show(pinned);

@@ -11,7 +11,7 @@ import { makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { poolAt } from "../../lib/cnn.js";
 import { layerInput } from "./trace.js";
-import { block, checkMark, fillFormula, formula, mapView, op, receptiveFieldBlock, sizeFormula } from "./detail-common.js";
+import { block, checkMark, fillFormula, formula, mapView, op, receptiveFieldBlock, sizeFormula, layerFormula } from "./detail-common.js";
 
 const MODES = { maxpool: "max", avgpool: "avg", sumpool: "sum" };
 const ACCENT = "#f29d0b";
@@ -30,7 +30,7 @@ export function render(ctx) {
   const backward = ctx.mode === "backward";
   const bl = backward ? ctx.backward.layers[ctx.index] : null;
 
-  formulas.append(formula(col.formula), sizeFormula(col));
+  formulas.append(formula(layerFormula(col)), sizeFormula(col));
   if (backward) formulas.append(formula(t(mode === "max" ? "lab.pool.backward_formula" : "lab.pool.backward_avg")));
 
   const big = backward ? bl.gradInput : X;
@@ -60,7 +60,8 @@ export function render(ctx) {
   for (let i = 0; i < Ho; i++) {
     for (let j = 0; j < Wo; j++) {
       baseMarks.push({ top: i * sh, left: j * sw, bottom: i * sh + kh - 1, right: j * sw + kw - 1, color: "rgba(255,255,255,0.35)", width: 1 });
-      if (argmaxT && mode === "max") {
+      // mark the maximum of every window that saw some signal (in an all-zero window every cell is "the max")
+      if (argmaxT && mode === "max" && P.at(c, i, j) > 0) {
         const r = argmaxT.at(c, i, j, 0);
         const s = argmaxT.at(c, i, j, 1);
         baseMarks.push({ top: r, left: s, bottom: r, right: s, color: "rgba(255,255,255,0.9)", width: 1, inset: 1 });

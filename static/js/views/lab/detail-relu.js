@@ -8,7 +8,7 @@ import { fmt, h, pct } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
 import { layerInput, isMaps } from "./trace.js";
-import { block, fillFormula, formula, mapView, op, receptiveFieldBlock, vectorView } from "./detail-common.js";
+import { block, fillFormula, formula, mapView, op, receptiveFieldBlock, vectorView, layerFormula, checkMark } from "./detail-common.js";
 
 /** Views of the same position in several tensors, hovering one marks the others. */
 export function linkedViews(ctx, tensors, { onPosition }) {
@@ -45,7 +45,7 @@ export function render(ctx) {
   const at = (tensor, p) => (maps ? tensor.at(c, p.i, p.j) : tensor.data[p.j]);
   const name = (p) => (maps ? `[${c}, ${p.i}, ${p.j}]` : `[${p.j}]`);
   const line = h("div", { class: "formula formula--result" });
-  formulas.append(formula(col.formula));
+  formulas.append(formula(layerFormula(col)));
 
   const rf = maps ? receptiveFieldBlock(ctx) : null;
   const slice = (tensor) => (maps ? tensor.channel(c).data : tensor.data);
@@ -65,9 +65,11 @@ export function render(ctx) {
       onPosition: (p) => {
         if (rf) rf.show(ctx.index, p.i, p.j);
         const parts = [`∂L/∂x${name(p)} = ∂L/∂y · `];
-        if (isRelu) parts.push(`1[x > 0] = `, { v: at(gy, p) }, " · ", { v: String(at(x, p) > 0 ? 1 : 0) }, ` (x = ${fmt(at(x, p))})`, " = ", { v: at(gx, p) });
+        const ours = at(gy, p) * (at(x, p) > 0 ? 1 : 0);
+        if (isRelu) parts.push(`1[x > 0] = `, { v: at(gy, p) }, " · ", { v: String(at(x, p) > 0 ? 1 : 0) }, ` (x = ${fmt(at(x, p))})`, " = ", { v: ours }, " ");
         else parts.push("f′(x) = ", { v: at(gx, p) });
         fillFormula(line, parts);
+        if (isRelu) line.append(checkMark(ours, at(gx, p)));
       },
     });
     const blocks = [block(t("lab.relu.grad_out"), linked.views[0].el), op("×")];
@@ -84,8 +86,11 @@ export function render(ctx) {
   ], {
     onPosition: (p) => {
       if (rf) rf.show(ctx.index, p.i, p.j);
-      if (isRelu) fillFormula(line, [`y${name(p)} = max(0, `, { v: at(x, p) }, ") = ", { v: at(y, p) }]);
-      else fillFormula(line, [`y${name(p)} = f(`, { v: at(x, p) }, ") = ", { v: at(y, p) }]);
+      if (isRelu) {
+        const ours = Math.max(0, at(x, p));
+        fillFormula(line, [`y${name(p)} = max(0, `, { v: at(x, p) }, ") = ", { v: ours }, " "]);
+        line.append(checkMark(ours, at(y, p)));
+      } else fillFormula(line, [`y${name(p)} = f(`, { v: at(x, p) }, ") = ", { v: at(y, p) }]);
     },
   });
   const stats = h("p", { class: "hint" }, isRelu

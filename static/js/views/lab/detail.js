@@ -13,7 +13,7 @@ import { get, isAbort, LatestOnly, post } from "../../lib/api.js";
 import { onLangChange, t } from "../../lib/i18n.js";
 import { shapeLabel, Tensor } from "../../lib/tensor.js";
 import { columns, gradientOf, isMaps } from "./trace.js";
-import { formula } from "./detail-common.js";
+import { formula, layerFormula } from "./detail-common.js";
 import * as convView from "./detail-conv.js";
 import * as reluView from "./detail-relu.js";
 import * as poolView from "./detail-pool.js";
@@ -82,7 +82,7 @@ export class DetailPanel {
     const mod = VIEWS[col.type];
     if (!mod) {
       body.append(h("p", { class: "hint", text: t("lab.detail.no_view") }));
-      if (col.formula) formulas.append(formula(col.formula));
+      if (col.formula) formulas.append(formula(layerFormula(col)));
       return;
     }
     const ctx = {
@@ -102,7 +102,8 @@ export class DetailPanel {
 
   header(col, selection) {
     const maps = isMaps(col.output) ? col.output.shape[0] : 0;
-    const title = h("h3", {}, `${col.name} · `, h("span", { text: t(`layer.type.${col.type}`) }));
+    const type = t(`layer.type.${col.type}`);
+    const title = h("h3", {}, col.name, type.toLowerCase() === col.name.toLowerCase() ? null : ` · ${type}`);
     const parts = [title, h("span", { class: "badge", text: shapeLabel(col.outputShape) })];
     if (this.state.mode === "backward") parts.push(h("span", { class: "badge badge--accent", text: t("lab.detail.backward_badge") }));
     if (maps > 1) {
