@@ -4,6 +4,8 @@
  *   const chart = new BarChart({
  *     labels: ["0", …, "9"],
  *     signed: false,              // true: bars grow left (negative, blue) or right (positive, red) from a centre line
+ *     columns: false,             // true: vertical columns side by side (unsigned charts; a narrow screen's CSS
+ *                                 // may turn them back into rows: the fill reads --v, the ghost --g, in 0..1)
  *     format: (v) => pct(v),      // the number printed at the end of each row
  *     caption: "Probabilities",   // accessible name of the list
  *     onRowEnter: (k) => {}, onRowLeave: () => {}, onRowClick: (k) => {},
@@ -14,11 +16,11 @@
 import { h, pct } from "./dom.js";
 
 export class BarChart {
-  constructor({ labels, signed = false, format = pct, caption = "", onRowEnter, onRowLeave, onRowClick } = {}) {
+  constructor({ labels, signed = false, columns = false, format = pct, caption = "", onRowEnter, onRowLeave, onRowClick } = {}) {
     this.labels = labels;
     this.signed = signed;
     this.format = format;
-    this.el = h("div", { class: ["bars", signed && "bars--signed"], attrs: { role: "list", "aria-label": caption } });
+    this.el = h("div", { class: ["bars", signed && "bars--signed", columns && !signed && "bars--columns"], attrs: { role: "list", "aria-label": caption } });
     this.rows = labels.map((label, k) => {
       const fill = h("div", { class: "bar-row__fill" });
       const ghost = h("div", { class: "bar-row__ghost", hidden: true });
@@ -59,12 +61,16 @@ export class BarChart {
         r.fill.style.left = v >= 0 ? "50%" : `${50 - frac}%`;
         r.fill.style.width = `${frac}%`;
       } else {
+        const frac = Math.max(0, Math.min(1, v / scaleMax));
         r.fill.style.left = "0";
-        r.fill.style.width = `${Math.max(0, Math.min(1, v / scaleMax)) * 100}%`;
+        r.fill.style.width = `${frac * 100}%`;
+        r.fill.style.setProperty("--v", String(frac));
       }
       if (ghost && !this.signed) {
         r.ghost.hidden = false;
-        r.ghost.style.width = `${Math.max(0, Math.min(1, ghost[k] / scaleMax)) * 100}%`;
+        const g = Math.max(0, Math.min(1, ghost[k] / scaleMax));
+        r.ghost.style.width = `${g * 100}%`;
+        r.ghost.style.setProperty("--g", String(g));
       } else {
         r.ghost.hidden = true;
       }

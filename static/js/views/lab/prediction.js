@@ -8,13 +8,21 @@ import { onLangChange, t } from "../../lib/i18n.js";
 
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
+/** Two significant digits, short enough to stand above a column on a phone ("46 %", "0.3 %", "100 %"; below 0.05 %: "0 %"). */
+export function shortPct(p) {
+  if (!(p > 0)) return "0\u202f%";
+  if (p >= 0.9995) return "100\u202f%";
+  const v = p * 100;
+  return `${v < 0.05 ? 0 : Number(v.toPrecision(v < 1 ? 1 : 2))} %`;
+}
+
 export class PredictionCard {
   constructor(state, { onModelChange }) {
     this.state = state;
     this.digit = $("#verdict-digit");
     this.confidence = $("#verdict-confidence");
     this.status = $("#status");
-    this.bars = new BarChart({ labels: DIGITS, caption: t("lab.predict.bars") });
+    this.bars = new BarChart({ labels: DIGITS, caption: t("lab.predict.bars"), columns: true, format: shortPct });
     $("#prob-bars").append(this.bars.el);
     this.modelSelect = $("#model-select");
     this.modelSelect.addEventListener("change", () => onModelChange(this.modelSelect.value));

@@ -9,8 +9,8 @@ import { makeScale } from "../../lib/colors.js";
 import { getLang, onLangChange, t } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
 
-const THUMB = 64;
-const FINAL_CELL = 7;
+const THUMB = 72;
+const FINAL_CELL = 8;
 
 /** The few numbers of a step worth a caption, in the current language. */
 function describe(step) {
