@@ -16,3 +16,16 @@ requires_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shuti
 def numbers(text: str) -> list[float]:
     """The numbers in a text as the pages print them (− for minus, 1e−3 style exponents)."""
     return [float(m.replace("−", "-")) for m in re.findall(r"[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?", text)]
+
+
+def i18n_mismatches(page, en_module: str, fr_module: str) -> dict:
+    """Compare two dictionaries of static/js/i18n/ in the page: keys only in one, and keys whose {placeholders}
+    differ (a translation that forgot a number). ``page`` must be on a ConvStep page (same origin)."""
+    return page.evaluate("""async ([enPath, frPath]) => {
+        const en = (await import(enPath)).default;
+        const fr = (await import(frPath)).default;
+        const missing = (a, b) => Object.keys(a).filter((k) => !(k in b));
+        const placeholders = (s) => (s.match(/\\{\\w+\\}/g) || []).sort().join();
+        return { onlyEn: missing(en, fr), onlyFr: missing(fr, en), count: Object.keys(en).length,
+                 params: Object.keys(en).filter((k) => k in fr && placeholders(en[k]) !== placeholders(fr[k])) };
+    }""", [f"/static/js/i18n/{en_module}", f"/static/js/i18n/{fr_module}"])
