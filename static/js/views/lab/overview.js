@@ -165,8 +165,10 @@ export class Overview {
       const v = this.valuesOf(col);
       return v && v.data ? v.range() : null;
     });
-    // the network-wide range leaves the input (0..1 pixels) and the final probabilities out in forward mode
-    const global = mergeRanges(this.columns.map(({ col }, k) => (mode === "forward" && (col.type === "input" || col.type === "softmax") ? null : ranges[k])));
+    // the network-wide range leaves out the input's 0..1 pixels (forward) and the softmax column: its probabilities
+    // (forward) or dL/dŷ = −y/ŷ (backward, −1/ŷ can reach 10⁵ for an unlikely label) would wash every other map out
+    const ownScale = (col) => col.type === "softmax" || (mode === "forward" && col.type === "input");
+    const global = mergeRanges(this.columns.map(({ col }, k) => (ownScale(col) ? null : ranges[k])));
     const globalSigned = makeScale("diverging", -global.absMax, global.absMax);
     const globalSeq = makeScale("sequential", 0, global.max > 0 ? global.max : 1);
     const legends = [legend(globalSigned, { title: mode === "backward" ? t("lab.net.legend_grad") : t("lab.net.legend_signed") })];
@@ -181,7 +183,7 @@ export class Overview {
       }
       const layerRange = ranges[k];
       const kind = paletteFor(col, mode, layerRange);
-      const baseRange = norm === "global" && !(mode === "forward" && (col.type === "input" || col.type === "softmax")) ? global : layerRange;
+      const baseRange = norm === "global" && !ownScale(col) ? global : layerRange;
       const layerScale = scaleFor(kind, baseRange);
       leg.update(layerScale);
       for (const b of buttons) {
