@@ -107,7 +107,8 @@ export class InputPanel {
     try {
       const json = await get("/api/samples");
       const list = Array.isArray(json) ? json : json.samples || [];
-      this.samples = list.map((s, k) => ({ index: k, label: s.label, image: s.image || s.pixels || s.values })).filter((s) => Array.isArray(s.image));
+      const samples = list.map((s, k) => ({ index: k, label: s.label, image: s.image || s.pixels || s.values })).filter((s) => Array.isArray(s.image));
+      this.samples = interleaveByLabel(samples);
       this.renderSamples();
     } catch (err) {
       $("#samples").replaceChildren(h("p", { class: "hint", text: err.message }));
@@ -193,6 +194,19 @@ export class InputPanel {
     if (url.length > UPLOAD_MAX_CHARS) url = c.toDataURL("image/jpeg", 0.8);
     this.pad.setBase(c, { kind: "upload", name: file.name, payload: { image: url, preprocess: true } });
   }
+}
+
+/** 0, 1, …, 9, 0, 1, …: every page of samples shows every digit (the API sends them grouped by label). */
+export function interleaveByLabel(samples) {
+  const groups = new Map();
+  for (const s of samples) {
+    if (!groups.has(s.label)) groups.set(s.label, []);
+    groups.get(s.label).push(s);
+  }
+  const queues = [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k));
+  const out = [];
+  for (let round = 0; out.length < samples.length; round++) for (const q of queues) if (round < q.length) out.push(q[round]);
+  return out;
 }
 
 function loadImage(file) {
