@@ -172,7 +172,7 @@ export default {
   "lab.detail.rf_rect": "Input rows {r0}–{r1}, columns {c0}–{c1}: {h}×{w} pixels can change this value.",
 
   "lab.conv.formula": "O[f, i, j] = Σ_c Σ_m Σ_n X[c, i·S + m − P, j·S + n − P] · K[f, c, m, n] + b[f]",
-  "lab.conv.input": "Input X[{c}] ({shape}, padding P = {p})",
+  "lab.conv.input": "Input X[{c}] ({shape}, P = {p})",
   "lab.conv.output": "Output O[{f}]",
   "lab.conv.output_hint": "Hover a position to see its computation; click to keep it.",
   "lab.conv.channels": "Input channels",

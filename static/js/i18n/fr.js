@@ -172,7 +172,7 @@ export default {
   "lab.detail.rf_rect": "Lignes {r0} à {r1}, colonnes {c0} à {c1} de l'entrée : {h}×{w} pixels peuvent changer cette valeur.",
 
   "lab.conv.formula": "O[f, i, j] = Σ_c Σ_m Σ_n X[c, i·S + m − P, j·S + n − P] · K[f, c, m, n] + b[f]",
-  "lab.conv.input": "Entrée X[{c}] ({shape}, padding P = {p})",
+  "lab.conv.input": "Entrée X[{c}] ({shape}, P = {p})",
   "lab.conv.output": "Sortie O[{f}]",
   "lab.conv.output_hint": "Survolez une position pour voir son calcul ; cliquez pour la garder.",
   "lab.conv.channels": "Canaux d'entrée",
