@@ -44,7 +44,6 @@ IDX_IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions (n, rows, co
 IDX_LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension (n,)
 _GZIP_MAGIC = b"\x1f\x8b"
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_PATH = Path(__file__).resolve().parent / "weights" / "samples.npz"
 
 
@@ -52,17 +51,20 @@ class DatasetError(ValueError):
     """A dataset file is missing, malformed or inconsistent."""
 
 
+#: The MNIST test set shipped inside the project (evaluation only: never train, tune or choose on it).
+BUNDLED_MNIST_DIR = Path(__file__).resolve().parent / "mnist"
+
+
 def default_mnist_dir() -> Path | None:
     """Where the MNIST test files live.
 
-    The environment variable ``CONVSTEP_MNIST_DIR`` if set, else
-    ``<repo root>/../shared/data/mnist`` if that folder exists, else None.
+    The environment variable ``CONVSTEP_MNIST_DIR`` if set, else the copy shipped with the project
+    (``engine/mnist/``: the 10,000 test digits, CC BY-SA 3.0, see its README) — evaluation only.
     """
     env = os.environ.get("CONVSTEP_MNIST_DIR")
     if env:
         return Path(env)
-    candidate = REPO_ROOT.parent / "shared" / "data" / "mnist"
-    return candidate if candidate.is_dir() else None
+    return BUNDLED_MNIST_DIR if BUNDLED_MNIST_DIR.is_dir() else None
 
 
 #: Folder holding ``t10k-images-idx3-ubyte(.gz)`` etc. — evaluation only.
@@ -220,16 +222,15 @@ def load_dataset(path_or_dir, split: str = "test") -> tuple[np.ndarray, np.ndarr
     if path.is_dir():
         prefix = "t10k" if split == "test" else "train"
         images = _existing(
-            path / f"{prefix}-images-idx3-ubyte", path / f"{prefix}-images-idx3-ubyte.gz",
+            path / f"{prefix}-images-idx3-ubyte",
+            path / f"{prefix}-images-idx3-ubyte.gz",
             path / f"{prefix}-images.idx3-ubyte",
         )
         npz = _existing(path / "mnist.npz")
         if images is None and npz is not None:
             return load_npz_mnist(npz, split)
         if images is None:
-            raise DatasetError(
-                f"{path}: no {prefix}-images-idx3-ubyte(.gz) or mnist.npz in this folder"
-            )
+            raise DatasetError(f"{path}: no {prefix}-images-idx3-ubyte(.gz) or mnist.npz in this folder")
         path = images
     if not path.is_file():
         raise DatasetError(f"{path}: file not found")

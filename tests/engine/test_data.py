@@ -214,13 +214,18 @@ def test_mnist_dir_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CONVSTEP_MNIST_DIR", str(tmp_path))
     assert D.default_mnist_dir() == tmp_path
     monkeypatch.delenv("CONVSTEP_MNIST_DIR")
-    found = D.default_mnist_dir()
-    assert found is None or found.name == "mnist"
+    assert D.default_mnist_dir() == D.BUNDLED_MNIST_DIR  # shipped with the project: no folder outside it
 
 
-def test_real_mnist_test_set_if_present():
-    if D.MNIST_TEST_DIR is None or not Path(D.MNIST_TEST_DIR).is_dir():
-        pytest.skip("MNIST test files not available")
+def test_bundled_mnist_test_set():
+    """The 10,000 MNIST test digits ship inside the project (engine/mnist/), byte for byte the official files."""
+    import hashlib
+
+    digests = {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in D.BUNDLED_MNIST_DIR.glob("t10k-*.gz")}
+    assert digests == {
+        "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+        "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+    }
     x, y = D.load_mnist_test()
     assert x.shape == (10000, 28, 28) and x.dtype == np.uint8
     assert np.bincount(y).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
