@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test browser train evaluate bench clean
+.PHONY: run test lint format install install-test browser services train evaluate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,23 @@ browser:
 	fi
 	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium is missing: browser tests will be skipped"
 
-test: install-test browser
+# Front-end tools (Biome, axe-core) pinned in package-lock.json; nothing here is served or built.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Lint and format checks: make test fails on unformatted or linted code (make format fixes what it can).
+lint: install-test node_modules/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	npx --no-install biome ci static/js static/css
+
+format: install-test node_modules/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	npx --no-install biome format --write static/js static/css
+
+test: install-test browser lint
 	$(BIN)/python -m pytest -q
 
 train: install

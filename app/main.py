@@ -18,8 +18,20 @@ from fastapi.staticfiles import StaticFiles
 import engine
 
 from . import pages
-from .api.routes import (activations, backward, convolve, forward, gradcheck, health, models, pool, predict, samples,
-                         train, worked_example)
+from .api.routes import (
+    activations,
+    backward,
+    convolve,
+    forward,
+    gradcheck,
+    health,
+    models,
+    pool,
+    predict,
+    samples,
+    train,
+    worked_example,
+)
 from .core.config import Settings
 from .core.errors import install_error_handlers
 from .core.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware

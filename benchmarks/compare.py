@@ -23,15 +23,17 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import engine  # noqa: E402
 from run import Batches, Contender, interleaved_medians, load_digits  # noqa: E402
+
+import engine  # noqa: E402
 
 
 def first_engine_commit() -> str:

@@ -39,9 +39,10 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -177,7 +178,7 @@ class ServerProcess:
         return [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                 "--workers", str(self.workers), "--log-level", self.log_level, *self.args]
 
-    def start(self) -> "ServerProcess":
+    def start(self) -> ServerProcess:
         fd, name = tempfile.mkstemp(prefix="convstep-server-", suffix=".log")
         os.close(fd)
         self.log_path = Path(name)
@@ -247,7 +248,7 @@ class ServerProcess:
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "ServerProcess":
+    def __enter__(self) -> ServerProcess:
         return self.start()
 
     def __exit__(self, *exc) -> None:

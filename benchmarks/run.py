@@ -24,9 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,14 +35,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/load.py
 
+import torch_reference  # noqa: E402  (benchmarks/torch_reference.py)
+from seed_floor import FusedSeedStep  # noqa: E402
+
 import engine  # noqa: E402  (after the path fix; importing it also caps BLAS threads, see engine/blas.py)
 from engine import backward_trace, build_preset, forward_trace, oracles  # noqa: E402
 from engine.blas import blas_info  # noqa: E402
 from engine.model import Sequential  # noqa: E402
 from engine.optim import SGD  # noqa: E402
-
-import torch_reference  # noqa: E402  (benchmarks/torch_reference.py)
-from seed_floor import FusedSeedStep  # noqa: E402
 
 TRAIN_BATCH = 64
 INFER_BATCH = 256

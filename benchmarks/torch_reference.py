@@ -5,7 +5,8 @@ Each function returns plain callables that ``benchmarks/run.py`` times in turns 
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -20,4 +20,42 @@ from .trace import backward_trace, forward_trace, receptive_field, sgd_preview
 
 limit_blas_threads()  # one BLAS thread unless $CONVSTEP_BLAS_THREADS says otherwise (why: engine/blas.py)
 
+__all__ = [
+    "Adam",
+    "AvgPool2D",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "ELU",
+    "Flatten",
+    "Heaviside",
+    "Layer",
+    "LeakyReLU",
+    "MaxPool2D",
+    "ModelFileError",
+    "NotDifferentiableError",
+    "PRESETS",
+    "ReLU",
+    "SGD",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "SumPool2D",
+    "Tanh",
+    "backward_trace",
+    "binary_cross_entropy",
+    "build_preset",
+    "conv_output_shape",
+    "cross_entropy",
+    "forward_trace",
+    "gradcheck",
+    "make_optimizer",
+    "mean_squared_error",
+    "one_hot",
+    "receptive_field",
+    "sgd_preview",
+    "softmax",
+    "softmax_cross_entropy",
+]
+
 __version__ = "0.1.0"

@@ -67,7 +67,7 @@ class Layer:
     def param_count(self) -> int:
         return int(sum(p.size for p in self.params.values()))
 
-    def fork(self) -> "Layer":
+    def fork(self) -> Layer:
         """A new layer object sharing this one's parameter arrays but with its own cache and grads.
 
         Parameters are shared, not copied: code working on a fork must replace arrays, never write into them.

@@ -31,8 +31,9 @@ import shlex
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 import numpy as np
 
@@ -194,7 +195,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                      "val_loss": None if r.val_loss is None else round(r.val_loss, 5),
                      "val_accuracy": None if r.val_accuracy is None else round(r.val_accuracy, 5)}
                     for r in result.history],
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "command": "convstep " + shlex.join(args.argv),
     }
     print(f"train accuracy {100 * train_eval['accuracy']:.2f} %"
@@ -308,8 +309,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
                               "with --seed, split into train/validation), then report its accuracy on the MNIST "
                               "test set if it is found (evaluation only). The defaults reproduce the bundled model.")
     p.add_argument("--preset", choices=TRAINABLE_PRESETS, default="lenet")
-    p.add_argument("--epochs", type=_positive_int, help="default: per preset (lenet %d, seed %d)" % (
-        TRAINING_DEFAULTS["lenet"]["epochs"], TRAINING_DEFAULTS["seed"]["epochs"]))
+    p.add_argument("--epochs", type=_positive_int, help=f"default: per preset (lenet {TRAINING_DEFAULTS['lenet']['epochs']}, seed {TRAINING_DEFAULTS['seed']['epochs']})")
     p.add_argument("--batch-size", type=_positive_int)
     p.add_argument("--optimizer", choices=("adam", "sgd"))
     p.add_argument("--lr", type=_positive_float, help="initial learning rate")

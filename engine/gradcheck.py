@@ -10,7 +10,8 @@ computed in float64 so the comparison is meaningful. The relative error
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -19,7 +19,8 @@ import datetime as _dt
 import io
 import json
 import os
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +75,7 @@ class Sequential:
 
     # -- construction -----------------------------------------------------------------------------------
     @classmethod
-    def from_spec(cls, spec: list[dict], input_shape=(1, 28, 28), seed: int = 0, dtype=np.float32, **kw) -> "Sequential":
+    def from_spec(cls, spec: list[dict], input_shape=(1, 28, 28), seed: int = 0, dtype=np.float32, **kw) -> Sequential:
         if not isinstance(spec, list) or not spec:
             raise ValueError("an architecture is a non-empty list of layer specs")
         return cls([layer_from_spec(s) for s in spec], input_shape=input_shape, seed=seed, dtype=dtype, **kw)
@@ -134,15 +135,15 @@ class Sequential:
                 return layer
         raise KeyError(f"no layer named {name!r}; layers: {', '.join(l.name for l in self.layers)}")
 
-    def train(self, mode: bool = True) -> "Sequential":
+    def train(self, mode: bool = True) -> Sequential:
         for layer in self.layers:
             layer.training = mode
         return self
 
-    def eval(self) -> "Sequential":
+    def eval(self) -> Sequential:
         return self.train(False)
 
-    def fork(self) -> "Sequential":
+    def fork(self) -> Sequential:
         """A model whose layers share this model's weights but have their own caches: safe to run a
         forward/backward pass on while other threads use the original (weights must be replaced, not edited)."""
         clone = object.__new__(Sequential)
@@ -151,14 +152,14 @@ class Sequential:
         clone.metadata = dict(self.metadata)
         return clone
 
-    def copy(self) -> "Sequential":
+    def copy(self) -> Sequential:
         """A fully independent copy (parameters copied too)."""
         clone = self.fork()
         for layer in clone.layers:
             layer.params = {k: v.copy() for k, v in layer.params.items()}
         return clone
 
-    def astype(self, dtype) -> "Sequential":
+    def astype(self, dtype) -> Sequential:
         """A copy whose parameters are in ``dtype`` (float64 for gradient checks and the worked example)."""
         clone = self.copy()
         clone.dtype = np.dtype(dtype)
@@ -263,7 +264,7 @@ class Sequential:
     def save(self, path_or_file, **extra_metadata) -> None:
         """Save to ``.npz``: parameters, architecture and metadata (no pickles)."""
         meta = {**self.metadata, **extra_metadata}
-        meta.setdefault("saved_at", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+        meta.setdefault("saved_at", _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
         header = {"format": "convstep-model", "version": 1, "input_shape": list(self.input_shape),
                   "dtype": self.dtype.name, "architecture": self.spec()}
         arrays = {"header": np.array(json.dumps(header)), "metadata": np.array(json.dumps(meta, default=str)),
@@ -284,7 +285,7 @@ class Sequential:
         return buf.getvalue()
 
     @classmethod
-    def load(cls, path_or_file) -> "Sequential":
+    def load(cls, path_or_file) -> Sequential:
         """Load a model saved by :meth:`save`; any problem is a :class:`ModelFileError` with the reason."""
         where = os.fspath(path_or_file) if isinstance(path_or_file, (str, os.PathLike)) else "model data"
         try:
@@ -322,7 +323,7 @@ class Sequential:
         return model
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Sequential":
+    def from_bytes(cls, data: bytes) -> Sequential:
         return cls.load(io.BytesIO(data))
 
     def __repr__(self) -> str:

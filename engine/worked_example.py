@@ -25,15 +25,25 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from .conv import Conv2D, conv_output_shape
 from .losses import softmax_cross_entropy
 from .pooling import MaxPool2D
-from .presets import (WORKED_B, WORKED_ETA, WORKED_F1, WORKED_F2, WORKED_W, WORKED_X, WORKED_Y, build_preset,
-                      set_worked_example_weights)
+from .presets import (
+    WORKED_B,
+    WORKED_ETA,
+    WORKED_F1,
+    WORKED_F2,
+    WORKED_W,
+    WORKED_X,
+    WORKED_Y,
+    build_preset,
+    set_worked_example_weights,
+)
 
 #: the document's inputs (sections III–IV)
 DOCUMENT_INPUTS: dict[str, Any] = {"X": WORKED_X, "f1": WORKED_F1, "f2": WORKED_F2, "W": WORKED_W, "b": WORKED_B,
@@ -455,7 +465,7 @@ def _build_steps(inputs, outputs, pool_layer: MaxPool2D, back: dict, after: dict
               {"blocked": {"map1": _positions((O[0] <= 0) & (back["dmax_pooling_1"] != 0)),
                            "map2": _positions((O[1] <= 0) & (back["dmax_pooling_2"] != 0))}}),
     ]
-    for k, (name, rot) in enumerate((("f1", rot1), ("f2", rot2)), start=1):
+    for k, name in enumerate(("f1", "f2"), start=1):
         G = back[f"G{k}"]
         steps.append(_step(
             f"dL_d{name}", "IV.4", _t(f"Gradient of the filter {name}", f"Gradient du filtre {name}"),
@@ -505,7 +515,7 @@ def _build_steps(inputs, outputs, pool_layer: MaxPool2D, back: dict, after: dict
               _t("Same rule for the biases.", "Même règle pour les biais."),
               {"b": b, "dL_db": back["dL_db"], "eta": eta}, {"b_new": back["b_new"]}),
     ]
-    for k, name in enumerate(("f1", "f2"), start=1):
+    for name in ("f1", "f2"):
         steps.append(_step(
             f"update_{name}", "IV.5", _t(f"Gradient descent on {name}", f"Descente de gradient sur {name}"),
             f"{name}_new = {name} − η · ∂L/∂{name}",

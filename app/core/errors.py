@@ -41,11 +41,11 @@ class ApiError(Exception):
         return self.message_fr if lang == "fr" else self.message_en
 
     @classmethod
-    def not_found(cls, what_en: str, what_fr: str, detail: Any = None) -> "ApiError":
+    def not_found(cls, what_en: str, what_fr: str, detail: Any = None) -> ApiError:
         return cls(404, "not_found", f"{what_en} not found.", f"{what_fr} introuvable.", detail)
 
     @classmethod
-    def invalid(cls, code: str, message_en: str, message_fr: str, detail: Any = None) -> "ApiError":
+    def invalid(cls, code: str, message_en: str, message_fr: str, detail: Any = None) -> ApiError:
         """A 422: the request is well-formed JSON but its content cannot be used."""
         return cls(422, code, message_en, message_fr, detail)
 

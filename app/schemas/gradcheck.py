@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 from ..core.config import MAX_GRADCHECK_ENTRIES
 from .common import EXAMPLE_DIGIT_PNG, ImageInput, ModelId, PreprocessFlag, RequestModel
 
-
 ParamIndex = Annotated[list[Annotated[int, Field(ge=0, strict=True)]], Field(min_length=1, max_length=4)]
 
 

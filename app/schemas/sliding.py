@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from ..core.config import MAX_DETAIL_POSITIONS
 from .common import BoundedFloat, RequestModel
 
+
 def _nonempty(item):
     return Annotated[list[item], Field(min_length=1)]
 

@@ -6,7 +6,7 @@ memory are bounded too, after its shapes are known (app/services/architectures.p
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
@@ -72,9 +72,7 @@ def _layer_tag(value: Any) -> str | None:
 
 
 LayerSpec = Annotated[
-    Union[Annotated[ConvLayerSpec, Tag("conv")], Annotated[PoolLayerSpec, Tag("pool")],
-          Annotated[ActivationLayerSpec, Tag("activation")], Annotated[DenseLayerSpec, Tag("dense")],
-          Annotated[DropoutLayerSpec, Tag("dropout")], Annotated[FlattenLayerSpec, Tag("flatten")]],
+    Annotated[ConvLayerSpec, Tag("conv")] | Annotated[PoolLayerSpec, Tag("pool")] | Annotated[ActivationLayerSpec, Tag("activation")] | Annotated[DenseLayerSpec, Tag("dense")] | Annotated[DropoutLayerSpec, Tag("dropout")] | Annotated[FlattenLayerSpec, Tag("flatten")],
     Discriminator(_layer_tag, custom_error_type="invalid_layer_type",
                   custom_error_message=f"each layer needs a type among {', '.join(_LAYER_TAGS)} | chaque couche doit "
                                        f"avoir un type parmi {', '.join(_LAYER_TAGS)}"),
@@ -114,7 +112,7 @@ class TrainRequest(RequestModel):
                     "than 200 snapshots).")
 
     @model_validator(mode="after")
-    def _architecture_matches_preset(self) -> "TrainRequest":
+    def _architecture_matches_preset(self) -> TrainRequest:
         if self.preset == "custom" and self.architecture is None:
             raise ValueError("preset custom needs an architecture (a list of layers; [] for a softmax regression) | "
                              "le préréglage custom demande une architecture (une liste de couches ; [] pour une "

@@ -12,8 +12,15 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from engine.preprocess import (BlankImageError, ImageDecodeError, ImageTooLargeError, PreprocessStep,
-                               decode_data_url, preprocess, to_grayscale)
+from engine.preprocess import (
+    BlankImageError,
+    ImageDecodeError,
+    ImageTooLargeError,
+    PreprocessStep,
+    decode_data_url,
+    preprocess,
+    to_grayscale,
+)
 
 from ..core.errors import ApiError
 from .encoding import to_uint8

@@ -34,8 +34,9 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,7 @@ JOB_ID = re.compile(r"[0-9a-f]{8}")  # secrets.token_hex(4)
 
 
 def _now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def _num(x: float | None, digits: int = EVENT_DIGITS) -> float | None:
@@ -446,7 +447,7 @@ class JobManager:
         self._janitor: threading.Thread | None = None
 
     @classmethod
-    def from_settings(cls, registry: ModelRegistry, settings, **kw) -> "JobManager":
+    def from_settings(cls, registry: ModelRegistry, settings, **kw) -> JobManager:
         return cls(registry, max_jobs=settings.max_training_jobs, ttl_s=settings.training_job_ttl_s,
                    max_epochs=settings.max_training_epochs, **kw)
 
@@ -615,7 +616,7 @@ async def stream_events(job: TrainingJob, after: int, lang: Lang, ttl_s: float, 
                 return  # a client reconnecting after the end (nothing more will come), or the server is stopping
             try:
                 await asyncio.wait_for(wakeup.wait(), keepalive_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 yield ": keep-alive\n\n"
     finally:
         job.remove_listener(loop, wakeup)

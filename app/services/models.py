@@ -20,9 +20,10 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import engine
 from engine import PRESETS, ModelFileError, Sequential, build_preset
@@ -110,7 +111,7 @@ class ModelRegistry:
 
     # -- building ---------------------------------------------------------------------------------------
     @classmethod
-    def from_settings(cls, settings) -> "ModelRegistry":
+    def from_settings(cls, settings) -> ModelRegistry:
         registry = cls(settings.default_model or "lenet")
         registry.load_bundled()
         if settings.model_dir is not None:

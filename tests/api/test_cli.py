@@ -80,9 +80,9 @@ def test_a_real_server_answers():
                     health = json.load(response)
                     headers = response.headers
                 break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(server.stdout.read().decode())
+                    raise AssertionError(server.stdout.read().decode()) from exc
                 time.sleep(0.2)
         assert health["default_model"] == "seed"
         assert headers["X-Content-Type-Options"] == "nosniff"

@@ -17,8 +17,16 @@ from pydantic import TypeAdapter
 from app.core.errors import ApiError
 from app.schemas.common import Tensor
 from app.schemas.trace import BackwardResponse, ForwardResponse
-from app.services.encoding import (RoundingBatch, array_json, gzip_compress, round_number, round_significant,
-                                   tensor_dict, tensor_summary, to_list)
+from app.services.encoding import (
+    RoundingBatch,
+    array_json,
+    gzip_compress,
+    round_number,
+    round_significant,
+    tensor_dict,
+    tensor_summary,
+    to_list,
+)
 
 NASTY = np.array([0.0, -0.0, 1.0, -1.0, 0.012345678, 9.9995, 99995.0, 123456789.0, -4.2e-7, 1e-19, 3e-20, 1e25,
                   5e-324, 1e-310, 1.7e308, -1.7e308, 0.5, 2.5e-5, 1 / 3])

@@ -26,8 +26,9 @@ def test_predict_data_url(client, digit_url):
 def test_bare_base64_jpeg_and_arrays_give_answers(client):
     drawing = drawn_digit()
     bare = base64.b64encode(png_bytes(drawing)).decode()
-    from PIL import Image
     import io
+
+    from PIL import Image
     buf = io.BytesIO()
     Image.fromarray(drawing).convert("RGB").save(buf, format="JPEG", quality=90)
     small = drawing[::10, ::10]  # 28×28, dark ink on white

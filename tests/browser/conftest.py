@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import pytest
+from pagetools import PROJECTOR
 
 from benchmarks.load import ServerProcess
-from pagetools import PROJECTOR
 
 
 @pytest.fixture(scope="module")

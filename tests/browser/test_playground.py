@@ -9,7 +9,6 @@ import re
 import httpx
 import numpy as np
 import pytest
-
 from pagetools import numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]

@@ -6,7 +6,6 @@ import re
 
 import httpx
 import pytest
-
 from pagetools import numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]

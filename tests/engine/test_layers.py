@@ -4,9 +4,26 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import (ELU, AvgPool2D, Conv2D, Dense, Dropout, Flatten, Heaviside, LeakyReLU, MaxPool2D,
-                    NotDifferentiableError, ReLU, Sigmoid, Softmax, SumPool2D, Tanh, conv_output_shape, oracles,
-                    softmax)
+from engine import (
+    ELU,
+    AvgPool2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Heaviside,
+    LeakyReLU,
+    MaxPool2D,
+    NotDifferentiableError,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    SumPool2D,
+    Tanh,
+    conv_output_shape,
+    oracles,
+    softmax,
+)
 from engine.activations import activation_curve
 from engine.conv import resolve_padding
 

@@ -8,8 +8,16 @@ import zipfile
 import numpy as np
 import pytest
 
-from engine import (SGD, ModelFileError, Sequential, backward_trace, build_preset, forward_trace, receptive_field,
-                    sgd_preview)
+from engine import (
+    SGD,
+    ModelFileError,
+    Sequential,
+    backward_trace,
+    build_preset,
+    forward_trace,
+    receptive_field,
+    sgd_preview,
+)
 
 SMALL = [{"type": "conv2d", "filters": 2, "kernel_size": 3, "padding": 1}, {"type": "relu"},
          {"type": "maxpool", "size": 2}, {"type": "flatten"}, {"type": "dense", "units": 3}, {"type": "softmax"}]

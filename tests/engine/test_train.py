@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine import Sequential, build_preset
-from engine.train import (TrainingDiverged, TrainResult, as_model_input, evaluate, learning_rate_at, train)
+from engine.train import TrainingDiverged, TrainResult, as_model_input, evaluate, learning_rate_at, train
 
 # a small LeNet-like network: convolution, pooling, dropout, two dense layers (fast on a few hundred digits)
 TINY = [

@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 
 from engine import oracles
-from engine.worked_example import (DOCUMENT_INPUTS, WorkedExampleInputError, compute_worked_example, format_tables,
-                                   steps_by_id)
+from engine.worked_example import (
+    DOCUMENT_INPUTS,
+    WorkedExampleInputError,
+    compute_worked_example,
+    format_tables,
+    steps_by_id,
+)
 
 STEP_IDS = ["output_size", "conv_o1", "conv_o2", "relu", "max_pool", "flatten", "dense", "softmax", "loss", "dL_dz",
             "dL_dW", "dL_db", "dL_dx", "pool_backward", "relu_backward", "dL_df1", "dL_df2", "rotate_filters", "dX1",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import socket
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 import pytest

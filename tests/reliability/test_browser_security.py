@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from pagetools import requires_chromium  # the headless Chromium itself is tests/conftest.py's `browser`
 
 from app.pages import PAGES, TEMPLATES_DIR
-from pagetools import requires_chromium  # the headless Chromium itself is tests/conftest.py's `browser`
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -29,13 +29,13 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   (e) => window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`));
 """
-INJECTION_STATE = """() => ({
+INJECTION_STATE = f"""() => ({{
   xss: window.__xss === undefined ? null : window.__xss,
-  injected: [...document.querySelectorAll('[id^="%s"]')].map((el) => el.outerHTML.slice(0, 120)),
+  injected: [...document.querySelectorAll('[id^="{MARKER}"]')].map((el) => el.outerHTML.slice(0, 120)),
   handlers: [...document.querySelectorAll('[onerror], [onload], [onclick], [onmouseover]')]
     .filter((el) => el !== document.body).map((el) => el.outerHTML.slice(0, 120)),
   csp: window.__csp,
-})""" % MARKER
+}})"""
 SHOWS_MARKUP_AS_TEXT = "(text) => document.body.textContent.includes(text)"
 
 
@@ -128,7 +128,7 @@ def test_the_lab_shows_hostile_model_names_and_error_messages_as_text(page):
     page.goto(page.base + "/", wait_until="networkidle")
     page.wait_for_function(SHOWS_MARKUP_AS_TEXT, arg=MARKUP)  # the hostile model id, in the model menu
     page.click(".sample")  # a sample digit: the lab asks for its forward pass and gets the hostile error
-    page.wait_for_function(f"(text) => document.body.textContent.split(text).length > 2", arg=MARKUP)
+    page.wait_for_function("(text) => document.body.textContent.split(text).length > 2", arg=MARKUP)
     assert_nothing_injected(page)
 
 

@@ -13,13 +13,14 @@ import json
 import threading
 import time
 import urllib.parse
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
+from api.helpers import bomb_png
 from PIL import Image
 
-from api.helpers import bomb_png
 from app.core.security import json_depth_exceeds
 from benchmarks.load import request as raw_request
 
@@ -293,7 +294,7 @@ def test_hostile_values_in_every_path_and_query_parameter(http, openapi):
                         # a lone surrogate goes out as the invalid UTF-8 bytes it stands for (%ED%A0%80)
                         quoted = urllib.parse.quote(values[p["name"]], safe="", errors="surrogatepass")
                         if p["in"] == "path":
-                            url = url.replace("{%s}" % p["name"], quoted)
+                            url = url.replace("{{{}}}".format(p["name"]), quoted)
                         else:
                             query.append(f"{p['name']}={quoted}")
                     target = url + "?" + "&".join(query)

@@ -60,10 +60,10 @@ export async function api(path, { method = "GET", body, query, signal } = {}) {
     }
   }
   if (!response.ok) {
-    const error = payload && payload.error;
-    let message = error && error.message;
+    const error = payload?.error;
+    let message = error?.message;
     if (!message) message = response.status === 413 ? t("api.too_large") : t("api.http_error", { status: response.status });
-    throw new ApiError(message, { status: response.status, code: (error && error.code) || `http_${response.status}`, detail: error && error.detail });
+    throw new ApiError(message, { status: response.status, code: (error?.code) || `http_${response.status}`, detail: error?.detail });
   }
   if (payload === null) throw new ApiError(t("api.bad_response"), { status: response.status, code: "bad_response" });
   return payload;

@@ -33,7 +33,7 @@ export class LineChart {
     const ys = all.map((p) => p[1]).filter(Number.isFinite);
     const x0 = xs.length ? Math.min(...xs) : 0;
     const x1 = xs.length ? Math.max(...xs, x0 + 1) : 1;
-    let y0 = this.opts.yMin ?? (ys.length ? Math.min(...ys) : 0);
+    const y0 = this.opts.yMin ?? (ys.length ? Math.min(...ys) : 0);
     let y1 = this.opts.yMax ?? (ys.length ? Math.max(...ys) : 1);
     if (y1 <= y0) { y1 = y0 + 1; }
     const X = (x) => l + ((x - x0) / (x1 - x0)) * pw;

@@ -86,7 +86,7 @@ export function convAt(X, K, b, f, i, j, geometry) {
     channels.push({ c, window, pad, kernel, products, sum });
     total += sum;
   }
-  const bias = b && b.data ? b.at(f) : 0;
+  const bias = b?.data ? b.at(f) : 0;
   return { f, i, j, top, left, kh, kw, channels, sumOfChannels: total, bias, output: total + bias };
 }
 

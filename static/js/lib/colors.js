@@ -65,7 +65,7 @@ export function makeScale(kind, min, max) {
     /** position of v in [0, 1] along the palette */
     t(v) {
       const x = (v - lo) / span;
-      return x < 0 ? 0 : x > 1 ? 1 : x;
+      return x < 0 ? 0 : Math.min(x , 1);
     },
     index(v) {
       if (Number.isNaN(v)) return 0;

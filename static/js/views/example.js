@@ -33,7 +33,7 @@ const isForward = (section) => /^III/.test(section);
 
 function buildPages(result) {
   const pages = result.steps.map((step) => ({ kind: "step", step }));
-  if (result.errata && result.errata.length) pages.push({ kind: "errata" });
+  if (result.errata?.length) pages.push({ kind: "errata" });
   return pages;
 }
 

@@ -126,7 +126,7 @@ new BackwardPanel(state, {
   onLearningRate: (learningRate) => { state.set({ learningRate, sgdSteps: 0 }); requestBackward(); },
 });
 new DetailPanel(state, {
-  imagePayload: () => (state.backward && state.backward.payload) || (state.source && state.source.payload) || null,
+  imagePayload: () => (state.backward?.payload) || (state.source?.payload) || null,
 });
 
 // ------------------------------------------------------------------ toolbar of the network card

@@ -225,7 +225,7 @@ $("#draw-open").addEventListener("click", () => {
   if (!pad) pad = new DrawPad($("#draw-pad"), { lineWidth: 22 / 280 });
   else pad.resize();
 });
-$("#draw-clear").addEventListener("click", () => pad && pad.clear());
+$("#draw-clear").addEventListener("click", () => pad?.clear());
 $("#draw-cancel").addEventListener("click", () => dialog.close());
 $("#draw-use").addEventListener("click", async () => {
   if (!pad || pad.isEmpty()) {

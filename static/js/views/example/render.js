@@ -122,7 +122,7 @@ export function renderStep(step, { visual, text, formulas }, { lang, comparing }
   const positions = step.values.positions;
   if (sliding && Array.isArray(positions) && positions.length) {
     const [srcKey, kernelKey, outKey] = sliding;
-    const kernel = step.inputs[kernelKey] || step.values[kernelKey] || (step.highlight && step.highlight.rotated_kernel);
+    const kernel = step.inputs[kernelKey] || step.values[kernelKey] || (step.highlight?.rotated_kernel);
     const win = new GridView({ matrix: [[0]], format: num, caption: t("example.window") });
     const ker = new GridView({ matrix: kernel, format: num, caption: nameOf(kernelKey) });
     const prod = new GridView({ matrix: [[0]], format: num, caption: t("example.products") });

@@ -93,7 +93,7 @@ export function vectorView(tensor, { kind = null, cell = 10, label = "", describ
   const view = new HeatmapView({
     matrix, scale: scale || scaleFor(k, tensor.range()), cell, label, interactive: true, exportable: true,
     describe: (i, j, v) => (toK(i, j) < d ? (describe ? describe(toK(i, j), v) : `[${toK(i, j)}] ${fmt(v)}`) : "—"),
-    onHover: (cellPos) => onHover && onHover(cellPos && toK(cellPos.i, cellPos.j) < d ? toK(cellPos.i, cellPos.j) : null),
+    onHover: (cellPos) => onHover?.(cellPos && toK(cellPos.i, cellPos.j) < d ? toK(cellPos.i, cellPos.j) : null),
     onSelect: (cellPos) => onSelect && toK(cellPos.i, cellPos.j) < d && onSelect(toK(cellPos.i, cellPos.j)),
   });
   view.markIndex = (kk, color = "#f29d0b") => {

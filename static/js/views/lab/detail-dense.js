@@ -24,7 +24,7 @@ export function render(ctx) {
 /** "x[137] = P[5, 2, 2]" when the input of this layer came out of a flatten. */
 function originOf(ctx, j) {
   const prev = ctx.forward.layers[ctx.index - 1];
-  if (!prev || prev.type !== "flatten" || prev.inputShape.length !== 3) return "";
+  if (prev?.type !== "flatten" || prev.inputShape.length !== 3) return "";
   const { c, i, j: jj } = unflattenIndex(j, prev.inputShape);
   return ` = P[${c}, ${i}, ${jj}]`;
 }
@@ -43,7 +43,7 @@ function neuronPicker(count, current, onPick) {
 
 async function weightRow(ctx, i) {
   const W = ctx.col.params.W;
-  if (W && W.data) return new Tensor(W.data.subarray(i * W.shape[1], (i + 1) * W.shape[1]), [W.shape[1]]);
+  if (W?.data) return new Tensor(W.data.subarray(i * W.shape[1], (i + 1) * W.shape[1]), [W.shape[1]]);
   return ctx.paramRow(ctx.col.name, "W", i);
 }
 
@@ -164,7 +164,7 @@ function renderBackward(ctx) {
     const row = new Tensor(Float32Array.from(x.data, (v) => g * v), [x.size]);
     rowTitle.textContent = `∂L/∂W[${k}, :]`;
     rowSlot.replaceChildren(vectorView(row, { kind: "diverging", cell: 10, label: `dL/dW[${k}]`, describe: (j, v) => `∂L/∂W[${k}, ${j}] = ${fmt(g, 3)} × ${fmt(x.data[j], 3)} = ${fmt(v)}` }).el);
-    const serverRow = dW && dW.data ? dW.data.subarray(k * x.size, (k + 1) * x.size) : null;
+    const serverRow = dW?.data ? dW.data.subarray(k * x.size, (k + 1) * x.size) : null;
     note.textContent = serverRow ? "" : t("lab.dense.computed_here", { n: dW ? dW.size : 0 });
     const order = Array.from(row.data.keys()).sort((a, bb) => Math.abs(row.data[bb]) - Math.abs(row.data[a])).slice(0, TOP_TERMS);
     const maxAbs = Math.abs(row.data[order[0]]) || 1;
@@ -176,7 +176,7 @@ function renderBackward(ctx) {
     fillFormula(line, [`∂L/∂W[${k}, ${j0}] = ∂L/∂z[${k}] · x[${j0}] = `, { v: g }, " × ", { v: x.data[j0] }, " = ", { v: row.data[j0] }, " "]);
     if (serverRow) line.append(checkMark(row.data[j0], serverRow[j0]));
     fillFormula(bLine, [`∂L/∂b[${k}] = ∂L/∂z[${k}] = `, { v: g }, " "]);
-    if (db && db.data) bLine.append(checkMark(g, db.data[k]));
+    if (db?.data) bLine.append(checkMark(g, db.data[k]));
   }
   pick(neuron, false);
   return { update: (p) => p && p.j < n && p.j !== neuron && pick(p.j, false) };

@@ -65,7 +65,7 @@ export class DetailPanel {
     if (!col) return;
     const data = mode === "backward" ? backward : forward;
     const key = `${mode}|${selection.index}|${selection.channel}`;
-    if (this.view && this.view.update && this.key === key && this.data === data) {
+    if (this.view?.update && this.key === key && this.data === data) {
       this.view.update(selection.pos);
       return;
     }
@@ -96,7 +96,7 @@ export class DetailPanel {
   }
 
   destroy() {
-    if (this.view && this.view.destroy) this.view.destroy();
+    if (this.view?.destroy) this.view.destroy();
     this.view = null;
   }
 

@@ -53,7 +53,7 @@ export class InputPanel {
     });
     // keyboard: Ctrl/Cmd+Z undo anywhere outside text fields; on the pad, Delete clears, P/E pick the tool
     document.addEventListener("keydown", (e) => {
-      const inField = e.target.closest && e.target.closest("input, select, textarea");
+      const inField = e.target.closest?.("input, select, textarea");
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z" && !inField) {
         e.preventDefault();
         this.pad.undo();
@@ -149,7 +149,7 @@ export class InputPanel {
   bindUpload() {
     const input = $("#upload");
     input.addEventListener("change", () => {
-      if (input.files && input.files[0]) this.useFile(input.files[0]);
+      if (input.files?.[0]) this.useFile(input.files[0]);
       input.value = "";
     });
     const frame = this.canvas.parentElement;
@@ -163,7 +163,7 @@ export class InputPanel {
     frame.addEventListener("drop", (e) => {
       e.preventDefault();
       drop.hidden = true;
-      const file = e.dataTransfer.files && e.dataTransfer.files[0];
+      const file = e.dataTransfer.files?.[0];
       if (file) this.useFile(file);
     });
   }

@@ -80,7 +80,7 @@ export class Overview {
   }
 
   valuesOf(column) {
-    const { mode, forward, backward } = this.state;
+    const { mode, backward } = this.state;
     if (mode === "backward") return gradientOf(backward, column.index);
     return column.output;
   }
@@ -163,7 +163,7 @@ export class Overview {
     const { mode, norm } = this.state;
     const ranges = this.columns.map(({ col }) => {
       const v = this.valuesOf(col);
-      return v && v.data ? v.range() : null;
+      return v?.data ? v.range() : null;
     });
     // the network-wide range leaves out the input's 0..1 pixels (forward) and the softmax column: its probabilities
     // (forward) or dL/dŷ = −y/ŷ (backward, −1/ŷ can reach 10⁵ for an unlikely label) would wash every other map out
@@ -177,7 +177,7 @@ export class Overview {
     this.columns.forEach(({ col, buttons, legend: leg, el }, k) => {
       const values = this.valuesOf(col);
       el.classList.toggle("is-missing", !values);
-      if (!values || !values.data) {
+      if (!values?.data) {
         for (const b of buttons) b.canvas.getContext("2d").clearRect(0, 0, b.canvas.width, b.canvas.height);
         return;
       }

@@ -36,7 +36,7 @@ export function normalizeForward(json) {
     params: tensors(l.params),
     extra: {
       ...l.extra,
-      argmax: l.extra && l.extra.argmax ? Tensor.from(l.extra.argmax) : null,
+      argmax: l.extra?.argmax ? Tensor.from(l.extra.argmax) : null,
     },
   }));
   return {

@@ -164,7 +164,7 @@ export function poolBackStep(ctx, poolIndex, actIndex) {
       const [kh, kw] = g.kernel;
       const top = p.i * g.stride[0];
       const left = p.j * g.stride[1];
-      const argmax = P.extra && P.extra.argmax;
+      const argmax = P.extra?.argmax;
       const am = argmax ? { r: argmax.at(c, p.i, p.j, 0), s: argmax.at(c, p.i, p.j, 1) } : { r: top, s: left };
       const scale = scaleOf("diverging", tensorRange(routed, c));
       const parts = [

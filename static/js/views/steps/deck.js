@@ -33,7 +33,7 @@ export function stepFromHash(hash = window.location.hash) {
 
 /** Keys typed into these elements belong to them, not to the deck. */
 function ownsKeys(target) {
-  if (!target || !target.closest) return false;
+  if (!target?.closest) return false;
   if (target.closest("input, select, textarea, [contenteditable=''], [contenteditable='true'], dialog[open]")) return true;
   // heatmaps move a cursor with the arrow keys
   return target.matches("canvas.is-interactive");
@@ -79,7 +79,7 @@ export class Deck {
 
   onKey(e) {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || ownsKeys(e.target)) return;
-    const onButton = e.target.closest && e.target.closest("button, a, [role='button'], summary");
+    const onButton = e.target.closest?.("button, a, [role='button'], summary");
     if (e.key === " " && onButton) return; // Space activates the focused button itself
     if (NEXT_KEYS.has(e.key) || (e.key === " " && !e.shiftKey)) this.go(this.index + 1);
     else if (PREV_KEYS.has(e.key) || (e.key === " " && e.shiftKey)) this.go(this.index - 1);

@@ -76,7 +76,7 @@ export function prepStep(ctx) {
           const pic = tensor
             ? heat(tensor.matrix(), { kind: "gray", range: { min: 0, max: 255, absMax: 255 }, size: 104, label: title, describe: (i, j, v) => `${i}, ${j}: ${Math.round(v)}` }).el
             : h("img", { src: s.image, alt: title, width: 104 });
-          const kept = s.info && s.info.skipped;
+          const kept = s.info?.skipped;
           return h("li", { class: "prep-chain__item" }, pic, h("span", { class: "prep-chain__title", text: `${k + 1}. ${title}` }),
             kept ? h("span", { class: "hint", text: t("steps.prep.kept") }) : null);
         });

@@ -185,7 +185,7 @@ export class TrainForm {
       [this.layers[i], this.layers[j]] = [this.layers[j], this.layers[i]];
       this.renderStack();
       this.changed();
-      const target = list.children[j] && list.children[j].querySelector(delta < 0 ? ".layer-up" : ".layer-down");
+      const target = list.children[j]?.querySelector(delta < 0 ? ".layer-up" : ".layer-down");
       if (target && !target.disabled) target.focus();
       else if (list.children[j]) list.children[j].querySelector("select").focus();
     };

@@ -135,7 +135,7 @@ export class Monitor {
     const fraction = p ? p.fraction || 0 : 0;
     this.els.bar.value = fraction;
     this.els.percent.textContent = `${Math.floor(fraction * 100)} %`;
-    if (!p || !p.epoch) {
+    if (!p?.epoch) {
       this.els.text.textContent = t(this.status ? "train.progress.preparing" : "train.progress.idle");
       return;
     }
@@ -173,7 +173,7 @@ export class Monitor {
 
   drawFilters() {
     const shots = this.snapshots;
-    const arch = this.status && this.status.architecture;
+    const arch = this.status?.architecture;
     if (arch && !arch.has_conv) {
       this.els.filtersNote.textContent = t("train.filters.none");
       clear(this.els.filters);
