@@ -4,6 +4,7 @@
 app through the same ``CONVSTEP_*`` environment variables as every other setting, so that each worker process
 (``--workers 2``) builds the same app from ``app.main:create_app``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,13 +32,19 @@ def _workers(text: str) -> int:
 
 def add_serve_command(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "serve", help="start the web app and REST API (http://127.0.0.1:8000)",
+        "serve",
+        help="start the web app and REST API (http://127.0.0.1:8000)",
         description="Serve the ConvStep pages and REST API with uvicorn. Every setting can also come from a "
-                    "CONVSTEP_* environment variable (see the README's Configuration table).")
+        "CONVSTEP_* environment variable (see the README's Configuration table).",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     p.add_argument("--port", type=_port, default=8000)
-    p.add_argument("--workers", type=_workers, default=os.environ.get("WEB_CONCURRENCY", "1"),
-                   help="worker processes, each with its own copy of the models (default: $WEB_CONCURRENCY or 1)")
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=os.environ.get("WEB_CONCURRENCY", "1"),
+        help="worker processes, each with its own copy of the models (default: $WEB_CONCURRENCY or 1)",
+    )
     p.add_argument("--model", help="default model: an id (lenet, seed...) or a .npz model file to serve")
     p.add_argument("--model-dir", help="folder of extra .npz models (CONVSTEP_MODEL_DIR)")
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
@@ -69,8 +76,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # a training job lives in the worker process that started it: with several workers, GET /api/train/{id}
         # would land on another process half the time. Training stays on single-worker servers.
         os.environ["CONVSTEP_MAX_TRAINING_JOBS"] = "0"
-        print("note: live training is turned off with several workers (run a single-worker instance for /train)",
-              file=sys.stderr)
+        print(
+            "note: live training is turned off with several workers (run a single-worker instance for /train)",
+            file=sys.stderr,
+        )
     # build the app here so that a bad setting fails now, with a clear message, not inside a worker
     from .core.config import Settings
     from .main import create_app
@@ -82,14 +91,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     registry = app.state.registry
     if args.model and not os.environ.get("CONVSTEP_MODEL_FILE") and args.model not in registry:
         raise engine_cli.CommandError(f"unknown model {args.model!r}; available: {', '.join(registry.ids())}")
-    print(f"ConvStep on http://{args.host}:{args.port}  (default model: {registry.default_id}; Ctrl+C to stop)",
-          file=sys.stderr)
+    print(
+        f"ConvStep on http://{args.host}:{args.port}  (default model: {registry.default_id}; Ctrl+C to stop)",
+        file=sys.stderr,
+    )
     # several workers: each process builds its own app from the factory (same settings, from the environment)
     target = app if args.workers == 1 else "app.main:create_app"
     # timeout_graceful_shutdown: an open live-training stream (/api/train/{id}/events) would otherwise hold Ctrl+C
     # until its job ends; after 5 s the streams are closed and the app's shutdown stops the jobs
-    uvicorn.run(target, factory=args.workers > 1, host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level, proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
+    uvicorn.run(
+        target,
+        factory=args.workers > 1,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ model registry and, with live training, its jobs), so it scales out with more wo
 
 Run it with ``convstep serve`` or ``uvicorn --factory app.main:create_app``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,20 @@ from .services.models import ModelRegistry
 
 log = logging.getLogger("convstep.app")
 
-API_ROUTERS = [health.router, models.router, predict.router, forward.router, backward.router, gradcheck.router,
-               worked_example.router, convolve.router, pool.router, samples.router, activations.router, train.router]
+API_ROUTERS = [
+    health.router,
+    models.router,
+    predict.router,
+    forward.router,
+    backward.router,
+    gradcheck.router,
+    worked_example.router,
+    convolve.router,
+    pool.router,
+    samples.router,
+    activations.router,
+    train.router,
+]
 
 DESCRIPTION = """\
 ConvStep shows, step by step and with real numbers, how a CNN reads a handwritten digit and learns from it.
@@ -56,8 +69,14 @@ ConvStep shows, step by step and with real numbers, how a CNN reads a handwritte
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     registry = ModelRegistry.from_settings(settings)
-    app = FastAPI(title="ConvStep API", version=engine.__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app = FastAPI(
+        title="ConvStep API",
+        version=engine.__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.settings = settings
     app.state.registry = registry
     install_error_handlers(app)
@@ -67,12 +86,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")
 
     # add_middleware puts each new one outside the previous ones
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
-                       max_json_depth=settings.max_json_depth)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, max_json_depth=settings.max_json_depth
+    )
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes, compresslevel=settings.gzip_level)
     if settings.cors_origin_list:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "Accept-Language"], max_age=600)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Accept-Language"],
+            max_age=600,
+        )
     app.add_middleware(SecurityHeadersMiddleware)
     log.info("ConvStep %s: %d models, default %r", engine.__version__, len(registry.ids()), registry.default_id)
     return app

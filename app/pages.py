@@ -3,6 +3,7 @@
 Each page is ``templates/<page>.html``; a page whose template does not exist yet answers 404. Templates get
 ``lang`` (``?lang=`` or ``Accept-Language``), the model list and the default model id.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,10 +27,23 @@ router = APIRouter(include_in_schema=False)
 
 def page_context(request: Request, page: str) -> dict:
     registry = request.app.state.registry
-    models = [{"id": e.id, "description": e.description, "trained": e.trained, "source": e.source,
-               "default": e.id == registry.default_id} for e in registry.entries()]
-    return {"lang": request_language(request), "page": page, "models": models,
-            "default_model": registry.default_id, "version": engine.__version__}
+    models = [
+        {
+            "id": e.id,
+            "description": e.description,
+            "trained": e.trained,
+            "source": e.source,
+            "default": e.id == registry.default_id,
+        }
+        for e in registry.entries()
+    ]
+    return {
+        "lang": request_language(request),
+        "page": page,
+        "models": models,
+        "default_model": registry.default_id,
+        "version": engine.__version__,
+    }
 
 
 def _page_endpoint(page: str):

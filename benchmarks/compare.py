@@ -11,6 +11,7 @@ alike, and the ratios stay meaningful even when absolute figures swing by ±25 %
 BLAS threads: importing the current engine caps OpenBLAS at one thread (engine/blas.py). ``--base-threads 2``
 times the base with two, as NumPy runs by default on a 2-core machine (what the first engine did).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,13 @@ import engine  # noqa: E402
 
 
 def first_engine_commit() -> str:
-    out = subprocess.run(["git", "log", "--diff-filter=A", "--format=%h", "--", "engine/conv.py"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%h", "--", "engine/conv.py"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return out[-1]
 
 
@@ -76,11 +82,13 @@ def workloads(E, x, y) -> dict[str, tuple[Callable[[], Any], int, int | None]]:
         seed_model.loss_and_grads(xb, yb, **fast)
         seed_opt.step(seed_model)
 
-    return {"lenet_train_img_per_s": (train_step, 10, 64),
-            "lenet_infer_img_per_s": (lambda: served.forward(infer_batches.next()[0]), 3, 256),
-            "single_forward_trace_ms": (lambda: E.forward_trace(served, x[7, 0]), 20, None),
-            "single_backward_trace_ms": (lambda: E.backward_trace(served, x[7, 0], int(y[7])), 10, None),
-            "seed_step_per_s": (seed_step, 200, 1)}
+    return {
+        "lenet_train_img_per_s": (train_step, 10, 64),
+        "lenet_infer_img_per_s": (lambda: served.forward(infer_batches.next()[0]), 3, 256),
+        "single_forward_trace_ms": (lambda: E.forward_trace(served, x[7, 0]), 20, None),
+        "single_backward_trace_ms": (lambda: E.backward_trace(served, x[7, 0], int(y[7])), 10, None),
+        "seed_step_per_s": (seed_step, 200, 1),
+    }
 
 
 def compare(base: str, repeats: int, base_threads: int) -> dict[str, Any]:
@@ -101,8 +109,10 @@ def compare(base: str, repeats: int, base_threads: int) -> dict[str, Any]:
 
         result: dict[str, Any] = {"base": base, "base_blas_threads": base_threads, "repeats": repeats}
         for metric in jobs["current"]:
-            contenders = {name: Contender(work[metric][0], work[metric][1], lambda n=threads[name]: use_threads(n))
-                          for name, work in jobs.items()}
+            contenders = {
+                name: Contender(work[metric][0], work[metric][1], lambda n=threads[name]: use_threads(n))
+                for name, work in jobs.items()
+            }
             seconds = interleaved_medians(contenders, repeats)
             per_call = jobs["current"][metric][2]
             for name, s in seconds.items():
@@ -123,10 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        for metric in ("lenet_train_img_per_s", "lenet_infer_img_per_s", "single_forward_trace_ms",
-                       "single_backward_trace_ms", "seed_step_per_s"):
-            print(f"{metric:26s} base {result['base_' + metric]:10.1f}   current {result['current_' + metric]:10.1f}"
-                  f"   speedup {result['speedup_' + metric]:5.2f}x")
+        for metric in (
+            "lenet_train_img_per_s",
+            "lenet_infer_img_per_s",
+            "single_forward_trace_ms",
+            "single_backward_trace_ms",
+            "seed_step_per_s",
+        ):
+            print(
+                f"{metric:26s} base {result['base_' + metric]:10.1f}   current {result['current_' + metric]:10.1f}"
+                f"   speedup {result['speedup_' + metric]:5.2f}x"
+            )
     return 0
 
 

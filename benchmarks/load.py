@@ -20,6 +20,7 @@ memory grew past the bound.
 ``measure_api`` (forward latency from one client, predict throughput from many) is what ``benchmarks/run.py``
 records. Requests only ever go to 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -94,8 +95,9 @@ def endpoint_bodies(digits: list[tuple[int, np.ndarray]]) -> dict[str, list[byte
     return {
         "/api/predict": [json.dumps({"image": url}).encode() for _, url in urls],
         "/api/forward": [json.dumps({"image": url, "include_params": False}).encode() for _, url in urls],
-        "/api/backward": [json.dumps({"image": url, "label": label, "include_params": False}).encode()
-                          for label, url in urls],
+        "/api/backward": [
+            json.dumps({"image": url, "label": label, "include_params": False}).encode() for label, url in urls
+        ],
     }
 
 
@@ -175,8 +177,21 @@ class ServerProcess:
         return self.proc.pid
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                "--workers", str(self.workers), "--log-level", self.log_level, *self.args]
+        return [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--log-level",
+            self.log_level,
+            *self.args,
+        ]
 
     def start(self) -> ServerProcess:
         fd, name = tempfile.mkstemp(prefix="convstep-server-", suffix=".log")
@@ -186,14 +201,20 @@ class ServerProcess:
             self.port = free_port()
             env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
             with open(self.log_path, "ab") as log:
-                self.proc = subprocess.Popen(self.command(), cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                self.proc = subprocess.Popen(
+                    self.command(),
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             try:
                 self._wait_ready()
                 return self
             except ServerStartError:
-                if self.proc.poll() is not None and "address already in use" in self.log_text().lower() \
-                        and attempt < 2:
+                if self.proc.poll() is not None and "address already in use" in self.log_text().lower() and attempt < 2:
                     continue
                 self.stop()
                 raise
@@ -203,14 +224,17 @@ class ServerProcess:
         deadline = time.monotonic() + self.ready_timeout
         while True:
             if self.proc.poll() is not None:
-                raise ServerStartError(f"convstep serve exited with code {self.proc.returncode}:\n"
-                                       f"{self.log_text()[-3000:]}")
+                raise ServerStartError(
+                    f"convstep serve exited with code {self.proc.returncode}:\n{self.log_text()[-3000:]}"
+                )
             with contextlib.suppress(OSError, http.client.HTTPException):
                 if request(self.url, "GET", "/api/health", timeout=2)[0] == 200:
                     return
             if time.monotonic() > deadline:
-                raise ServerStartError(f"convstep serve did not answer /api/health within {self.ready_timeout:.0f} s:"
-                                       f"\n{self.log_text()[-3000:]}")
+                raise ServerStartError(
+                    f"convstep serve did not answer /api/health within {self.ready_timeout:.0f} s:"
+                    f"\n{self.log_text()[-3000:]}"
+                )
             time.sleep(0.2)
 
     def rss_bytes(self) -> int:
@@ -270,8 +294,15 @@ def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
 
 
-def request(url: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-            timeout: float = 30.0, conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes, dict]:
+def request(
+    url: str,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict | None = None,
+    timeout: float = 30.0,
+    conn: http.client.HTTPConnection | None = None,
+) -> tuple[int, bytes, dict]:
     """One request; returns (status, body as received on the wire, headers). Reuses ``conn`` when given."""
     own = conn is None
     conn = conn or _connection(url, timeout)
@@ -302,15 +333,26 @@ class EndpointTally:
 
     def summary(self, elapsed: float) -> dict[str, Any]:
         ms = [1e3 * t for t in self.latencies]
-        return {"requests": len(ms) + self.errors, "ok": len(ms), "errors": self.errors,
-                "p50_ms": round(percentile(ms, 50), 1) if ms else None,
-                "p90_ms": round(percentile(ms, 90), 1) if ms else None,
-                "p99_ms": round(percentile(ms, 99), 1) if ms else None,
-                "req_per_s": round(len(ms) / elapsed, 2), "error_samples": self.error_samples}
+        return {
+            "requests": len(ms) + self.errors,
+            "ok": len(ms),
+            "errors": self.errors,
+            "p50_ms": round(percentile(ms, 50), 1) if ms else None,
+            "p90_ms": round(percentile(ms, 90), 1) if ms else None,
+            "p99_ms": round(percentile(ms, 99), 1) if ms else None,
+            "req_per_s": round(len(ms) / elapsed, 2),
+            "error_samples": self.error_samples,
+        }
 
 
-def run_load(url: str, bodies: dict[str, list[bytes]], clients: int = 32, seconds: float = 20.0,
-             max_requests: int = 1_000_000, timeout: float = 60.0) -> dict[str, Any]:
+def run_load(
+    url: str,
+    bodies: dict[str, list[bytes]],
+    clients: int = 32,
+    seconds: float = 20.0,
+    max_requests: int = 1_000_000,
+    timeout: float = 60.0,
+) -> dict[str, Any]:
     """``clients`` threads, each with its own keep-alive connection, send requests as fast as answers come for
     ``seconds`` (at most ``max_requests`` in all). Client ``i`` goes round the endpoints starting at the
     ``i``-th, and round the bodies of each. A request counts as an error unless it is answered 200; a failed
@@ -354,8 +396,7 @@ def run_load(url: str, bodies: dict[str, list[bytes]], clients: int = 32, second
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True, name=f"load-client-{i}")
-               for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True, name=f"load-client-{i}") for i in range(clients)]
     for t in threads:
         t.start()
     begin = time.perf_counter()
@@ -365,18 +406,28 @@ def run_load(url: str, bodies: dict[str, list[bytes]], clients: int = 32, second
         t.join(seconds + timeout + 10)
     elapsed = time.perf_counter() - begin
     per_endpoint = {path: tally.summary(elapsed) for path, tally in tallies.items()}
-    return {"seconds": round(elapsed, 2), "clients": clients,
-            "requests": sum(e["requests"] for e in per_endpoint.values()),
-            "errors": sum(e["errors"] for e in per_endpoint.values()),
-            "req_per_s": round(sum(e["ok"] for e in per_endpoint.values()) / elapsed, 2),
-            "endpoints": per_endpoint}
+    return {
+        "seconds": round(elapsed, 2),
+        "clients": clients,
+        "requests": sum(e["requests"] for e in per_endpoint.values()),
+        "errors": sum(e["errors"] for e in per_endpoint.values()),
+        "req_per_s": round(sum(e["ok"] for e in per_endpoint.values()) / elapsed, 2),
+        "endpoints": per_endpoint,
+    }
 
 
 MB = 1024 * 1024
 
 
-def load_rounds(server: ServerProcess, bodies: dict[str, list[bytes]], *, clients: int, seconds: float, rounds: int,
-                rss_bound_mb_per_process: float = DEFAULT_RSS_BOUND_MB_PER_PROCESS) -> dict[str, Any]:
+def load_rounds(
+    server: ServerProcess,
+    bodies: dict[str, list[bytes]],
+    *,
+    clients: int,
+    seconds: float,
+    rounds: int,
+    rss_bound_mb_per_process: float = DEFAULT_RSS_BOUND_MB_PER_PROCESS,
+) -> dict[str, Any]:
     """``rounds`` load rounds against ``server``, with its RSS before and after each.
 
     Memory is *flat* when the RSS after the last round exceeds the RSS after round 1 by at most
@@ -387,15 +438,21 @@ def load_rounds(server: ServerProcess, bodies: dict[str, list[bytes]], *, client
         before = server.rss_bytes()
         outcome = run_load(server.url, bodies, clients=clients, seconds=seconds)
         after = server.rss_bytes()
-        results.append({"round": number, **outcome, "rss_before_mb": round(before / MB, 1),
-                        "rss_after_mb": round(after / MB, 1)})
+        results.append(
+            {"round": number, **outcome, "rss_before_mb": round(before / MB, 1), "rss_after_mb": round(after / MB, 1)}
+        )
     processes = server.processes()
     bound = rss_bound_mb_per_process * processes
     growth = results[-1]["rss_after_mb"] - results[0]["rss_after_mb"]
-    return {"workers": server.workers, "server_processes": processes, "rounds": results,
-            "errors": sum(r["errors"] for r in results),
-            "rss_growth_after_round_1_mb": round(growth, 1), "rss_growth_bound_mb": bound,
-            "rss_flat": growth <= bound}
+    return {
+        "workers": server.workers,
+        "server_processes": processes,
+        "rounds": results,
+        "errors": sum(r["errors"] for r in results),
+        "rss_growth_after_round_1_mb": round(growth, 1),
+        "rss_growth_bound_mb": bound,
+        "rss_flat": growth <= bound,
+    }
 
 
 # -- the figures benchmarks/run.py records -----------------------------------------------------------------------------
@@ -417,28 +474,38 @@ def forward_latency(url: str, body: bytes, requests: int, warmup: int = 5) -> di
             raw = len(gzip.decompress(data)) if headers.get("content-encoding") == "gzip" else len(data)
     finally:
         conn.close()
-    return {"api_forward_p50_ms": 1e3 * statistics.median(times), "api_forward_p99_ms": 1e3 * percentile(times, 99),
-            "api_forward_requests": len(times), "api_forward_response_bytes": raw,
-            "api_forward_response_gzip_bytes": wire}
+    return {
+        "api_forward_p50_ms": 1e3 * statistics.median(times),
+        "api_forward_p99_ms": 1e3 * percentile(times, 99),
+        "api_forward_requests": len(times),
+        "api_forward_response_bytes": raw,
+        "api_forward_response_gzip_bytes": wire,
+    }
 
 
-def predict_throughput(url: str, body: bytes, clients: int = 16, seconds: float = 10.0,
-                       max_requests: int = 20000) -> dict[str, Any]:
+def predict_throughput(
+    url: str, body: bytes, clients: int = 16, seconds: float = 10.0, max_requests: int = 20000
+) -> dict[str, Any]:
     """``clients`` keep-alive clients POST /api/predict as fast as answers come: completed requests per second."""
     outcome = run_load(url, {"/api/predict": [body]}, clients=clients, seconds=seconds, max_requests=max_requests)
     predict = outcome["endpoints"]["/api/predict"]
-    return {"api_predict_req_per_s": predict["req_per_s"], "api_predict_clients": clients,
-            "api_predict_requests": predict["ok"], "api_predict_errors": predict["errors"],
-            "api_predict_p50_ms": predict["p50_ms"]}
+    return {
+        "api_predict_req_per_s": predict["req_per_s"],
+        "api_predict_clients": clients,
+        "api_predict_requests": predict["ok"],
+        "api_predict_errors": predict["errors"],
+        "api_predict_p50_ms": predict["p50_ms"],
+    }
 
 
-def measure_api(url: str | None = None, *, workers: int = 2, clients: int = 16, seconds: float = 10.0,
-                forward_requests: int = 200) -> dict[str, Any]:
+def measure_api(
+    url: str | None = None, *, workers: int = 2, clients: int = 16, seconds: float = 10.0, forward_requests: int = 200
+) -> dict[str, Any]:
     """All API figures, against ``url`` or a server started here (``--workers``)."""
     data_url = digit_png_data_url(sample_digit())
     forward_body = json.dumps({"image": data_url, "preprocess": True}).encode()
     predict_body = json.dumps({"image": data_url, "preprocess": True}).encode()
-    with (contextlib.nullcontext(url) if url else live_server(workers)) as base:
+    with contextlib.nullcontext(url) if url else live_server(workers) as base:
         result = {"api_workers": None if url else workers, "api_request_bytes": len(forward_body)}
         result.update(forward_latency(base, forward_body, forward_requests))
         result.update(predict_throughput(base, predict_body, clients, seconds))
@@ -448,30 +515,59 @@ def measure_api(url: str | None = None, *, workers: int = 2, clients: int = 16, 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--url", help="load a server already running on this machine (no memory figures)")
-    p.add_argument("--workers", type=int, nargs="+", default=[1, 2],
-                   help="worker counts of the servers started here, one after the other (default: 1 2)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="worker counts of the servers started here, one after the other (default: 1 2)",
+    )
     p.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
     p.add_argument("--seconds", type=float, default=20.0, help="duration of one round (default 20)")
     p.add_argument("--rounds", type=int, default=3, help="rounds per server, RSS read around each (default 3)")
     p.add_argument("--digits", type=int, default=12, help="distinct real digits sent (default 12)")
-    p.add_argument("--rss-bound-mb", type=float, default=DEFAULT_RSS_BOUND_MB_PER_PROCESS,
-                   help="allowed RSS growth after round 1, per server process (default %(default)s MB)")
+    p.add_argument(
+        "--rss-bound-mb",
+        type=float,
+        default=DEFAULT_RSS_BOUND_MB_PER_PROCESS,
+        help="allowed RSS growth after round 1, per server process (default %(default)s MB)",
+    )
     args = p.parse_args(argv)
     sys.path.insert(0, str(REPO_ROOT))
     bodies = endpoint_bodies(real_digits(args.digits))
-    config = {"clients": args.clients, "seconds_per_round": args.seconds, "rounds": args.rounds,
-              "endpoints": list(LOAD_ENDPOINTS), "digits": args.digits, "cpus": os.cpu_count(),
-              "load_average_before": [round(v, 2) for v in os.getloadavg()]}
+    config = {
+        "clients": args.clients,
+        "seconds_per_round": args.seconds,
+        "rounds": args.rounds,
+        "endpoints": list(LOAD_ENDPOINTS),
+        "digits": args.digits,
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(v, 2) for v in os.getloadavg()],
+    }
     if args.url:
-        runs = [{"url": args.url, "rounds": [run_load(args.url, bodies, clients=args.clients, seconds=args.seconds)
-                                              for _ in range(args.rounds)]}]
+        runs = [
+            {
+                "url": args.url,
+                "rounds": [
+                    run_load(args.url, bodies, clients=args.clients, seconds=args.seconds) for _ in range(args.rounds)
+                ],
+            }
+        ]
         ok = all(r["errors"] == 0 for r in runs[0]["rounds"])
     else:
         runs = []
         for workers in args.workers:
             with ServerProcess(workers=workers) as server:
-                runs.append(load_rounds(server, bodies, clients=args.clients, seconds=args.seconds,
-                                        rounds=args.rounds, rss_bound_mb_per_process=args.rss_bound_mb))
+                runs.append(
+                    load_rounds(
+                        server,
+                        bodies,
+                        clients=args.clients,
+                        seconds=args.seconds,
+                        rounds=args.rounds,
+                        rss_bound_mb_per_process=args.rss_bound_mb,
+                    )
+                )
         ok = all(run["errors"] == 0 and run["rss_flat"] for run in runs)
     print(json.dumps({"config": config, "runs": runs, "ok": ok}, indent=2))
     return 0 if ok else 1

@@ -13,6 +13,7 @@ hits every contender alike. The JSON also records the CPU count, load average, N
 If PyTorch is importable, the same networks are timed with it (benchmarks/torch_reference.py), with 1 and with 2
 threads; the faster is the reference. PyTorch is not a dependency of ConvStep: install it by hand to get these.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -118,8 +119,10 @@ def torch_contenders(x, y, enabled: bool) -> dict[int, dict[str, Any]]:
     if torch is None:
         return {}
     xt, yt = torch_reference.as_tensors(torch, x, y)
-    return {threads: torch_reference.contenders(torch, lambda size: Batches(xt, yt, size).next, threads)
-            for threads in sorted({1, min(2, os.cpu_count() or 1)})}
+    return {
+        threads: torch_reference.contenders(torch, lambda size: Batches(xt, yt, size).next, threads)
+        for threads in sorted({1, min(2, os.cpu_count() or 1)})
+    }
 
 
 def bench_lenet(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -139,8 +142,10 @@ def bench_lenet(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[st
     served = build_preset("lenet").eval()
     infer_batches = Batches(x, y, INFER_BATCH)
     out: dict[str, Any] = {}
-    for task, call, inner, batch in (("train", train_step, 10, TRAIN_BATCH),
-                                     ("infer", lambda: served.forward(infer_batches.next()[0]), 3, INFER_BATCH)):
+    for task, call, inner, batch in (
+        ("train", train_step, 10, TRAIN_BATCH),
+        ("infer", lambda: served.forward(infer_batches.next()[0]), 3, INFER_BATCH),
+    ):
         contenders = {"convstep": Contender(call, inner)}
         for threads, fns in torch.items():
             contenders[f"torch_{task}_img_per_s_{threads}t"] = Contender(fns[task], inner, fns["threads"])
@@ -165,8 +170,10 @@ def bench_traces(x, y, repeats: int) -> dict[str, float]:
         xb, yb = images.next()
         backward_trace(model, xb[0], int(yb[0]), learning_rate=0.01, steps=1)
 
-    return {"single_forward_trace_ms": 1e3 * median_seconds(fwd, repeats, inner=20),
-            "single_backward_trace_ms": 1e3 * median_seconds(bwd, repeats, inner=10)}
+    return {
+        "single_forward_trace_ms": 1e3 * median_seconds(fwd, repeats, inner=20),
+        "single_backward_trace_ms": 1e3 * median_seconds(bwd, repeats, inner=10),
+    }
 
 
 def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, float]:
@@ -183,15 +190,18 @@ def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str
         opt.step(model)
 
     # the same step with the course's loops, in float64 as the course computes; weights carried over
-    state = {"kernel": model.layer("conv").params["K"][0, 0].astype(np.float64),
-             "weights": model.layer("fc").params["W"].astype(np.float64),
-             "biases": model.layer("fc").params["b"].astype(np.float64)}
+    state = {
+        "kernel": model.layer("conv").params["K"][0, 0].astype(np.float64),
+        "weights": model.layer("fc").params["W"].astype(np.float64),
+        "biases": model.layer("fc").params["b"].astype(np.float64),
+    }
     loops_images = Batches(x.astype(np.float64), y, 1)
 
     def loop_step():
         xb, yb = loops_images.next()
         _, state["kernel"], state["weights"], state["biases"] = oracles.seed_sgd_step(
-            xb[0, 0], int(yb[0]), state["kernel"], state["weights"], state["biases"], learning_rate=0.01)
+            xb[0, 0], int(yb[0]), state["kernel"], state["weights"], state["biases"], learning_rate=0.01
+        )
 
     floor = FusedSeedStep(state["kernel"], state["weights"], state["biases"], learning_rate=0.01)
     floor_images = Batches(x, y, 1)
@@ -200,14 +210,21 @@ def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str
         xb, yb = floor_images.next()
         floor.step(xb[0, 0], int(yb[0]))
 
-    contenders = {"convstep": Contender(engine_step, 200), "loops": Contender(loop_step, 2),
-                  "floor": Contender(floor_step, 200)}
+    contenders = {
+        "convstep": Contender(engine_step, 200),
+        "loops": Contender(loop_step, 2),
+        "floor": Contender(floor_step, 200),
+    }
     if 1 in torch:
         contenders["torch"] = Contender(torch[1]["seed"], 100, torch[1]["threads"])
     seconds = interleaved_medians(contenders, repeats, warmup=20)
-    out = {"seed_step_per_s": 1 / seconds["convstep"], "seed_loops_step_per_s": 1 / seconds["loops"],
-           "seed_speedup": seconds["loops"] / seconds["convstep"],
-           "seed_numpy_floor_step_per_s": 1 / seconds["floor"], "seed_floor_speedup": seconds["loops"] / seconds["floor"]}
+    out = {
+        "seed_step_per_s": 1 / seconds["convstep"],
+        "seed_loops_step_per_s": 1 / seconds["loops"],
+        "seed_speedup": seconds["loops"] / seconds["convstep"],
+        "seed_numpy_floor_step_per_s": 1 / seconds["floor"],
+        "seed_floor_speedup": seconds["loops"] / seconds["floor"],
+    }
     if "torch" in seconds:
         out["torch_seed_step_per_s"] = 1 / seconds["torch"]
         out["seed_vs_torch"] = seconds["torch"] / seconds["convstep"]
@@ -217,8 +234,20 @@ def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str
 def bench_train_memory(quick: bool) -> dict[str, float]:
     """Peak resident memory (and time) of ``convstep train --preset lenet --epochs 1`` in a fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "engine.cli", "train", "--preset", "lenet", "--epochs", "1", "--quiet",
-               "--no-test", "--out", str(Path(tmp) / "lenet.npz")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "engine.cli",
+            "train",
+            "--preset",
+            "lenet",
+            "--epochs",
+            "1",
+            "--quiet",
+            "--no-test",
+            "--out",
+            str(Path(tmp) / "lenet.npz"),
+        ]
         if quick:
             cmd += ["--limit", "1000"]
         log_path = Path(tmp) / "train.log"
@@ -232,8 +261,11 @@ def bench_train_memory(quick: bool) -> dict[str, float]:
         seconds = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(f"convstep train failed ({proc.returncode}): {log_path.read_text()[-1500:]}")
-    return {"train_peak_rss_mb": usage.ru_maxrss / 1024, "train_epoch_process_s": seconds,
-            "train_epoch_digits": 1000 if quick else 5000}
+    return {
+        "train_peak_rss_mb": usage.ru_maxrss / 1024,
+        "train_epoch_process_s": seconds,
+        "train_epoch_digits": 1000 if quick else 5000,
+    }
 
 
 def environment() -> dict[str, Any]:
@@ -241,10 +273,18 @@ def environment() -> dict[str, Any]:
         affinity = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         affinity = None
-    return {"cpu_count": os.cpu_count(), "cpu_affinity": affinity, "cpu_model": cpu_model(),
-            "load_average": [round(v, 2) for v in os.getloadavg()], "python": platform.python_version(),
-            "numpy": np.__version__, "blas": blas_info(), "engine_version": engine.__version__,
-            "dtype": "float32", "convstep_blas_threads": os.environ.get("CONVSTEP_BLAS_THREADS")}
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_affinity": affinity,
+        "cpu_model": cpu_model(),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": blas_info(),
+        "engine_version": engine.__version__,
+        "dtype": "float32",
+        "convstep_blas_threads": os.environ.get("CONVSTEP_BLAS_THREADS"),
+    }
 
 
 def cpu_model() -> str | None:
@@ -258,8 +298,13 @@ def cpu_model() -> str | None:
 
 
 # -- the run -----------------------------------------------------------------------------------------------------------------
-def run(quick: bool = False, api: bool = True, torch: bool = True, memory: bool = True,
-        log: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+def run(
+    quick: bool = False,
+    api: bool = True,
+    torch: bool = True,
+    memory: bool = True,
+    log: Callable[[str], None] = lambda s: None,
+) -> dict[str, Any]:
     repeats = 5 if quick else 15
     result: dict[str, Any] = {"quick": quick, "repeats": repeats}
     result.update(environment())
@@ -278,8 +323,9 @@ def run(quick: bool = False, api: bool = True, torch: bool = True, memory: bool 
         log("live API (convstep serve --workers 2)...")
         from load import measure_api
 
-        result.update(measure_api(workers=2, clients=16, seconds=3 if quick else 10,
-                                  forward_requests=40 if quick else 200))
+        result.update(
+            measure_api(workers=2, clients=16, seconds=3 if quick else 10, forward_requests=40 if quick else 200)
+        )
     if memory:
         log("training memory (1 epoch, separate process)...")
         result.update(bench_train_memory(quick))

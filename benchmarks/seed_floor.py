@@ -9,6 +9,7 @@ Same computation as ``Sequential.loss_and_grads(..., input_grad=False)`` + ``SGD
 (float32): conv 3×3 pad 1 (no bias) -> ReLU -> 2×2 max pooling (first maximum on ties) -> dense 196→10 -> softmax
 + cross-entropy; plain SGD on K, W, b.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@ Pure NumPy (Pillow for image decoding/resampling): it never imports the web fram
     from engine import build_preset, forward_trace
     model = build_preset("lenet")
 """
+
 from .activations import ELU, Heaviside, LeakyReLU, ReLU, Sigmoid, Tanh
 from .base import Layer, NotDifferentiableError
 from .blas import limit_blas_threads

@@ -3,6 +3,7 @@
 Every activation keeps the shape: ``(N, ...) -> (N, ...)``. Backward multiplies the upstream gradient by the
 local derivative (chain rule): ``dL/dx = dL/dy * f'(x)``.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -89,7 +89,7 @@ def bilinear_sample(x: np.ndarray, src_y: np.ndarray, src_x: np.ndarray) -> np.n
 
     # flat index of the top-left neighbour: start of its image in the padded
     # batch + (y0 + 1) rows + (x0 + 1) columns (the +1s skip the zero frame)
-    start = (np.arange(n, dtype=np.int32) * ((h + 2) * row) + row + 1)
+    start = np.arange(n, dtype=np.int32) * ((h + 2) * row) + row + 1
     start = start.reshape(-1, *([1] * (src_y.ndim - 1)))
     i00 = (y0 * row + x0).astype(np.int32) + start
     v00, v01 = np.take(flat, i00), np.take(flat, i00 + 1)
@@ -173,9 +173,7 @@ def augment_batch(
     """
     lo, hi = scale_range
     if max_shift < 0 or max_rotation_deg < 0 or not 0 < lo <= hi:
-        raise ValueError(
-            "need max_shift ≥ 0, max_rotation_deg ≥ 0 and 0 < scale_range[0] ≤ scale_range[1]"
-        )
+        raise ValueError("need max_shift ≥ 0, max_rotation_deg ≥ 0 and 0 < scale_range[0] ≤ scale_range[1]")
     if not 0.0 <= thickness_prob <= 1.0:
         raise ValueError("thickness_prob must be in [0, 1]")
     if not isinstance(rng, np.random.Generator):

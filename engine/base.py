@@ -13,6 +13,7 @@ Why caches on the object? Because it keeps each layer's forward and backward sid
 The price is that one layer object must not serve two passes at once: the web app therefore works on
 ``model.fork()`` (new layer objects sharing the same read-only weights) for every request.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -97,8 +98,10 @@ def pair(value: int | tuple[int, int] | list[int], what: str) -> tuple[int, int]
     """``3 -> (3, 3)``; ``(2, 1) -> (2, 1)``; with a readable error otherwise."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value), int(value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
     ):
         return int(value[0]), int(value[1])
     raise ValueError(f"{what} must be an integer or a pair of integers, got {value!r}")

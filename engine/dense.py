@@ -1,4 +1,5 @@
 """Flatten, fully-connected (Dense), Dropout and Softmax layers."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,7 +51,9 @@ class Dense(Layer):
 
     def output_shape(self, input_shape):
         if len(input_shape) != 1:
-            raise ValueError(f"{self.name}: a dense layer needs a vector input (add a flatten layer), got {input_shape}")
+            raise ValueError(
+                f"{self.name}: a dense layer needs a vector input (add a flatten layer), got {input_shape}"
+            )
         return (self.units,)
 
     def build(self, input_shape, rng, dtype=np.float32):

@@ -8,6 +8,7 @@ computed in float64 so the comparison is meaningful. The relative error
 ``|a − n| / max(|a|, |n|, 1e-12)`` should be tiny (≲ 1e-6) when the analytic gradient is right. Near a kink
 (ReLU at 0, ties in max pooling) the numerical estimate can legitimately differ; ``kink`` flags those cases.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,8 +34,17 @@ def relative_error(a: float, n: float) -> float:
     return abs(a - n) / max(abs(a), abs(n), 1e-12)
 
 
-def gradcheck(model: Sequential, x, label: int, layer: str, param: str, indices: list[tuple] | None = None,
-              count: int = 5, eps: float = 1e-5, seed: int = 0) -> dict[str, Any]:
+def gradcheck(
+    model: Sequential,
+    x,
+    label: int,
+    layer: str,
+    param: str,
+    indices: list[tuple] | None = None,
+    count: int = 5,
+    eps: float = 1e-5,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Analytic vs numerical gradient of the cross-entropy loss for chosen entries of ``layer.param``.
 
     ``indices``: explicit positions (tuples); otherwise ``count`` random ones (seeded). The served model is
@@ -59,7 +69,22 @@ def gradcheck(model: Sequential, x, label: int, layer: str, param: str, indices:
             raise IndexError(f"index {list(idx)} is outside {layer}.{param} of shape {list(arr.shape)}")
         num = numerical_gradient(lambda: m.loss_and_grads(batch, y)[0], arr, idx, eps)
         a = float(analytic[idx])
-        checks.append({"index": list(idx), "value": float(arr[idx]), "analytic": a, "numerical": float(num),
-                       "abs_error": abs(a - num), "relative_error": relative_error(a, num)})
-    return {"layer": layer, "param": param, "shape": list(arr.shape), "loss": loss, "eps": eps, "checks": checks,
-            "max_relative_error": max((c["relative_error"] for c in checks), default=0.0)}
+        checks.append(
+            {
+                "index": list(idx),
+                "value": float(arr[idx]),
+                "analytic": a,
+                "numerical": float(num),
+                "abs_error": abs(a - num),
+                "relative_error": relative_error(a, num),
+            }
+        )
+    return {
+        "layer": layer,
+        "param": param,
+        "shape": list(arr.shape),
+        "loss": loss,
+        "eps": eps,
+        "checks": checks,
+        "max_relative_error": max((c["relative_error"] for c in checks), default=0.0),
+    }

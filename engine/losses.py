@@ -3,6 +3,7 @@
 All losses average over the batch (N samples), so for a single sample they are exactly the course's formulas.
 The logarithm is the natural logarithm (ln): the course's worked example uses log base 10 by mistake.
 """
+
 from __future__ import annotations
 
 import functools

@@ -13,6 +13,7 @@ Keras-like summary. A network that ends with ``softmax`` is trained with the fus
 Models are saved as ``.npz`` (``allow_pickle=False``): one array per parameter (``param/<layer>/<name>``),
 plus the architecture and metadata as JSON text.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -33,12 +34,33 @@ from .pooling import AvgPool2D, MaxPool2D, SumPool2D
 
 LAYER_TYPES: dict[str, Callable[..., Layer]] = {
     cls.kind: cls
-    for cls in (Conv2D, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Heaviside, MaxPool2D, AvgPool2D, SumPool2D,
-                Flatten, Dense, Dropout, Softmax)
+    for cls in (
+        Conv2D,
+        ReLU,
+        LeakyReLU,
+        ELU,
+        Sigmoid,
+        Tanh,
+        Heaviside,
+        MaxPool2D,
+        AvgPool2D,
+        SumPool2D,
+        Flatten,
+        Dense,
+        Dropout,
+        Softmax,
+    )
 }
 # friendly aliases accepted in specs
-LAYER_ALIASES = {"conv": "conv2d", "max_pool": "maxpool", "avg_pool": "avgpool", "sum_pool": "sumpool",
-                 "fc": "dense", "linear": "dense", "leakyrelu": "leaky_relu"}
+LAYER_ALIASES = {
+    "conv": "conv2d",
+    "max_pool": "maxpool",
+    "avg_pool": "avgpool",
+    "sum_pool": "sumpool",
+    "fc": "dense",
+    "linear": "dense",
+    "leakyrelu": "leaky_relu",
+}
 
 
 class ModelFileError(ValueError):
@@ -62,8 +84,15 @@ def layer_from_spec(spec: dict[str, Any]) -> Layer:
 class Sequential:
     """Layers applied one after the other. ``input_shape`` is per sample: (C, H, W) or (D,)."""
 
-    def __init__(self, layers: list[Layer], input_shape=(1, 28, 28), seed: int = 0, dtype=np.float32,
-                 metadata: dict | None = None, build: bool = True):
+    def __init__(
+        self,
+        layers: list[Layer],
+        input_shape=(1, 28, 28),
+        seed: int = 0,
+        dtype=np.float32,
+        metadata: dict | None = None,
+        build: bool = True,
+    ):
         self.layers = list(layers)
         self.input_shape = tuple(int(v) for v in input_shape)
         self.dtype = np.dtype(dtype)
@@ -176,7 +205,12 @@ class Sequential:
             x = x[None]
         elif len(self.input_shape) == 3 and self.input_shape[0] == 1 and x.shape == self.input_shape[1:]:
             x = x[None, None]
-        elif len(self.input_shape) == 3 and self.input_shape[0] == 1 and x.ndim == 3 and x.shape[1:] == self.input_shape[1:]:
+        elif (
+            len(self.input_shape) == 3
+            and self.input_shape[0] == 1
+            and x.ndim == 3
+            and x.shape[1:] == self.input_shape[1:]
+        ):
             x = x[:, None]
         if x.shape[1:] != self.input_shape:
             raise ValueError(f"expected input of shape (N, {', '.join(map(str, self.input_shape))}), got {x.shape}")
@@ -243,14 +277,24 @@ class Sequential:
     def summary_rows(self) -> list[dict[str, Any]]:
         rows = []
         for layer, shape in zip(self.layers, self.shapes):
-            rows.append({"name": layer.name, "type": layer.kind, "output_shape": list(shape),
-                         "params": layer.param_count(), "config": layer.config()})
+            rows.append(
+                {
+                    "name": layer.name,
+                    "type": layer.kind,
+                    "output_shape": list(shape),
+                    "params": layer.param_count(),
+                    "config": layer.config(),
+                }
+            )
         return rows
 
     def summary(self) -> str:
         """A table like Keras's ``model.summary()``."""
-        lines = [f"{'Layer (type)':<28}{'Output shape':<22}{'Param #':>10}", "=" * 60,
-                 f"{'input':<28}{str(self.input_shape):<22}{0:>10}"]
+        lines = [
+            f"{'Layer (type)':<28}{'Output shape':<22}{'Param #':>10}",
+            "=" * 60,
+            f"{'input':<28}{str(self.input_shape):<22}{0:>10}",
+        ]
         for row in self.summary_rows():
             label = f"{row['name']} ({row['type']})"
             lines.append(f"{label:<28}{str(tuple(row['output_shape'])):<22}{row['params']:>10,}")
@@ -265,10 +309,18 @@ class Sequential:
         """Save to ``.npz``: parameters, architecture and metadata (no pickles)."""
         meta = {**self.metadata, **extra_metadata}
         meta.setdefault("saved_at", _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
-        header = {"format": "convstep-model", "version": 1, "input_shape": list(self.input_shape),
-                  "dtype": self.dtype.name, "architecture": self.spec()}
-        arrays = {"header": np.array(json.dumps(header)), "metadata": np.array(json.dumps(meta, default=str)),
-                  **self.state_arrays()}
+        header = {
+            "format": "convstep-model",
+            "version": 1,
+            "input_shape": list(self.input_shape),
+            "dtype": self.dtype.name,
+            "architecture": self.spec(),
+        }
+        arrays = {
+            "header": np.array(json.dumps(header)),
+            "metadata": np.array(json.dumps(meta, default=str)),
+            **self.state_arrays(),
+        }
         if isinstance(path_or_file, (str, os.PathLike)):
             # write next to the target and rename: a crash never leaves a half-written model file
             path = os.fspath(path_or_file)
@@ -301,8 +353,9 @@ class Sequential:
             if header.get("format") != "convstep-model":
                 raise ValueError("not a ConvStep model")
             dtype = np.dtype(header.get("dtype", "float32"))
-            model = cls.from_spec(header["architecture"], input_shape=header["input_shape"], dtype=dtype,
-                                  metadata=metadata)
+            model = cls.from_spec(
+                header["architecture"], input_shape=header["input_shape"], dtype=dtype, metadata=metadata
+            )
             expected = model.state_arrays()
             missing = sorted(set(expected) - set(files))
             if missing:

@@ -4,6 +4,7 @@ SGD with momentum:   v ← μ·v − η·g;   θ ← θ + v           (μ = 0 is
 Adam:                m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
                      θ ← θ − η · m̂ / (√v̂ + ε),   m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,8 +39,14 @@ class SGD:
 
 
 class Adam:
-    def __init__(self, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-                 weight_decay: float = 0.0):
+    def __init__(
+        self,
+        learning_rate: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
         if learning_rate <= 0:
             raise ValueError("learning_rate must be positive")
         self.learning_rate = float(learning_rate)

@@ -11,6 +11,7 @@ Two deliberate differences from the printed code, each a bug fix:
 * ``conv_backward``: the course loops over every position of the padded input and every output; this version
   is the same computation, written as "add G[m, n]·K to the window it came from", which is easier to check.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -170,5 +171,4 @@ def seed_sgd_step(image, label, kernel, weights, biases, learning_rate=0.01):
     dl_dconv = dl_drelu.copy()
     dl_dconv[conv_output <= 0] = 0
     _, dfilter = conv_backward(dl_dconv, image, kernel, stride=1, padding=1)
-    return (loss, kernel - learning_rate * dfilter, weights - learning_rate * dl_dw,
-            biases - learning_rate * dl_db)
+    return (loss, kernel - learning_rate * dfilter, weights - learning_rate * dl_dw, biases - learning_rate * dl_db)

@@ -23,6 +23,7 @@ also tracks the arg-max (three operations per offset), first copies those views 
 view of dL/dX; max pooling without overlap sends each window's gradient straight to its arg-max cell (one
 indexed write, :func:`window_flat_indices`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -124,8 +125,11 @@ def window_indices(in_hw: tuple[int, int], size: tuple[int, int], stride: tuple[
     (kh, kw), (sh, sw) = size, stride
     ho, wo = output_size(in_hw[0], kh, 0, sh), output_size(in_hw[1], kw, 0, sw)
     everything = slice(None)
-    return tuple((everything, everything, slice(m, m + sh * (ho - 1) + 1, sh), slice(p, p + sw * (wo - 1) + 1, sw))
-                 for m in range(kh) for p in range(kw))
+    return tuple(
+        (everything, everything, slice(m, m + sh * (ho - 1) + 1, sh), slice(p, p + sw * (wo - 1) + 1, sw))
+        for m in range(kh)
+        for p in range(kw)
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -136,8 +140,9 @@ def window_flat_indices(x_shape: tuple[int, ...], size: tuple[int, int], stride:
     n, c, h, w = x_shape
     (kh, kw), (sh, sw) = size, stride
     ho, wo = output_size(h, kh, 0, sh), output_size(w, kw, 0, sw)
-    origins = ((np.arange(n * c) * (h * w)).reshape(n, c, 1, 1) + (np.arange(ho) * (sh * w))[:, None]
-               + np.arange(wo) * sw)
+    origins = (
+        (np.arange(n * c) * (h * w)).reshape(n, c, 1, 1) + (np.arange(ho) * (sh * w))[:, None] + np.arange(wo) * sw
+    )
     cell_offsets = (np.arange(kh)[:, None] * w + np.arange(kw)).ravel()
     origins.flags.writeable = cell_offsets.flags.writeable = False
     return origins, cell_offsets

@@ -178,9 +178,7 @@ def _border(img: np.ndarray) -> np.ndarray:
     k = max(1, min(img.shape) // 50)
     if min(img.shape) <= 2 * k:
         return img.ravel()
-    return np.concatenate(
-        [img[:k].ravel(), img[-k:].ravel(), img[k:-k, :k].ravel(), img[k:-k, -k:].ravel()]
-    )
+    return np.concatenate([img[:k].ravel(), img[-k:].ravel(), img[k:-k, :k].ravel(), img[k:-k, -k:].ravel()])
 
 
 def _shifted_stack(img: np.ndarray, offsets, pad_value: float) -> np.ndarray:
@@ -373,9 +371,7 @@ def _check_size(img, max_pixels: int) -> tuple[int, int]:
             raise ValueError(f"expected a 2-D image, got shape {shape}")
         h, w = shape[:2]
     if h * w > max_pixels:
-        raise ImageTooLargeError(
-            f"image too large: {w}×{h} = {w * h:,} pixels (limit {max_pixels:,})"
-        )
+        raise ImageTooLargeError(f"image too large: {w}×{h} = {w * h:,} pixels (limit {max_pixels:,})")
     if h == 0 or w == 0:
         raise ValueError("empty image (0 pixels)")
     return h, w
@@ -443,8 +439,7 @@ def _normalize_stroke(fine: np.ndarray, small: np.ndarray, width: float):
     and shrinking it back to 20 px thins the pen a little again.
     """
     k = SUPERSAMPLE
-    best = (abs(width - STROKE_TARGET), fine, small,
-            {"action": "none", "width_after": round(width, 2), "radius": 0.0})
+    best = (abs(width - STROKE_TARGET), fine, small, {"action": "none", "width_after": round(width, 2), "radius": 0.0})
     if STROKE_MIN <= width <= STROKE_MAX:
         return best[1:]  # already within MNIST's range: leave it alone
 
@@ -466,18 +461,18 @@ def _normalize_stroke(fine: np.ndarray, small: np.ndarray, width: float):
         f, s = _to_box(work[t:b, l:r])
         w = estimate_stroke_width(f / f.max()) / k
         if abs(w - STROKE_TARGET) < best[0]:
-            info = {"action": "dilate" if grow else "erode",
-                    "radius": (i + 1) / k * (1 if grow else -1),
-                    "width_after": round(w, 2)}
+            info = {
+                "action": "dilate" if grow else "erode",
+                "radius": (i + 1) / k * (1 if grow else -1),
+                "width_after": round(w, 2),
+            }
             best = (abs(w - STROKE_TARGET), f, s, info)
         if (w >= STROKE_TARGET) if grow else (w <= STROKE_TARGET):
             break
     return best[1:]
 
 
-def _center(
-    fine: np.ndarray, k: int = SUPERSAMPLE, origin: tuple[int, int] | None = None
-) -> tuple[np.ndarray, dict]:
+def _center(fine: np.ndarray, k: int = SUPERSAMPLE, origin: tuple[int, int] | None = None) -> tuple[np.ndarray, dict]:
     """Put the digit in the 28×28 frame with its centre of mass at (14, 14).
 
     ``fine`` is the digit on the k× finer grid. MNIST shifted by whole
@@ -555,7 +550,10 @@ def preprocess(
     if inverted:
         grey = 1.0 - grey
     record(
-        "inverted", "Light ink on black", "Encre claire sur fond noir", grey,
+        "inverted",
+        "Light ink on black",
+        "Encre claire sur fond noir",
+        grey,
         {"inverted": bool(inverted), "border_level": round(border_level, 4)},
     )
 
@@ -571,7 +569,10 @@ def preprocess(
     crop = ink[top:bottom, left:right]
     bbox_orig = [round(v / work_scale) for v in bbox]
     record(
-        "cropped", "Cropped to the ink", "Recadré sur l'encre", crop,
+        "cropped",
+        "Cropped to the ink",
+        "Recadré sur l'encre",
+        crop,
         {"bbox": bbox_orig, "bbox_order": "top, left, bottom, right (input pixels)"},
     )
 
@@ -590,7 +591,10 @@ def preprocess(
         k, scale = SUPERSAMPLE, BOX / max(crop.shape)  # working px → box px
         origin = None  # the 20-px box in the middle of the frame
     record(
-        "scaled", "Scaled to 20 px", "Mis à l'échelle (20 px)", small,
+        "scaled",
+        "Scaled to 20 px",
+        "Mis à l'échelle (20 px)",
+        small,
         {
             "scale": round(scale * work_scale, 5),  # input pixels → box pixels
             "size": [small.shape[1], small.shape[0]],
@@ -639,9 +643,7 @@ def decode_image_bytes(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
             img = Image.open(io.BytesIO(bytes(data)), formats=ALLOWED_FORMATS)
             w, h = img.size
             if w * h > max_pixels:
-                raise ImageTooLargeError(
-                    f"image too large: {w}×{h} = {w * h:,} pixels (limit {max_pixels:,})"
-                )
+                raise ImageTooLargeError(f"image too large: {w}×{h} = {w * h:,} pixels (limit {max_pixels:,})")
             if w == 0 or h == 0:
                 raise ImageDecodeError("the image has no pixels")
             img.load()  # the actual decompression happens here
@@ -651,9 +653,7 @@ def decode_image_bytes(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
     except (ImageTooLargeError, ImageDecodeError):
         raise
     except Image.UnidentifiedImageError:
-        raise ImageDecodeError(
-            "not a recognised image (expected PNG or JPEG)"
-        ) from None
+        raise ImageDecodeError("not a recognised image (expected PNG or JPEG)") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as e:
         raise ImageDecodeError(f"corrupt or truncated image: {e}") from None
     return img

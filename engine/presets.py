@@ -8,6 +8,7 @@
 * ``worked-example`` — the course's hand-worked example: a 3×3 input, filters f1, f2 (no bias), ReLU, global
   2×2 max pooling, dense 2→2 with W, b, softmax.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -60,8 +61,16 @@ WORKED_ETA = 0.01
 
 PRESETS = {
     "lenet": (LENET, (1, 28, 28), "LeNet-style CNN: two 5×5 conv + ReLU + 2×2 max-pool blocks, FC 400→120→84→10"),
-    "seed": (SEED, (1, 28, 28), "The course's from-scratch model: one 3×3 filter (padding 1), ReLU, 2×2 max-pool, FC 196→10"),
-    "worked-example": (WORKED_EXAMPLE, (1, 3, 3), "The course's hand-worked example: 3×3 input, two 2×2 filters, FC 2→2"),
+    "seed": (
+        SEED,
+        (1, 28, 28),
+        "The course's from-scratch model: one 3×3 filter (padding 1), ReLU, 2×2 max-pool, FC 196→10",
+    ),
+    "worked-example": (
+        WORKED_EXAMPLE,
+        (1, 3, 3),
+        "The course's hand-worked example: 3×3 input, two 2×2 filters, FC 2→2",
+    ),
 }
 
 
@@ -70,8 +79,9 @@ def build_preset(name: str, seed: int = 0, dtype=np.float32) -> Sequential:
     if name not in PRESETS:
         raise KeyError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
     spec, input_shape, description = PRESETS[name]
-    model = Sequential.from_spec(spec, input_shape=input_shape, seed=seed, dtype=dtype,
-                                 metadata={"preset": name, "description": description})
+    model = Sequential.from_spec(
+        spec, input_shape=input_shape, seed=seed, dtype=dtype, metadata={"preset": name, "description": description}
+    )
     if name == "worked-example":
         set_worked_example_weights(model)
     return model

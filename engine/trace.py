@@ -17,6 +17,7 @@ The web app and the CLI show these; nothing here changes the model passed in (al
     sgd_step         learning_rate, steps, params_after, deltas, probabilities_before/after, loss_after,
                      history (probability of the label and loss after each step)
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,10 +45,17 @@ def forward_trace(model: Sequential, x) -> dict[str, Any]:
     for i, layer in enumerate(m.layers):
         y = layer.forward(out)
         entry = {
-            "index": i, "name": layer.name, "type": layer.kind, "formula": layer.formula,
-            "config": layer.config(), "geometry": layer.geometry(),
-            "input_shape": in_shape, "output_shape": list(y.shape[1:]), "output": y[0],
-            "params": dict(layer.params), "extra": {},
+            "index": i,
+            "name": layer.name,
+            "type": layer.kind,
+            "formula": layer.formula,
+            "config": layer.config(),
+            "geometry": layer.geometry(),
+            "input_shape": in_shape,
+            "output_shape": list(y.shape[1:]),
+            "output": y[0],
+            "params": dict(layer.params),
+            "extra": {},
         }
         if isinstance(layer, MaxPool2D):
             entry["extra"]["argmax"] = layer.argmax_positions()[0]
@@ -93,18 +101,35 @@ def backward_trace(model: Sequential, x, label: int, learning_rate: float = 0.01
     with np.errstate(divide="ignore"):
         d_yhat = -target / np.maximum(probs[0], np.finfo(m.dtype).tiny)
     sm = m.layers[-1]
-    entries[-1] = {"index": n_layers - 1, "name": sm.name, "type": sm.kind, "grad_output": d_yhat,
-                   "grad_input": dz[0], "grads": {}}
+    entries[-1] = {
+        "index": n_layers - 1,
+        "name": sm.name,
+        "type": sm.kind,
+        "grad_output": d_yhat,
+        "grad_input": dz[0],
+        "grads": {},
+    }
     grad = dz
     for i in range(n_layers - 2, -1, -1):
         layer = m.layers[i]
         g_in = layer.backward(grad)
-        entries[i] = {"index": i, "name": layer.name, "type": layer.kind, "grad_output": grad[0],
-                      "grad_input": g_in[0], "grads": dict(layer.grads)}
+        entries[i] = {
+            "index": i,
+            "name": layer.name,
+            "type": layer.kind,
+            "grad_output": grad[0],
+            "grad_input": g_in[0],
+            "grads": dict(layer.grads),
+        }
         grad = g_in
     result = {
-        "label": label, "target": target, "loss": loss, "probabilities": probs[0], "dL_dz": dz[0],
-        "layers": entries, "grad_image": grad[0],
+        "label": label,
+        "target": target,
+        "loss": loss,
+        "probabilities": probs[0],
+        "dL_dz": dz[0],
+        "layers": entries,
+        "grad_image": grad[0],
         "sgd_step": sgd_preview(m, batch, label, learning_rate, steps, first_grads=[dict(l.grads) for l in m.layers]),
     }
     result["sgd_step"]["probabilities_before"] = probs[0]
@@ -112,8 +137,9 @@ def backward_trace(model: Sequential, x, label: int, learning_rate: float = 0.01
     return result
 
 
-def sgd_preview(model: Sequential, x, label: int, learning_rate: float, steps: int = 1,
-                first_grads: list[dict] | None = None) -> dict[str, Any]:
+def sgd_preview(
+    model: Sequential, x, label: int, learning_rate: float, steps: int = 1, first_grads: list[dict] | None = None
+) -> dict[str, Any]:
     """Plain SGD steps θ ← θ − η·dL/dθ on a copy of ``model``; returns the new parameters and their effect."""
     if not 1 <= int(steps) <= 100:
         raise ValueError("steps must be between 1 and 100")
@@ -137,10 +163,20 @@ def sgd_preview(model: Sequential, x, label: int, learning_rate: float, steps: i
             loss_after, probs_after, _ = softmax_cross_entropy(work.logits(batch), y)
         history.append({"step": step + 1, "loss": loss_after, "probability": float(probs_after[0, label])})
     params_after = {l.name: dict(l.params) for l in work.layers if l.params}
-    deltas = {l.name: {k: l.params[k] - orig.params[k] for k in l.params}
-              for l, orig in zip(work.layers, model.layers) if l.params}
-    return {"learning_rate": float(learning_rate), "steps": int(steps), "params_after": params_after,
-            "deltas": deltas, "probabilities_after": probs_after[0], "loss_after": loss_after, "history": history}
+    deltas = {
+        l.name: {k: l.params[k] - orig.params[k] for k in l.params}
+        for l, orig in zip(work.layers, model.layers)
+        if l.params
+    }
+    return {
+        "learning_rate": float(learning_rate),
+        "steps": int(steps),
+        "params_after": params_after,
+        "deltas": deltas,
+        "probabilities_after": probs_after[0],
+        "loss_after": loss_after,
+        "history": history,
+    }
 
 
 def receptive_field(model: Sequential, layer_index: int, row: int, col: int) -> dict[str, Any]:

@@ -28,6 +28,7 @@ epochs and batches count from 1; ``val_*`` are ``None`` without a validation set
 :class:`TrainResult` with ``cancelled=True`` (the model keeps the weights of the last completed step).
 A loss that becomes NaN or infinite raises :class:`TrainingDiverged`; the model's weights are then unusable.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -54,11 +55,24 @@ LR_SCHEDULES = ("constant", "cosine", "step")
 #: epochs; the tiny seed model (one 3×3 filter) wants gentle distortions (92.0 % vs 90.0 % without augmentation
 #: and 91.2 % with ±1.5 px, ±10°).
 TRAINING_DEFAULTS: dict[str, dict[str, Any]] = {
-    "lenet": {"epochs": 60, "batch_size": 64, "optimizer": "adam", "learning_rate": 2e-3, "lr_schedule": "cosine",
-              "weight_decay": 0.0, "augment": True},
-    "seed": {"epochs": 40, "batch_size": 32, "optimizer": "adam", "learning_rate": 5e-3, "lr_schedule": "cosine",
-             "weight_decay": 0.0,
-             "augment": {"max_shift": 1.0, "max_rotation_deg": 8.0, "scale_range": (0.92, 1.08), "thickness_prob": 0.3}},
+    "lenet": {
+        "epochs": 60,
+        "batch_size": 64,
+        "optimizer": "adam",
+        "learning_rate": 2e-3,
+        "lr_schedule": "cosine",
+        "weight_decay": 0.0,
+        "augment": True,
+    },
+    "seed": {
+        "epochs": 40,
+        "batch_size": 32,
+        "optimizer": "adam",
+        "learning_rate": 5e-3,
+        "lr_schedule": "cosine",
+        "weight_decay": 0.0,
+        "augment": {"max_shift": 1.0, "max_rotation_deg": 8.0, "scale_range": (0.92, 1.08), "thickness_prob": 0.3},
+    },
 }
 
 
@@ -68,8 +82,10 @@ class TrainingDiverged(RuntimeError):
     def __init__(self, epoch: int, batch: int, loss: float, learning_rate: float):
         self.epoch, self.batch, self.loss, self.learning_rate = epoch, batch, loss, learning_rate
         what = "NaN" if math.isnan(loss) else "infinite"
-        super().__init__(f"the loss became {what} at epoch {epoch} batch {batch}: the learning rate is probably "
-                         f"too high (it was {learning_rate:g}); try a smaller one")
+        super().__init__(
+            f"the loss became {what} at epoch {epoch} batch {batch}: the learning rate is probably "
+            f"too high (it was {learning_rate:g}); try a smaller one"
+        )
 
 
 @dataclass
@@ -102,16 +118,24 @@ class TrainResult:
         return self.history[-1] if self.history else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"history": [asdict(r) for r in self.history], "cancelled": self.cancelled,
-                "seconds": self.seconds, "settings": dict(self.settings)}
+        return {
+            "history": [asdict(r) for r in self.history],
+            "cancelled": self.cancelled,
+            "seconds": self.seconds,
+            "settings": dict(self.settings),
+        }
 
     def summary(self) -> dict[str, Any]:
         """The settings and final figures, to store in a model's metadata."""
         last = self.last
-        return {**self.settings, "epochs_completed": self.epochs_completed, "cancelled": self.cancelled,
-                "train_seconds": round(self.seconds, 1),
-                "train_accuracy": None if last is None else round(last.train_accuracy, 5),
-                "val_accuracy": None if last is None or last.val_accuracy is None else round(last.val_accuracy, 5)}
+        return {
+            **self.settings,
+            "epochs_completed": self.epochs_completed,
+            "cancelled": self.cancelled,
+            "train_seconds": round(self.seconds, 1),
+            "train_accuracy": None if last is None else round(last.train_accuracy, 5),
+            "val_accuracy": None if last is None or last.val_accuracy is None else round(last.val_accuracy, 5),
+        }
 
 
 # -- learning-rate schedules ------------------------------------------------------------------------------------
@@ -148,8 +172,9 @@ def as_model_input(model: Sequential, x) -> np.ndarray:
         raise ValueError(f"expected images of shape (N, {', '.join(map(str, model.input_shape))}), got {x.shape}")
     x = x.astype(model.dtype, copy=False)
     if x.size and (float(x.max()) > 1.0 + 1e-6 or float(x.min()) < -1e-6):
-        raise ValueError(f"pixel values must be in [0, 1] (got {float(x.min()):g}..{float(x.max()):g}); "
-                         "divide 0–255 images by 255")
+        raise ValueError(
+            f"pixel values must be in [0, 1] (got {float(x.min()):g}..{float(x.max()):g}); divide 0–255 images by 255"
+        )
     return x
 
 
@@ -176,8 +201,11 @@ def _augmenter(augment) -> tuple[Callable[[np.ndarray, np.random.Generator], np.
     from .augment import augment_batch  # imported here: training without augmentation does not need it
 
     options = {} if augment is True else dict(augment)
-    known = {name: param.default for name, param in inspect.signature(augment_batch).parameters.items()
-             if param.kind is inspect.Parameter.KEYWORD_ONLY}
+    known = {
+        name: param.default
+        for name, param in inspect.signature(augment_batch).parameters.items()
+        if param.kind is inspect.Parameter.KEYWORD_ONLY
+    }
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ValueError(f"unknown augmentation option(s) {', '.join(unknown)}; known: {', '.join(known)}")
@@ -204,17 +232,34 @@ def evaluate(model: Sequential, x, y, batch_size: int = 512) -> dict[str, Any]:
         total_loss += loss * len(xb)
         np.add.at(confusion, (yb, probs.argmax(axis=1)), 1)
     n = len(x)
-    return {"n": n, "accuracy": float(np.trace(confusion) / n) if n else 0.0,
-            "loss": total_loss / n if n else 0.0, "confusion": confusion.tolist()}
+    return {
+        "n": n,
+        "accuracy": float(np.trace(confusion) / n) if n else 0.0,
+        "loss": total_loss / n if n else 0.0,
+        "confusion": confusion.tolist(),
+    }
 
 
 # -- training -----------------------------------------------------------------------------------------------------
-def train(model: Sequential, x_train, y_train, *, x_val=None, y_val=None, epochs: int, batch_size: int = 64,
-          optimizer: str = "adam", learning_rate: float | None = None, momentum: float = 0.9,
-          weight_decay: float = 0.0, lr_schedule: str | Callable[[float], float] = "cosine",
-          augment: bool | dict | Callable = True, seed: int = 0,
-          callback: Callable[[dict], None] | None = None,
-          should_stop: Callable[[], bool] | None = None) -> TrainResult:
+def train(
+    model: Sequential,
+    x_train,
+    y_train,
+    *,
+    x_val=None,
+    y_val=None,
+    epochs: int,
+    batch_size: int = 64,
+    optimizer: str = "adam",
+    learning_rate: float | None = None,
+    momentum: float = 0.9,
+    weight_decay: float = 0.0,
+    lr_schedule: str | Callable[[float], float] = "cosine",
+    augment: bool | dict | Callable = True,
+    seed: int = 0,
+    callback: Callable[[dict], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
     """Train ``model`` in place on (x_train, y_train) with minibatches; see the module docstring.
 
     x: (N, 1, 28, 28), (N, 28, 28) or (N, 784) in [0, 1]; y: integer labels (N,).
@@ -247,19 +292,30 @@ def train(model: Sequential, x_train, y_train, *, x_val=None, y_val=None, epochs
     # does not change the shuffling order
     shuffle_seq, augment_seq, dropout_seq = np.random.SeedSequence(seed).spawn(3)
     shuffle_rng, augment_rng = np.random.default_rng(shuffle_seq), np.random.default_rng(augment_seq)
-    for layer, layer_seq in zip([l for l in model.layers if isinstance(l, Dropout)],
-                                dropout_seq.spawn(len(model.layers))):
+    for layer, layer_seq in zip(
+        [l for l in model.layers if isinstance(l, Dropout)], dropout_seq.spawn(len(model.layers))
+    ):
         layer.rng = np.random.default_rng(layer_seq)
 
     opt = make_optimizer(optimizer, base_lr, momentum=momentum, weight_decay=weight_decay)
     n = len(x)
     batches = -(-n // batch_size)
     total_steps = epochs * batches
-    result = TrainResult(settings={
-        "optimizer": optimizer, "learning_rate": base_lr, "lr_schedule": getattr(lr_schedule, "__name__", lr_schedule),
-        "momentum": momentum if optimizer == "sgd" else None, "weight_decay": weight_decay, "epochs": int(epochs),
-        "batch_size": int(batch_size), "augmentation": augment_settings, "seed": seed,
-        "train_size": n, "val_size": len(x_val) if has_val else 0})
+    result = TrainResult(
+        settings={
+            "optimizer": optimizer,
+            "learning_rate": base_lr,
+            "lr_schedule": getattr(lr_schedule, "__name__", lr_schedule),
+            "momentum": momentum if optimizer == "sgd" else None,
+            "weight_decay": weight_decay,
+            "epochs": int(epochs),
+            "batch_size": int(batch_size),
+            "augmentation": augment_settings,
+            "seed": seed,
+            "train_size": n,
+            "val_size": len(x_val) if has_val else 0,
+        }
+    )
     emit = callback or (lambda event: None)
     stop = should_stop or (lambda: False)
     start = time.perf_counter()
@@ -294,15 +350,33 @@ def train(model: Sequential, x_train, y_train, *, x_val=None, y_val=None, epochs
                 correct += int((probs.argmax(axis=1) == yb).sum())
                 seen += len(idx)
                 now = time.perf_counter()
-                emit({"type": "batch", "epoch": epoch, "epochs": int(epochs), "batch": b + 1, "batches": batches,
-                      "loss": loss_sum / seen, "accuracy": correct / seen, "batch_loss": loss,
-                      "learning_rate": lr, "images_per_s": seen / max(now - epoch_start, 1e-9),
-                      "elapsed": now - start})
+                emit(
+                    {
+                        "type": "batch",
+                        "epoch": epoch,
+                        "epochs": int(epochs),
+                        "batch": b + 1,
+                        "batches": batches,
+                        "loss": loss_sum / seen,
+                        "accuracy": correct / seen,
+                        "batch_loss": loss,
+                        "learning_rate": lr,
+                        "images_per_s": seen / max(now - epoch_start, 1e-9),
+                        "elapsed": now - start,
+                    }
+                )
             seconds = time.perf_counter() - epoch_start
             val = evaluate(model, x_val, y_val) if has_val else None
-            record = EpochRecord(epoch=epoch, train_loss=loss_sum / seen, train_accuracy=correct / seen,
-                                 val_loss=val["loss"] if val else None, val_accuracy=val["accuracy"] if val else None,
-                                 learning_rate=lr, seconds=seconds, images_per_s=seen / max(seconds, 1e-9))
+            record = EpochRecord(
+                epoch=epoch,
+                train_loss=loss_sum / seen,
+                train_accuracy=correct / seen,
+                val_loss=val["loss"] if val else None,
+                val_accuracy=val["accuracy"] if val else None,
+                learning_rate=lr,
+                seconds=seconds,
+                images_per_s=seen / max(seconds, 1e-9),
+            )
             result.history.append(record)
             emit({"type": "epoch", "epochs": int(epochs), **asdict(record), "elapsed": time.perf_counter() - start})
         return result

@@ -5,6 +5,7 @@ one per test session. The browser tests (tests/browser) and the browser security
 mark such tests with ``requires_chromium`` (from ``tests/browser/pagetools.py``) so they skip cleanly where
 Chromium is missing.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,14 @@ if str(BROWSER_TESTS) not in sys.path:  # pagetools: helpers of the browser test
 CHROMIUM = "/usr/bin/chromium"
 # what the probe of this machine found necessary: no sandbox as root, no GPU, and no background connections
 # (the machine's closed network refuses them, many at a time)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

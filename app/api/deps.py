@@ -2,6 +2,7 @@
 
 They are ``async`` on purpose: FastAPI runs plain ``def`` dependencies in the thread pool, and these are just
 attribute lookups."""
+
 from __future__ import annotations
 
 from fastapi import Request

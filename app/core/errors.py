@@ -7,6 +7,7 @@ Every error answer has the same shape, in English or French (see :mod:`app.core.
 Bad input is always a 4xx. A 500 only ever means a bug in ConvStep: it is logged with its traceback on the
 server and answered with a short JSON message (no traceback, no internals).
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,8 +58,11 @@ def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
 def error_response(conn: HTTPConnection, error: ApiError, headers: dict[str, str] | None = None) -> JSONResponse:
     lang = request_language(conn)
     # the message depends on Accept-Language: tell caches
-    return JSONResponse(error_body(error.code, error.message(lang), error.detail), status_code=error.status,
-                        headers={"Vary": "Accept-Language", **(headers or {})})
+    return JSONResponse(
+        error_body(error.code, error.message(lang), error.detail),
+        status_code=error.status,
+        headers={"Vary": "Accept-Language", **(headers or {})},
+    )
 
 
 # -- request validation (pydantic) -> one readable sentence per field ------------------------------------------
@@ -89,27 +93,49 @@ _VALIDATION_TEXT: dict[str, tuple[str, str]] = {
     "too_short": ("must have at least {min_length} item(s)", "doit contenir au moins {min_length} élément(s)"),
     "too_long": ("must have at most {max_length} item(s)", "doit contenir au plus {max_length} élément(s)"),
     "string_too_short": ("must not be empty", "ne doit pas être vide"),
-    "string_too_long": ("is too long (at most {max_length} characters)",
-                        "est trop long (au plus {max_length} caractères)"),
+    "string_too_long": (
+        "is too long (at most {max_length} characters)",
+        "est trop long (au plus {max_length} caractères)",
+    ),
     "string_pattern_mismatch": ("has an invalid format", "a un format invalide"),
     "literal_error": ("must be one of {expected}", "doit être l'une des valeurs {expected}"),
     "enum": ("must be one of {expected}", "doit être l'une des valeurs {expected}"),
-    "json_invalid": ("the request body is not valid JSON ({error})",
-                     "le corps de la requête n'est pas du JSON valide ({error})"),
+    "json_invalid": (
+        "the request body is not valid JSON ({error})",
+        "le corps de la requête n'est pas du JSON valide ({error})",
+    ),
     "json_type": ("must be JSON", "doit être du JSON"),
 }
 # a few fields deserve a more precise sentence than pydantic's generic one
 _FIELD_TEXT: dict[tuple[str, str], tuple[str, str]] = {
-    ("model", "string_pattern_mismatch"): ("must be a model id such as lenet (lowercase letters, digits, - and _)",
-                                           "doit être un identifiant de modèle comme lenet (minuscules, chiffres, - "
-                                           "et _)"),
-    ("image", "string_type"): ("must be an image: a PNG/JPEG data URL or a 2-D array of numbers",
-                               "doit être une image : une data URL PNG/JPEG ou un tableau 2-D de nombres"),
+    ("model", "string_pattern_mismatch"): (
+        "must be a model id such as lenet (lowercase letters, digits, - and _)",
+        "doit être un identifiant de modèle comme lenet (minuscules, chiffres, - et _)",
+    ),
+    ("image", "string_type"): (
+        "must be an image: a PNG/JPEG data URL or a 2-D array of numbers",
+        "doit être une image : une data URL PNG/JPEG ou un tableau 2-D de nombres",
+    ),
 }
 # errors that say *what is wrong with a value of the right type* beat "wrong type" errors of other union members
-_CONSTRAINT_ERRORS = {"finite_number", "greater_than_equal", "greater_than", "less_than_equal", "less_than",
-                      "too_short", "too_long", "string_too_short", "string_too_long", "string_pattern_mismatch",
-                      "literal_error", "enum", "value_error", "extra_forbidden", "missing", "json_invalid"}
+_CONSTRAINT_ERRORS = {
+    "finite_number",
+    "greater_than_equal",
+    "greater_than",
+    "less_than_equal",
+    "less_than",
+    "too_short",
+    "too_long",
+    "string_too_short",
+    "string_too_long",
+    "string_pattern_mismatch",
+    "literal_error",
+    "enum",
+    "value_error",
+    "extra_forbidden",
+    "missing",
+    "json_invalid",
+}
 # pydantic names union members in error locations ("int", "list[list[float]]", "function-after[...]")
 _UNION_TAG = re.compile(r"^(int|float|str|bool|none|list|dict|tuple|literal|constrained-\w+|function-\w+)(\[.*\])?$|\[")
 
@@ -146,24 +172,31 @@ def explain_validation_errors(errors: list[dict], lang: Lang) -> list[dict[str, 
     for error in errors:
         path = _field_path(tuple(error.get("loc", ())))
         top = path.split(".")[0]
-        rank = (int(error.get("type") in _CONSTRAINT_ERRORS or error.get("type") == "value_error"),
-                len(path.split(".")))
+        rank = (
+            int(error.get("type") in _CONSTRAINT_ERRORS or error.get("type") == "value_error"),
+            len(path.split(".")),
+        )
         if top not in best or rank > best[top][0]:
             best[top] = (rank, {**error, "path": path})
-    return [{"field": e["path"], "message": _explain(e, lang), "type": e.get("type", "")}
-            for _, e in best.values()]
+    return [{"field": e["path"], "message": _explain(e, lang), "type": e.get("type", "")} for _, e in best.values()]
 
 
 # -- the handlers ---------------------------------------------------------------------------------------------
 
 _HTTP_ERRORS: dict[int, tuple[str, str, str]] = {
-    400: ("bad_request", "The request could not be read (is the body valid JSON?).",
-          "La requête est illisible (le corps est-il du JSON valide ?)."),
+    400: (
+        "bad_request",
+        "The request could not be read (is the body valid JSON?).",
+        "La requête est illisible (le corps est-il du JSON valide ?).",
+    ),
     404: ("not_found", "Nothing here: check the address.", "Rien ici : vérifiez l'adresse."),
     405: ("method_not_allowed", "This method is not allowed here.", "Cette méthode n'est pas autorisée ici."),
     413: ("body_too_large", "The request is too large.", "La requête est trop volumineuse."),
-    415: ("unsupported_media_type", "Send the body as JSON (Content-Type: application/json).",
-          "Envoyez le corps en JSON (Content-Type: application/json)."),
+    415: (
+        "unsupported_media_type",
+        "Send the body as JSON (Content-Type: application/json).",
+        "Envoyez le corps en JSON (Content-Type: application/json).",
+    ),
 }
 
 
@@ -194,9 +227,15 @@ def _documented_methods(request: Request) -> list[str] | None:
     (GET, DELETE) would also match those characters."""
     paths = request.app.openapi().get("paths", {})  # built once, then cached by FastAPI
     path = request.url.path
-    operations = [paths[path]] if path in paths else [
-        ops for template, ops in paths.items()
-        if re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path)]
+    operations = (
+        [paths[path]]
+        if path in paths
+        else [
+            ops
+            for template, ops in paths.items()
+            if re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path)
+        ]
+    )
     if not operations:
         return None
     return [m for m in _METHODS if any(m.lower() in ops for ops in operations)]
@@ -207,16 +246,25 @@ def _allowed_methods(request: Request) -> str:
     documents, or for pages, every method some route accepts there."""
     allowed = _documented_methods(request)
     if allowed is None:
-        allowed = [method for method in _METHODS
-                   if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
-                          for route in request.app.router.routes)]
+        allowed = [
+            method
+            for method in _METHODS
+            if any(
+                route.matches({**request.scope, "method": method})[0] == Match.FULL
+                for route in request.app.router.routes
+            )
+        ]
     return ", ".join(allowed)
 
 
 def json_too_deep(limit: int) -> ApiError:
-    return ApiError(400, "json_too_deep", f"The JSON is nested too deeply (at most {limit} levels of arrays and "
-                    "objects).", f"Le JSON est trop imbriqué (au plus {limit} niveaux de tableaux et d'objets).",
-                    {"max_json_depth": limit})
+    return ApiError(
+        400,
+        "json_too_deep",
+        f"The JSON is nested too deeply (at most {limit} levels of arrays and objects).",
+        f"Le JSON est trop imbriqué (au plus {limit} niveaux de tableaux et d'objets).",
+        {"max_json_depth": limit},
+    )
 
 
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -232,14 +280,19 @@ async def _http_exception_handler(request: Request, exc: StarletteHTTPException)
 async def _value_error_handler(request: Request, exc: ValueError) -> JSONResponse:
     """Safety net: an engine ValueError that no service translated is still the client's input at fault."""
     text = str(exc) or type(exc).__name__
-    return error_response(request, ApiError.invalid("invalid_input", f"Invalid input: {text}",
-                                                    f"Entrée invalide : {text}"))
+    return error_response(
+        request, ApiError.invalid("invalid_input", f"Invalid input: {text}", f"Entrée invalide : {text}")
+    )
 
 
 async def _unexpected_error_handler(request: Request, exc: Exception) -> JSONResponse:
     log.exception("internal error on %s %s", request.method, request.url.path, exc_info=exc)
-    err = ApiError(500, "internal_error", "Internal error: ConvStep hit a bug. It has been logged.",
-                   "Erreur interne : ConvStep a rencontré un bogue, qui a été consigné.")
+    err = ApiError(
+        500,
+        "internal_error",
+        "Internal error: ConvStep hit a bug. It has been logged.",
+        "Erreur interne : ConvStep a rencontré un bogue, qui a été consigné.",
+    )
     # this answer is sent outside the middleware stack, so it carries the security headers itself
     return error_response(request, err, headers=dict(SECURITY_HEADERS))
 

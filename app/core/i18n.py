@@ -1,4 +1,5 @@
 """Which language to answer in: ``?lang=fr|en`` wins, then the ``Accept-Language`` header, then English."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -3,6 +3,7 @@
 Both are plain ASGI middleware (no per-request task), so they cost next to nothing and also cover static files,
 pages and error answers.
 """
+
 from __future__ import annotations
 
 import re
@@ -140,6 +141,5 @@ class BodySizeLimitMiddleware:
         from .errors import error_response, http_error  # errors imports this module's headers: import late
 
         detail = {"limit_bytes": self.max_bytes} if status == 413 else None
-        response = error_response(HTTPConnection(scope), http_error(status, detail),
-                                  headers={"Connection": "close"})
+        response = error_response(HTTPConnection(scope), http_error(status, detail), headers={"Connection": "close"})
         await response(scope, receive, send)

@@ -1,4 +1,5 @@
 """Shared pieces of the request and response models."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -31,32 +32,48 @@ MAX_ABS_VALUE = 1e6
 BoundedFloat = Annotated[float, Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, strict=True)]
 WholeNumber = Annotated[int, Field(strict=True)]
 
-ModelId = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64, examples=["lenet"],
-                               description="A model id from GET /api/models (default: the server's default model).")]
+ModelId = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        max_length=64,
+        examples=["lenet"],
+        description="A model id from GET /api/models (default: the server's default model).",
+    ),
+]
 
 ImageInput = Annotated[
     Annotated[str, Field(min_length=1)]
     | Annotated[list[Annotated[list[BoundedFloat], Field(min_length=1)]], Field(min_length=1)],
-    Field(description="A PNG/JPEG data URL or bare base64 string (what a canvas gives), or a 2-D array of grey "
-                      "levels, 0–255 or 0–1 (light ink on a dark background, or the reverse: preprocessing "
-                      "detects it).",
-          examples=[EXAMPLE_DIGIT_PNG]),
+    Field(
+        description="A PNG/JPEG data URL or bare base64 string (what a canvas gives), or a 2-D array of grey "
+        "levels, 0–255 or 0–1 (light ink on a dark background, or the reverse: preprocessing "
+        "detects it).",
+        examples=[EXAMPLE_DIGIT_PNG],
+    ),
 ]
 
-PreprocessFlag = Annotated[bool, Field(
-    strict=True,
-    description="true: MNIST-style preprocessing (crop, scale to 20 px, centre in 28×28). false: the image must "
-                "already have the model's input size (28×28) and is used as is.")]
+PreprocessFlag = Annotated[
+    bool,
+    Field(
+        strict=True,
+        description="true: MNIST-style preprocessing (crop, scale to 20 px, centre in 28×28). false: the image must "
+        "already have the model's input size (28×28) and is used as is.",
+    ),
+]
 
 # nested lists of numbers, any depth (a layer output is (C, H, W), a dense output (D,))
 NestedNumbers = Annotated[list[Any], Field(description="Nested lists of numbers rounded to 4 significant digits.")]
 
 
 class ErrorInfo(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. blank_image, unknown_model.",
-                      examples=["blank_image"])
-    message: str = Field(description="What went wrong, for a person (French with Accept-Language: fr).",
-                         examples=["The drawing is blank: draw a digit first."])
+    code: str = Field(
+        description="Stable machine-readable code, e.g. blank_image, unknown_model.", examples=["blank_image"]
+    )
+    message: str = Field(
+        description="What went wrong, for a person (French with Accept-Language: fr).",
+        examples=["The drawing is blank: draw a digit first."],
+    )
     detail: Any = Field(None, description="Extra facts (per-field messages, limits, the failing index...).")
 
 
@@ -66,8 +83,12 @@ class ErrorResponse(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
-    for status, text in [(400, "Unreadable request"), (404, "Unknown model, layer or parameter"),
-                         (413, "Body or image too large"), (422, "Invalid input")]
+    for status, text in [
+        (400, "Unreadable request"),
+        (404, "Unknown model, layer or parameter"),
+        (413, "Body or image too large"),
+        (422, "Invalid input"),
+    ]
 }
 
 
@@ -85,5 +106,6 @@ class Tensor(BaseModel):
     shape: list[int]
     values: list[Any] | None = Field(
         description="Nested lists (4 significant digits), or null for tensors over 20,000 entries: fetch those with "
-                    "GET /api/models/{id}/params/{layer}/{param}?row=k.")
+        "GET /api/models/{id}/params/{layer}/{param}?row=k."
+    )
     stats: TensorStats

@@ -1,4 +1,5 @@
 """POST /api/gradcheck: backpropagation checked against finite differences."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -19,16 +20,25 @@ class GradcheckRequest(RequestModel):
     layer: str = Field(max_length=64, description="Layer name, e.g. conv1 (see GET /api/models).", examples=["conv1"])
     param: str = Field("K", max_length=8, description="K (kernels), W (weights) or b (biases).", examples=["K"])
     indices: list[ParamIndex] | None = Field(
-        None, max_length=MAX_GRADCHECK_ENTRIES,
-        description="Entries to check, e.g. [[0, 0, 2, 2]]; default: `count` random ones.")
-    count: int = Field(5, ge=1, le=MAX_GRADCHECK_ENTRIES, strict=True,
-                       description="How many random entries (when no indices are given).")
-    eps: float = Field(1e-5, ge=1e-8, le=1e-2,
-                       description="ε of the central difference (L(θ+ε) − L(θ−ε)) / 2ε.")
+        None,
+        max_length=MAX_GRADCHECK_ENTRIES,
+        description="Entries to check, e.g. [[0, 0, 2, 2]]; default: `count` random ones.",
+    )
+    count: int = Field(
+        5,
+        ge=1,
+        le=MAX_GRADCHECK_ENTRIES,
+        strict=True,
+        description="How many random entries (when no indices are given).",
+    )
+    eps: float = Field(1e-5, ge=1e-8, le=1e-2, description="ε of the central difference (L(θ+ε) − L(θ−ε)) / 2ε.")
     seed: int = Field(0, ge=0, le=2**31 - 1, strict=True, description="Picks the random entries.")
 
-    model_config = {"json_schema_extra": {"examples": [
-        {"image": EXAMPLE_DIGIT_PNG, "label": 1, "layer": "conv1", "param": "K", "count": 3}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"image": EXAMPLE_DIGIT_PNG, "label": 1, "layer": "conv1", "param": "K", "count": 3}]
+        }
+    }
 
 
 class GradcheckEntry(BaseModel):

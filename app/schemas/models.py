@@ -1,4 +1,5 @@
 """GET /api/health, GET /api/models and the per-model lookups."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -21,7 +22,7 @@ class LayerSummary(BaseModel):
     type: str = Field(examples=["conv2d"])
     output_shape: list[int] = Field(description="Per sample, e.g. [8, 28, 28].")
     params: int = Field(description="Number of trainable parameters.")
-    param_shapes: dict[str, list[int]] = Field(description="Shape of each parameter, e.g. {\"K\": [8, 1, 5, 5]}.")
+    param_shapes: dict[str, list[int]] = Field(description='Shape of each parameter, e.g. {"K": [8, 1, 5, 5]}.')
     formula: str
     config: dict[str, Any]
 
@@ -34,7 +35,8 @@ class ModelInfo(BaseModel):
     trained: bool = Field(description="false for a freshly initialised model (its predictions are guesses).")
     input_shape: list[int] = Field(examples=[[1, 28, 28]])
     input_kind: Literal["mnist", "raw"] = Field(
-        description="mnist: 28×28 grey levels in [0, 1] (0–255 arrays are scaled); raw: numbers used as sent.")
+        description="mnist: 28×28 grey levels in [0, 1] (0–255 arrays are scaled); raw: numbers used as sent."
+    )
     num_classes: int
     param_count: int
     layers: list[LayerSummary]

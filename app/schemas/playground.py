@@ -1,4 +1,5 @@
 """GET /api/samples and GET /api/activations."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
@@ -7,8 +8,7 @@ from pydantic import BaseModel, Field
 class Sample(BaseModel):
     index: int
     label: int = Field(description="The true digit.")
-    image: list[list[int]] | str = Field(
-        description="28×28 grey levels 0–255 (light ink on black), or a PNG data URL.")
+    image: list[list[int]] | str = Field(description="28×28 grey levels 0–255 (light ink on black), or a PNG data URL.")
 
 
 class SamplesResponse(BaseModel):

@@ -1,4 +1,5 @@
 """POST /api/predict."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
@@ -12,19 +13,27 @@ class PredictRequest(RequestModel):
     # not nullable: null is not an image (the default only means "absent")
     image: ImageInput = Field(None, json_schema_extra=lambda s: s.pop("default", None))
     images: list[ImageInput] = Field(
-        None, min_length=1, description="Several images at once (at most 256 by default: CONVSTEP_MAX_BATCH_IMAGES).",
-        json_schema_extra=lambda s: s.pop("default", None))
+        None,
+        min_length=1,
+        description="Several images at once (at most 256 by default: CONVSTEP_MAX_BATCH_IMAGES).",
+        json_schema_extra=lambda s: s.pop("default", None),
+    )
     model: ModelId | None = None
     preprocess: PreprocessFlag = True
 
-    model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG}],
-                                          "oneOf": [{"required": ["image"]}, {"required": ["images"]}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"image": EXAMPLE_DIGIT_PNG}],
+            "oneOf": [{"required": ["image"]}, {"required": ["images"]}],
+        }
+    }
 
     @model_validator(mode="after")
     def _one_of_image_images(self):
         if (self.image is None) == (self.images is None):
-            raise ValueError('send either "image" or "images" (not both) | '
-                             'envoyez soit "image", soit "images" (pas les deux)')
+            raise ValueError(
+                'send either "image" or "images" (not both) | envoyez soit "image", soit "images" (pas les deux)'
+            )
         return self
 
 

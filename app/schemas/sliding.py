@@ -1,4 +1,5 @@
 """POST /api/convolve and POST /api/pool: a kernel sliding over a small input, position by position."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -19,17 +20,25 @@ ArrayND = Annotated[
 ]
 PositiveInt = Annotated[int, Field(ge=1, strict=True)]
 NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
-Stride = Annotated[PositiveInt | tuple[PositiveInt, PositiveInt],
-                   Field(description="S, or [S_rows, S_cols]; at least 1.")]
-Padding = Annotated[NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["valid", "same"],
-                    Field(description="Zeros added around the input: P, [P_rows, P_cols], \"valid\" (0) or \"same\" "
-                                      "(keeps ⌈N/S⌉ outputs; an odd total puts the extra zero at the "
-                                      "bottom/right).")]
+Stride = Annotated[
+    PositiveInt | tuple[PositiveInt, PositiveInt], Field(description="S, or [S_rows, S_cols]; at least 1.")
+]
+Padding = Annotated[
+    NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["valid", "same"],
+    Field(
+        description='Zeros added around the input: P, [P_rows, P_cols], "valid" (0) or "same" '
+        "(keeps ⌈N/S⌉ outputs; an odd total puts the extra zero at the "
+        "bottom/right)."
+    ),
+]
 Positions = Annotated[
     list[tuple[NonNegativeInt, NonNegativeInt]] | None,
-    Field(None, max_length=MAX_DETAIL_POSITIONS,
-          description="Output positions [row, col] to explain (row 0 for 1-D inputs). Default: the first 64 in "
-                      "reading order."),
+    Field(
+        None,
+        max_length=MAX_DETAIL_POSITIONS,
+        description="Output positions [row, col] to explain (row 0 for 1-D inputs). Default: the first 64 in "
+        "reading order.",
+    ),
 ]
 
 
@@ -41,10 +50,14 @@ class ConvolveRequest(RequestModel):
     bias: BoundedFloat = 0.0
     positions: Positions = None
 
-    model_config = {"json_schema_extra": {"examples": [
-        {"input": [0, 1, 2, -1, 1, -3, 0], "kernel": [1, 0, -1], "stride": 2},
-        {"input": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "kernel": [[1, 0], [2, -1]]},
-    ]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"input": [0, 1, 2, -1, 1, -3, 0], "kernel": [1, 0, -1], "stride": 2},
+                {"input": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "kernel": [[1, 0], [2, -1]]},
+            ]
+        }
+    }
 
 
 class PoolRequest(RequestModel):
@@ -54,15 +67,20 @@ class PoolRequest(RequestModel):
     stride: Stride | None = Field(None, description="Default: the window size (non-overlapping windows).")
     positions: Positions = None
 
-    model_config = {"json_schema_extra": {"examples": [
-        {"input": [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 0], [1, 2, 2, 4]], "mode": "max", "size": 2},
-    ]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"input": [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 0], [1, 2, 2, 4]], "mode": "max", "size": 2},
+            ]
+        }
+    }
 
 
 class OutputSizeFormula(BaseModel):
     symbolic: str = Field(examples=["(N − F + 2P)/S + 1"])
-    height: str | None = Field(description="Rows, with the numbers; null for 1-D inputs.",
-                               examples=["(5 − 3 + 2·0)/1 + 1 = 3"])
+    height: str | None = Field(
+        description="Rows, with the numbers; null for 1-D inputs.", examples=["(5 − 3 + 2·0)/1 + 1 = 3"]
+    )
     width: str = Field(examples=["(5 − 3 + 2·0)/1 + 1 = 3"])
 
 
@@ -98,7 +116,8 @@ class PoolPosition(BaseModel):
     window: list[Any] = Field(description="Input values in the window (per channel for 3-D inputs).")
     value: float | list[float]
     argmax: list[int] | list[list[int]] | None = Field(
-        description="max mode: [row, col] in the input of the chosen maximum (per channel for 3-D inputs).")
+        description="max mode: [row, col] in the input of the chosen maximum (per channel for 3-D inputs)."
+    )
 
 
 class PoolResponse(BaseModel):
@@ -112,7 +131,8 @@ class PoolResponse(BaseModel):
     note: str | None
     argmax: list[Any] | None = Field(
         description="max mode: for each output, the input position of its maximum ([row, col]; a column index for "
-                    "1-D inputs); ties go to the first in reading order.")
+        "1-D inputs); ties go to the first in reading order."
+    )
     positions: list[PoolPosition]
     total_positions: int
     truncated: bool

@@ -1,4 +1,5 @@
 """POST /api/forward and POST /api/backward: every number of one pass, layer by layer."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -15,22 +16,34 @@ class ForwardRequest(RequestModel):
     preprocess: PreprocessFlag = True
     step_images: Literal["array", "png"] = Field(
         "array",
-        description="How preprocessing pictures come back: grey levels 0–255 as nested lists, or PNG data URLs.")
+        description="How preprocessing pictures come back: grey levels 0–255 as nested lists, or PNG data URLs.",
+    )
     include_params: bool = Field(
-        True, strict=True,
+        True,
+        strict=True,
         description="false: parameter tensors come with shape and stats only (values null) — for repeated calls "
-                          "while drawing, the weights do not change (GET /api/models/{id}/params/… has them).")
+        "while drawing, the weights do not change (GET /api/models/{id}/params/… has them).",
+    )
 
     model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG}]}}
 
 
 class BackwardRequest(ForwardRequest):
-    label: int = Field(ge=0, le=9, strict=True,
-                       description="The true class of the image (0–9; the worked example has 0–1).",
-                       examples=[1])
+    label: int = Field(
+        ge=0,
+        le=9,
+        strict=True,
+        description="The true class of the image (0–9; the worked example has 0–1).",
+        examples=[1],
+    )
     learning_rate: float = Field(0.01, gt=0, le=10, description="η of the SGD preview θ ← θ − η·dL/dθ.")
-    steps: int = Field(1, ge=1, le=MAX_BACKWARD_STEPS, strict=True,
-                       description="SGD steps repeated on the copy (watch the true class rise).")
+    steps: int = Field(
+        1,
+        ge=1,
+        le=MAX_BACKWARD_STEPS,
+        strict=True,
+        description="SGD steps repeated on the copy (watch the true class rise).",
+    )
 
     model_config = {"json_schema_extra": {"examples": [{"image": EXAMPLE_DIGIT_PNG, "label": 1, "steps": 5}]}}
 
@@ -40,7 +53,8 @@ class PreprocessingStep(BaseModel):
     title_en: str
     title_fr: str
     image: list[list[int]] | str = Field(
-        description="The picture after this step: grey levels 0–255 (at most 56 px a side) or a PNG data URL.")
+        description="The picture after this step: grey levels 0–255 (at most 56 px a side) or a PNG data URL."
+    )
     info: dict[str, Any] = Field(description="The numbers of this step (bounding box, scale, centre of mass...).")
 
 
@@ -56,12 +70,13 @@ class ForwardLayer(BaseModel):
     output: NestedNumbers
     params: dict[str, Tensor] = Field(description="K, W, b: {shape, values (null above 20,000), stats}.")
     extra: dict[str, Any] = Field(
-        description="maxpool: argmax (C, Ho, Wo, 2) input coordinates of each maximum; relu: zero_fraction.")
+        description="maxpool: argmax (C, Ho, Wo, 2) input coordinates of each maximum; relu: zero_fraction."
+    )
 
 
 class ForwardResponse(BaseModel):
     model: str
-    preprocessing: list[PreprocessingStep] = Field(description="Empty with \"preprocess\": false.")
+    preprocessing: list[PreprocessingStep] = Field(description='Empty with "preprocess": false.')
     input: NestedNumbers = Field(description="The network input (C, H, W), e.g. 1×28×28 in [0, 1].")
     input_shape: list[int]
     layers: list[ForwardLayer]

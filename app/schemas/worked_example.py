@@ -1,4 +1,5 @@
 """GET/POST /api/worked-example: the course's hand-worked example, step by step (full float64 precision)."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -19,13 +20,19 @@ class WorkedExampleRequest(RequestModel):
     X: Matrix3 | None = Field(None, description="The 3×3 input.", examples=[[[1, 0, 3], [2, 5, 1], [4, 0, 2]]])
     f1: Matrix2 | None = Field(None, description="First 2×2 filter.", examples=[[[1, 0], [2, -1]]])
     f2: Matrix2 | None = Field(None, description="Second 2×2 filter.", examples=[[[-1, 2], [0, 1]]])
-    W: Matrix2 | None = Field(None, description="Dense weights (2×2, z = W·x + b).",
-                              examples=[[[0.5, -0.3], [-0.2, 0.7]]])
+    W: Matrix2 | None = Field(
+        None, description="Dense weights (2×2, z = W·x + b).", examples=[[[0.5, -0.3], [-0.2, 0.7]]]
+    )
     b: Vector2 | None = Field(None, description="Dense biases.", examples=[[1.2, -0.5]])
-    y: Annotated[WholeNumber, Field(ge=0, le=1)] | Annotated[
-        list[Annotated[float, Field(ge=0, le=1, strict=True)]], Field(min_length=2, max_length=2)] | None = Field(
-        None, description="The target: a label 0/1 or a probability vector summing to 1, like [0, 1].",
-        examples=[[0, 1]])
+    y: (
+        Annotated[WholeNumber, Field(ge=0, le=1)]
+        | Annotated[list[Annotated[float, Field(ge=0, le=1, strict=True)]], Field(min_length=2, max_length=2)]
+        | None
+    ) = Field(
+        None,
+        description="The target: a label 0/1 or a probability vector summing to 1, like [0, 1].",
+        examples=[[0, 1]],
+    )
     eta: float | None = Field(None, gt=0, le=100, description="Learning rate η.", examples=[0.01])
 
 

@@ -11,6 +11,7 @@ window larger than its input is refused with both sizes); and the whole network 
 shared server: at most :data:`MAX_PARAMS` parameters, :data:`MAX_MACS_PER_IMAGE` multiply-adds per image and
 :data:`MAX_BATCH_MEMORY_BYTES` of cached activations per minibatch.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,11 +51,15 @@ class Network:
 
     def summary(self) -> dict[str, Any]:
         first = self.first_conv
-        return {"preset": self.preset, "input_shape": list(self.model.input_shape),
-                "layers": [{**row, "index": i, "added": self.added[i]}
-                           for i, row in enumerate(self.model.summary_rows())],
-                "param_count": self.model.param_count(), "macs_per_image": self.macs_per_image,
-                "has_conv": first is not None, "first_conv": first.name if first is not None else None}
+        return {
+            "preset": self.preset,
+            "input_shape": list(self.model.input_shape),
+            "layers": [{**row, "index": i, "added": self.added[i]} for i, row in enumerate(self.model.summary_rows())],
+            "param_count": self.model.param_count(),
+            "macs_per_image": self.macs_per_image,
+            "has_conv": first is not None,
+            "first_conv": first.name if first is not None else None,
+        }
 
 
 def _invalid(message_en: str, message_fr: str, **detail) -> ApiError:
@@ -71,14 +76,20 @@ def custom_spec(layers: list[Any]) -> tuple[list[dict[str, Any]], list[int | Non
         entry = dict(layer) if isinstance(layer, dict) else layer.model_dump()
         kind = entry["type"]
         if kind in _SPATIAL and flat:
-            raise _invalid(f"Layer {i + 1} ({kind}) comes after the image was flattened: put convolutions and "
-                           "pooling before the dense layers.",
-                           f"La couche {i + 1} ({kind}) vient après l'aplatissement de l'image : placez convolutions "
-                           "et pooling avant les couches denses.", index=i)
+            raise _invalid(
+                f"Layer {i + 1} ({kind}) comes after the image was flattened: put convolutions and "
+                "pooling before the dense layers.",
+                f"La couche {i + 1} ({kind}) vient après l'aplatissement de l'image : placez convolutions "
+                "et pooling avant les couches denses.",
+                index=i,
+            )
         if kind == "flatten":
             if flat:
-                raise _invalid(f"Layer {i + 1}: the image is already flattened (one flatten is enough).",
-                               f"Couche {i + 1} : l'image est déjà aplatie (un seul flatten suffit).", index=i)
+                raise _invalid(
+                    f"Layer {i + 1}: the image is already flattened (one flatten is enough).",
+                    f"Couche {i + 1} : l'image est déjà aplatie (un seul flatten suffit).",
+                    index=i,
+                )
             flat = True
         elif kind == "dense" and not flat:
             spec.append({"type": "flatten"})
@@ -110,16 +121,27 @@ def _explain_shape_error(model: Sequential, origin: list[int | None]) -> ApiErro
             if window is not None:
                 win = f"{window[0]}×{window[1]}"
                 what_en, what_fr = ("kernel", "noyau") if layer.kind == "conv2d" else ("window", "fenêtre")
-                return _invalid(f"{where_en} does not fit: its {win} {what_en} is larger than its {size} input "
-                                "(padding included). Use a smaller kernel, more padding or fewer pooling layers.",
-                                f"{where_fr} ne rentre pas : son {what_fr} {win} dépasse son entrée {size} (remplissage "
-                                "compris). Prenez un noyau plus petit, plus de remplissage ou moins de pooling.",
-                                index=src, input_shape=list(shape))
-            return _invalid(f"{where_en} does not fit: {exc}", f"{where_fr} ne convient pas : {exc}",
-                            index=src, input_shape=list(shape))
+                return _invalid(
+                    f"{where_en} does not fit: its {win} {what_en} is larger than its {size} input "
+                    "(padding included). Use a smaller kernel, more padding or fewer pooling layers.",
+                    f"{where_fr} ne rentre pas : son {what_fr} {win} dépasse son entrée {size} (remplissage "
+                    "compris). Prenez un noyau plus petit, plus de remplissage ou moins de pooling.",
+                    index=src,
+                    input_shape=list(shape),
+                )
+            return _invalid(
+                f"{where_en} does not fit: {exc}",
+                f"{where_fr} ne convient pas : {exc}",
+                index=src,
+                input_shape=list(shape),
+            )
         if min(out) < 1:
-            return _invalid(f"{where_en} leaves nothing: its output would be {out}.",
-                            f"{where_fr} ne laisse rien : sa sortie serait {out}.", index=src, input_shape=list(shape))
+            return _invalid(
+                f"{where_en} leaves nothing: its output would be {out}.",
+                f"{where_fr} ne laisse rien : sa sortie serait {out}.",
+                index=src,
+                input_shape=list(shape),
+            )
         shape = out
     return _invalid("The architecture cannot be built.", "L'architecture ne peut pas être construite.")
 
@@ -160,25 +182,35 @@ def _shapes_and_costs(model: Sequential) -> tuple[list[tuple[int, ...]], int, in
 
 def _check_size(params: int, macs: int, cache_bytes: int, batch_size: int) -> None:
     if params > MAX_PARAMS:
-        raise _invalid(f"This network has {params:,} parameters; live training allows at most {MAX_PARAMS:,}. Use "
-                       "fewer filters, narrower dense layers, or pooling before the first dense layer.",
-                       f"Ce réseau a {_fr(params)} paramètres ; l'entraînement en direct en permet au plus "
-                       f"{_fr(MAX_PARAMS)}. Prenez moins de filtres, des couches denses plus étroites, ou du pooling "
-                       "avant la première couche dense.", param_count=params, max_params=MAX_PARAMS)
+        raise _invalid(
+            f"This network has {params:,} parameters; live training allows at most {MAX_PARAMS:,}. Use "
+            "fewer filters, narrower dense layers, or pooling before the first dense layer.",
+            f"Ce réseau a {_fr(params)} paramètres ; l'entraînement en direct en permet au plus "
+            f"{_fr(MAX_PARAMS)}. Prenez moins de filtres, des couches denses plus étroites, ou du pooling "
+            "avant la première couche dense.",
+            param_count=params,
+            max_params=MAX_PARAMS,
+        )
     if macs > MAX_MACS_PER_IMAGE:
-        raise _invalid(f"This network needs {macs:,} multiply-adds per image; live training allows at most "
-                       f"{MAX_MACS_PER_IMAGE:,}. Use fewer or smaller filters, a stride of 2, or pooling earlier.",
-                       f"Ce réseau demande {_fr(macs)} multiplications-additions par image ; l'entraînement en direct "
-                       f"en permet au plus {_fr(MAX_MACS_PER_IMAGE)}. Prenez moins de filtres ou des filtres plus "
-                       "petits, un pas de 2, ou du pooling plus tôt.",
-                       macs_per_image=macs, max_macs_per_image=MAX_MACS_PER_IMAGE)
+        raise _invalid(
+            f"This network needs {macs:,} multiply-adds per image; live training allows at most "
+            f"{MAX_MACS_PER_IMAGE:,}. Use fewer or smaller filters, a stride of 2, or pooling earlier.",
+            f"Ce réseau demande {_fr(macs)} multiplications-additions par image ; l'entraînement en direct "
+            f"en permet au plus {_fr(MAX_MACS_PER_IMAGE)}. Prenez moins de filtres ou des filtres plus "
+            "petits, un pas de 2, ou du pooling plus tôt.",
+            macs_per_image=macs,
+            max_macs_per_image=MAX_MACS_PER_IMAGE,
+        )
     if cache_bytes * batch_size > MAX_BATCH_MEMORY_BYTES:
         mb, cap = cache_bytes * batch_size / 2**20, MAX_BATCH_MEMORY_BYTES // 2**20
-        raise _invalid(f"One minibatch of {batch_size} images would need about {mb:,.0f} MB of memory for this network "
-                       f"(at most {cap} MB): use a smaller batch or a smaller network.",
-                       f"Un minibatch de {batch_size} images demanderait environ {_fr(mb)} Mo de mémoire pour ce "
-                       f"réseau (au plus {cap} Mo) : prenez un batch ou un réseau plus petit.",
-                       batch_bytes=cache_bytes * batch_size, max_batch_bytes=MAX_BATCH_MEMORY_BYTES)
+        raise _invalid(
+            f"One minibatch of {batch_size} images would need about {mb:,.0f} MB of memory for this network "
+            f"(at most {cap} MB): use a smaller batch or a smaller network.",
+            f"Un minibatch de {batch_size} images demanderait environ {_fr(mb)} Mo de mémoire pour ce "
+            f"réseau (au plus {cap} Mo) : prenez un batch ou un réseau plus petit.",
+            batch_bytes=cache_bytes * batch_size,
+            max_batch_bytes=MAX_BATCH_MEMORY_BYTES,
+        )
 
 
 def build_network(preset: str, architecture: list[Any] | None, seed: int, batch_size: int = 1) -> Network:
@@ -200,8 +232,9 @@ def build_network(preset: str, architecture: list[Any] | None, seed: int, batch_
     if preset != "custom":
         model = build_preset(preset, seed=seed)
     else:
-        model = Sequential.from_spec(spec, input_shape=input_shape, seed=seed,
-                                     metadata={"preset": "custom", "description": "custom network"})
+        model = Sequential.from_spec(
+            spec, input_shape=input_shape, seed=seed, metadata={"preset": "custom", "description": "custom network"}
+        )
     return Network(model, preset, [src is None for src in origin], macs, cache_bytes)
 
 

@@ -9,6 +9,7 @@ Small answers go through pydantic as Python lists (:func:`to_list`). The traces 
 rounding pass over all their arrays at once (:class:`RoundingBatch`): the same JSON, several times faster. They
 are also gzip-compressed here, with ISA-L (:func:`gzip_compress`), rather than by the app's GZip middleware.
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,9 +40,11 @@ STAT_NAMES = ("min", "max", "mean", "std", "abs_max")
 
 def overflow_error() -> ApiError:
     return ApiError.invalid(
-        "numerical_overflow", "The numbers grew too large to compute (overflow): use smaller values or a smaller "
-        "learning rate.", "Les nombres sont devenus trop grands pour être calculés (dépassement) : prenez des "
-        "valeurs plus petites ou un pas d'apprentissage plus petit.")
+        "numerical_overflow",
+        "The numbers grew too large to compute (overflow): use smaller values or a smaller learning rate.",
+        "Les nombres sont devenus trop grands pour être calculés (dépassement) : prenez des "
+        "valeurs plus petites ou un pas d'apprentissage plus petit.",
+    )
 
 
 def round_significant(a, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
@@ -100,8 +103,11 @@ def tensor_summary(a, max_values: int = MAX_INLINE_VALUES, digits: int | None = 
     """``{"shape", "values", "stats"}``; ``values`` is None when the tensor has more than ``max_values`` entries
     (fetch those by rows from ``GET /api/models/{id}/params/{layer}/{param}?row=k``)."""
     a = np.asarray(a)
-    return {"shape": list(a.shape), "values": to_list(a, digits) if a.size <= max_values else None,
-            "stats": tensor_stats(a, digits)}
+    return {
+        "shape": list(a.shape),
+        "values": to_list(a, digits) if a.size <= max_values else None,
+        "stats": tensor_stats(a, digits),
+    }
 
 
 def tensor_dict(arrays: dict[str, np.ndarray], **kw) -> dict[str, dict[str, Any]]:
@@ -156,8 +162,9 @@ class RoundingBatch:
         self._stats.append((summary, stats_vector(a)))
         target[key] = summary
 
-    def put_tensors(self, target: dict, key: str, arrays: dict[str, np.ndarray],
-                    max_values: int = MAX_INLINE_VALUES) -> None:
+    def put_tensors(
+        self, target: dict, key: str, arrays: dict[str, np.ndarray], max_values: int = MAX_INLINE_VALUES
+    ) -> None:
         """``target[key] = {name: tensor}`` as :func:`tensor_dict` makes it."""
         tensors: dict[str, Any] = {}
         for name, value in arrays.items():

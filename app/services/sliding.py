@@ -4,6 +4,7 @@ The numbers come from the engine's own layers (``Conv2D``, ``MaxPool2D``...) and
 this module only checks the request against the limits, lays out 1-D/2-D/3-D inputs as (C, H, W), and writes
 the output-size formula with the request's numbers, e.g. ``(5 − 3 + 2·0)/1 + 1 = 3``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,9 +42,11 @@ def as_chw(values: list, what_en: str, what_fr: str, limits) -> tuple[np.ndarray
     chw = a.reshape(1, 1, -1) if a.ndim == 1 else (a[None] if a.ndim == 2 else a)
     c, h, w = chw.shape
     if c > limits.max_conv_channels:
-        raise ApiError.invalid("too_many_channels", f"The {what_en} has {c} channels; at most "
-                               f"{limits.max_conv_channels} are allowed.",
-                               f"{what_fr[0].upper()}{what_fr[1:]} a {c} canaux ; au plus {limits.max_conv_channels}.")
+        raise ApiError.invalid(
+            "too_many_channels",
+            f"The {what_en} has {c} channels; at most {limits.max_conv_channels} are allowed.",
+            f"{what_fr[0].upper()}{what_fr[1:]} a {c} canaux ; au plus {limits.max_conv_channels}.",
+        )
     return chw, layout
 
 
@@ -51,9 +54,12 @@ def _check_input_side(x: np.ndarray, limits) -> None:
     _, h, w = x.shape
     if max(h, w) > limits.max_conv_input_side:
         side = limits.max_conv_input_side
-        raise ApiError.invalid("input_too_large", f"The input is {h}×{w}; its sides must be at most {side}.",
-                               f"L'entrée fait {h}×{w} ; ses côtés doivent valoir au plus {side}.",
-                               {"max_side": side})
+        raise ApiError.invalid(
+            "input_too_large",
+            f"The input is {h}×{w}; its sides must be at most {side}.",
+            f"L'entrée fait {h}×{w} ; ses côtés doivent valoir au plus {side}.",
+            {"max_side": side},
+        )
 
 
 def _pair(value, layout: Layout, name_en: str, name_fr: str, flat: int = 1) -> tuple[int, int]:
@@ -61,8 +67,11 @@ def _pair(value, layout: Layout, name_en: str, name_fr: str, flat: int = 1) -> t
     padding 0 vertically)."""
     if isinstance(value, (tuple, list)):
         if layout.ndim == 1:
-            raise ApiError.invalid(f"invalid_{name_en}", f"For a 1-D input the {name_en} is a single number.",
-                                   f"Pour une entrée 1-D, {name_fr} est un seul nombre.")
+            raise ApiError.invalid(
+                f"invalid_{name_en}",
+                f"For a 1-D input the {name_en} is a single number.",
+                f"Pour une entrée 1-D, {name_fr} est un seul nombre.",
+            )
         return int(value[0]), int(value[1])
     if layout.ndim == 1:
         return flat, int(value)
@@ -74,9 +83,12 @@ def _check_stride(stride: tuple[int, int], limits) -> None:
     strided views (an unreadable "maximum allowed dimension exceeded"), so they are refused with a clear 422."""
     side = limits.max_conv_input_side
     if max(stride) > side:
-        raise ApiError.invalid("stride_too_large", f"The stride must be at most {side} (the largest input side).",
-                               f"Le pas doit valoir au plus {side} (le plus grand côté d'entrée).",
-                               {"max_stride": side})
+        raise ApiError.invalid(
+            "stride_too_large",
+            f"The stride must be at most {side} (the largest input side).",
+            f"Le pas doit valoir au plus {side} (le plus grand côté d'entrée).",
+            {"max_stride": side},
+        )
 
 
 def _check_kernel(kernel_hw, pads, x: np.ndarray, limits, kernel_en="kernel", kernel_fr="le noyau") -> None:
@@ -84,10 +96,13 @@ def _check_kernel(kernel_hw, pads, x: np.ndarray, limits, kernel_en="kernel", ke
     t, b, l, r = pads
     _, h, w = x.shape
     if max(kh, kw) > limits.max_kernel_size:
-        raise ApiError.invalid("kernel_too_large", f"The {kernel_en} is {kh}×{kw}; its sides must be at most "
-                               f"{limits.max_kernel_size}.",
-                               f"{kernel_fr[0].upper()}{kernel_fr[1:]} fait {kh}×{kw} ; ses côtés doivent valoir au "
-                               f"plus {limits.max_kernel_size}.", {"max_kernel_size": limits.max_kernel_size})
+        raise ApiError.invalid(
+            "kernel_too_large",
+            f"The {kernel_en} is {kh}×{kw}; its sides must be at most {limits.max_kernel_size}.",
+            f"{kernel_fr[0].upper()}{kernel_fr[1:]} fait {kh}×{kw} ; ses côtés doivent valoir au "
+            f"plus {limits.max_kernel_size}.",
+            {"max_kernel_size": limits.max_kernel_size},
+        )
     if kh > h + t + b or kw > w + l + r:
         raise ApiError.invalid(
             "kernel_larger_than_input",
@@ -95,7 +110,8 @@ def _check_kernel(kernel_hw, pads, x: np.ndarray, limits, kernel_en="kernel", ke
             "position where it fits. Use a smaller window or more padding.",
             f"{kernel_fr[0].upper()}{kernel_fr[1:]} ({kh}×{kw}) est plus grand que l'entrée avec sa marge "
             f"({h + t + b}×{w + l + r}) : il ne tient nulle part. Prenez une fenêtre plus petite ou plus de marge.",
-            {"kernel": [kh, kw], "padded_input": [h + t + b, w + l + r]})
+            {"kernel": [kh, kw], "padded_input": [h + t + b, w + l + r]},
+        )
 
 
 def _axis_formula(n: int, f: int, before: int, after: int, s: int) -> str:
@@ -108,8 +124,11 @@ def _axis_formula(n: int, f: int, before: int, after: int, s: int) -> str:
 def output_formula(x_shape, kernel_hw, pads, stride, layout: Layout) -> dict[str, Any]:
     _, h, w = x_shape
     (kh, kw), (t, b, l, r), (sh, sw) = kernel_hw, pads, stride
-    return {"symbolic": SYMBOLIC, "height": None if layout.ndim == 1 else _axis_formula(h, kh, t, b, sh),
-            "width": _axis_formula(w, kw, l, r, sw)}
+    return {
+        "symbolic": SYMBOLIC,
+        "height": None if layout.ndim == 1 else _axis_formula(h, kh, t, b, sh),
+        "width": _axis_formula(w, kw, l, r, sw),
+    }
 
 
 def uneven_note(x_shape, kernel_hw, pads, stride, layout: Layout, lang: Lang) -> str | None:
@@ -125,16 +144,20 @@ def uneven_note(x_shape, kernel_hw, pads, stride, layout: Layout, lang: Lang) ->
     fr_axis = {"rows": "ligne(s)", "columns": "colonne(s)"}
     parts_fr = [f"les {n} dernière(s) {fr_axis[axis]}" for axis, n in left_out.items() if n]
     if lang == "fr":
-        return ("Le pas ne tombe pas juste : la division de la formule est arrondie à l'entier inférieur, donc "
-                f"{' et '.join(parts_fr)} de l'entrée (avec sa marge) ne sont jamais couvertes par la fenêtre.")
-    return ("The stride does not divide evenly: the formula's division is rounded down, so "
-            f"{' and '.join(parts_en)} of the (padded) input are never covered by the window.")
+        return (
+            "Le pas ne tombe pas juste : la division de la formule est arrondie à l'entier inférieur, donc "
+            f"{' et '.join(parts_fr)} de l'entrée (avec sa marge) ne sont jamais couvertes par la fenêtre."
+        )
+    return (
+        "The stride does not divide evenly: the formula's division is rounded down, so "
+        f"{' and '.join(parts_en)} of the (padded) input are never covered by the window."
+    )
 
 
 def window_at(x: np.ndarray, position: tuple[int, int], kernel_hw, stride) -> tuple[np.ndarray, list[int]]:
     """The (C, F_h, F_w) block of ``x`` (C, H, W) under the window of output ``position``, and its top-left cell."""
     (i, j), (kh, kw), (sh, sw) = position, kernel_hw, stride
-    return x[:, i * sh: i * sh + kh, j * sw: j * sw + kw], [i * sh, j * sw]
+    return x[:, i * sh : i * sh + kh, j * sw : j * sw + kw], [i * sh, j * sw]
 
 
 def select_positions(requested, out_hw, limits) -> tuple[list[tuple[int, int]], int, bool]:
@@ -144,13 +167,18 @@ def select_positions(requested, out_hw, limits) -> tuple[list[tuple[int, int]], 
         count = min(total, limits.default_detail_positions)
         return [divmod(k, wo) for k in range(count)], total, count < total
     if len(requested) > limits.max_detail_positions:
-        raise ApiError.invalid("too_many_positions", f"At most {limits.max_detail_positions} positions per request.",
-                               f"Au plus {limits.max_detail_positions} positions par requête.")
+        raise ApiError.invalid(
+            "too_many_positions",
+            f"At most {limits.max_detail_positions} positions per request.",
+            f"Au plus {limits.max_detail_positions} positions par requête.",
+        )
     for i, j in requested:
         if i >= ho or j >= wo:
-            raise ApiError.invalid("position_out_of_range",
-                                   f"Position [{i}, {j}] is outside the {ho}×{wo} output.",
-                                   f"La position [{i}, {j}] est hors de la sortie {ho}×{wo}.")
+            raise ApiError.invalid(
+                "position_out_of_range",
+                f"Position [{i}, {j}] is outside the {ho}×{wo} output.",
+                f"La position [{i}, {j}] est hors de la sortie {ho}×{wo}.",
+            )
     return [(int(i), int(j)) for i, j in requested], total, len(requested) < total
 
 
@@ -158,14 +186,19 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
     x, layout = as_chw(req.input, "input", "l'entrée", limits)
     kernel, k_layout = as_chw(req.kernel, "kernel", "le noyau", limits)
     if k_layout.ndim != layout.ndim:
-        raise ApiError.invalid("shape_mismatch", f"The kernel is {k_layout.ndim}-D but the input is {layout.ndim}-D: "
-                               "give them the same number of dimensions.",
-                               f"Le noyau est en {k_layout.ndim}-D mais l'entrée en {layout.ndim}-D : donnez-leur le "
-                               "même nombre de dimensions.")
+        raise ApiError.invalid(
+            "shape_mismatch",
+            f"The kernel is {k_layout.ndim}-D but the input is {layout.ndim}-D: "
+            "give them the same number of dimensions.",
+            f"Le noyau est en {k_layout.ndim}-D mais l'entrée en {layout.ndim}-D : donnez-leur le "
+            "même nombre de dimensions.",
+        )
     if kernel.shape[0] != x.shape[0]:
-        raise ApiError.invalid("shape_mismatch", f"The kernel has {kernel.shape[0]} channels, the input "
-                               f"{x.shape[0]}: they must match.",
-                               f"Le noyau a {kernel.shape[0]} canaux et l'entrée {x.shape[0]} : il en faut autant.")
+        raise ApiError.invalid(
+            "shape_mismatch",
+            f"The kernel has {kernel.shape[0]} channels, the input {x.shape[0]}: they must match.",
+            f"Le noyau a {kernel.shape[0]} canaux et l'entrée {x.shape[0]} : il en faut autant.",
+        )
     _check_input_side(x, limits)
     stride = _pair(req.stride, layout, "stride", "le pas")
     _check_stride(stride, limits)
@@ -173,8 +206,11 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
     padding = req.padding if isinstance(req.padding, str) else _pair(req.padding, layout, "padding", "la marge", 0)
     pads = resolve_padding(padding, kernel_hw, stride, x.shape[1:])
     if max(pads) > limits.max_kernel_size:
-        raise ApiError.invalid("padding_too_large", f"The padding must be at most {limits.max_kernel_size}.",
-                               f"La marge doit valoir au plus {limits.max_kernel_size}.")
+        raise ApiError.invalid(
+            "padding_too_large",
+            f"The padding must be at most {limits.max_kernel_size}.",
+            f"La marge doit valoir au plus {limits.max_kernel_size}.",
+        )
     _check_kernel(kernel_hw, pads, x, limits)
 
     # the engine's layer does the computation: one filter, the client's kernel and bias, in float64
@@ -190,20 +226,32 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
         window, origin = window_at(x_pad, (i, j), kernel_hw, stride)
         products = window * kernel
         channel_sums = products.sum(axis=(1, 2))
-        details.append({
-            "position": [i, j], "origin": origin,
-            "window": to_list(layout.to_client(window)), "products": to_list(layout.to_client(products)),
-            "channel_sums": to_list(channel_sums), "sum": round_number(channel_sums.sum()),
-            "bias": round_number(req.bias), "value": round_number(out[i, j]),
-        })
+        details.append(
+            {
+                "position": [i, j],
+                "origin": origin,
+                "window": to_list(layout.to_client(window)),
+                "products": to_list(layout.to_client(products)),
+                "channel_sums": to_list(channel_sums),
+                "sum": round_number(channel_sums.sum()),
+                "bias": round_number(req.bias),
+                "value": round_number(out[i, j]),
+            }
+        )
     client_out = out[0] if layout.ndim == 1 else out
     return {
-        "output": to_list(client_out), "output_shape": list(client_out.shape),
-        "input_shape": list(layout.to_client(x).shape), "kernel_shape": list(layout.to_client(kernel).shape),
-        "padded_input": to_list(layout.to_client(x_pad)), "stride": list(stride), "padding": list(pads),
+        "output": to_list(client_out),
+        "output_shape": list(client_out.shape),
+        "input_shape": list(layout.to_client(x).shape),
+        "kernel_shape": list(layout.to_client(kernel).shape),
+        "padded_input": to_list(layout.to_client(x_pad)),
+        "stride": list(stride),
+        "padding": list(pads),
         "formula": output_formula(x.shape, kernel_hw, pads, stride, layout),
         "note": uneven_note(x.shape, kernel_hw, pads, stride, layout, lang),
-        "positions": details, "total_positions": total, "truncated": truncated,
+        "positions": details,
+        "total_positions": total,
+        "truncated": truncated,
     }
 
 
@@ -224,21 +272,32 @@ def pool(req, limits, lang: Lang) -> dict[str, Any]:
     details = []
     for i, j in chosen:
         window, origin = window_at(x, (i, j), size, stride)
-        details.append({
-            "position": [i, j], "origin": origin,
-            "window": to_list(layout.to_client(window)),
-            "value": to_list(out[:, i, j]) if layout.ndim == 3 else round_number(out[0, i, j]),
-            "argmax": None if argmax is None else (argmax[:, i, j].tolist() if layout.ndim == 3
-                                                   else argmax[0, i, j].tolist()),
-        })
+        details.append(
+            {
+                "position": [i, j],
+                "origin": origin,
+                "window": to_list(layout.to_client(window)),
+                "value": to_list(out[:, i, j]) if layout.ndim == 3 else round_number(out[0, i, j]),
+                "argmax": None
+                if argmax is None
+                else (argmax[:, i, j].tolist() if layout.ndim == 3 else argmax[0, i, j].tolist()),
+            }
+        )
     client_argmax = None
     if argmax is not None:
         client_argmax = (argmax[0, 0, :, 1] if layout.ndim == 1 else layout.to_client(argmax)).tolist()
     client_out = layout.to_client(out)
     return {
-        "mode": req.mode, "output": to_list(client_out), "output_shape": list(client_out.shape),
-        "input_shape": list(layout.to_client(x).shape), "size": list(size), "stride": list(stride),
+        "mode": req.mode,
+        "output": to_list(client_out),
+        "output_shape": list(client_out.shape),
+        "input_shape": list(layout.to_client(x).shape),
+        "size": list(size),
+        "stride": list(stride),
         "formula": output_formula(x.shape, size, pads, stride, layout),
         "note": uneven_note(x.shape, size, pads, stride, layout, lang),
-        "argmax": client_argmax, "positions": details, "total_positions": total, "truncated": truncated,
+        "argmax": client_argmax,
+        "positions": details,
+        "total_positions": total,
+        "truncated": truncated,
     }

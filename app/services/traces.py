@@ -4,6 +4,7 @@ The answers are built with NumPy arrays in them, rounded all at once by a :class
 orjson (:class:`ArrayJSONResponse`): the keys come in the order of the declared response models (ForwardResponse,
 BackwardResponse), so the JSON is the same as pydantic would write from them, without the Python lists.
 """
+
 from __future__ import annotations
 
 import threading
@@ -21,9 +22,16 @@ from .images import encode_step_image
 
 
 def encode_steps(steps: list[PreprocessStep], step_images: Literal["array", "png"] = "array") -> list[dict[str, Any]]:
-    return [{"name": s.name, "title_en": s.title_en, "title_fr": s.title_fr,
-             "image": png_data_url(s.image) if step_images == "png" else encode_step_image(s.image),
-             "info": s.info} for s in steps]
+    return [
+        {
+            "name": s.name,
+            "title_en": s.title_en,
+            "title_fr": s.title_fr,
+            "image": png_data_url(s.image) if step_images == "png" else encode_step_image(s.image),
+            "info": s.info,
+        }
+        for s in steps
+    ]
 
 
 def _extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -48,13 +56,13 @@ def params_json(model, include_values: bool = True) -> dict[str, orjson.Fragment
         for layer in model.layers:
             batch.put_tensors(layers, layer.name, layer.params, max_values=inline)
         batch.run()
-        cached[key] = {name: orjson.Fragment(array_json(tensors))
-                       for name, tensors in layers.items()}
+        cached[key] = {name: orjson.Fragment(array_json(tensors)) for name, tensors in layers.items()}
     return cached[key]
 
 
-def forward_json(model_id: str, model, x: np.ndarray, preprocessing: list[dict[str, Any]],
-                 include_params: bool = True) -> ArrayJSONResponse:
+def forward_json(
+    model_id: str, model, x: np.ndarray, preprocessing: list[dict[str, Any]], include_params: bool = True
+) -> ArrayJSONResponse:
     """The ForwardResponse: every layer's output and parameters for one input ``x`` (C, H, W)."""
     trace = forward_trace(model, x)
     params = params_json(model, include_params)
@@ -64,8 +72,10 @@ def forward_json(model_id: str, model, x: np.ndarray, preprocessing: list[dict[s
     body["input_shape"] = trace["input_shape"]
     body["layers"] = []
     for e in trace["layers"]:
-        layer = {key: e[key] for key in ("index", "name", "type", "formula", "config", "geometry", "input_shape",
-                                         "output_shape")}
+        layer = {
+            key: e[key]
+            for key in ("index", "name", "type", "formula", "config", "geometry", "input_shape", "output_shape")
+        }
         batch.put(layer, "output", e["output"])
         layer["params"] = params[e["name"]]
         layer["extra"] = _extra(e["extra"])
@@ -80,8 +90,16 @@ def forward_json(model_id: str, model, x: np.ndarray, preprocessing: list[dict[s
     return ArrayJSONResponse(body)
 
 
-def backward_json(model_id: str, model, x: np.ndarray, label: int, learning_rate: float, steps: int,
-                  preprocessing: list[dict[str, Any]], include_params: bool = True) -> ArrayJSONResponse:
+def backward_json(
+    model_id: str,
+    model,
+    x: np.ndarray,
+    label: int,
+    learning_rate: float,
+    steps: int,
+    preprocessing: list[dict[str, Any]],
+    include_params: bool = True,
+) -> ArrayJSONResponse:
     """The BackwardResponse: loss, every gradient, and ``steps`` SGD steps on a copy (the served model is not
     touched)."""
     trace = backward_trace(model, x, label, learning_rate=learning_rate, steps=steps)

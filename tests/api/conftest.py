@@ -1,4 +1,5 @@
 """Fixtures for the API tests (helpers are in helpers.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,15 @@ def client() -> StrictClient:
 @pytest.fixture
 def small_client() -> StrictClient:
     """Tight limits, to test them without huge requests."""
-    return make_client(max_body_bytes=4096, max_image_pixels=100 * 100, max_batch_images=3,
-                       max_conv_input_side=8, max_kernel_size=5, default_detail_positions=4, max_detail_positions=6)
+    return make_client(
+        max_body_bytes=4096,
+        max_image_pixels=100 * 100,
+        max_batch_images=3,
+        max_conv_input_side=8,
+        max_kernel_size=5,
+        default_detail_positions=4,
+        max_detail_positions=6,
+    )
 
 
 @pytest.fixture(scope="session")

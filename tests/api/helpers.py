@@ -1,4 +1,5 @@
 """Helpers for the API tests: apps built with chosen settings, clients that fail on any 5xx, test images."""
+
 from __future__ import annotations
 
 import base64
@@ -54,15 +55,19 @@ def drawn_digit(size: int = 280, background: int = 255) -> np.ndarray:
     img = Image.new("L", (size, size), background)
     draw = ImageDraw.Draw(img)
     s = size / 280
-    draw.line([(70 * s, 60 * s), (210 * s, 60 * s), (120 * s, 230 * s)], fill=255 - background,
-              width=max(1, int(18 * s)))
+    draw.line(
+        [(70 * s, 60 * s), (210 * s, 60 * s), (120 * s, 230 * s)], fill=255 - background, width=max(1, int(18 * s))
+    )
     return np.asarray(img)
 
 
 def bomb_png(width: int = 30000, height: int = 30000) -> bytes:
     """A tiny PNG whose header declares a huge image (a decompression bomb)."""
+
     def chunk(kind: bytes, payload: bytes) -> bytes:
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    )

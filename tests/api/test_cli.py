@@ -1,4 +1,5 @@
 """`convstep serve`: options, environment, and a real server answering on loopback."""
+
 from __future__ import annotations
 
 import json
@@ -24,6 +25,7 @@ def _parse_serve(argv):
         return 0
 
     import app.cli as cli
+
     original = cli.cmd_serve
     cli.cmd_serve = fake_serve
     try:
@@ -70,8 +72,12 @@ def test_a_real_server_answers():
     script = Path(sys.executable).with_name("convstep")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
     env = {**os.environ, "CONVSTEP_MAX_BATCH_IMAGES": "7"}
-    server = subprocess.Popen([*command, "serve", "--port", str(port), "--model", "seed", "--log-level", "warning"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*command, "serve", "--port", str(port), "--model", "seed", "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -86,9 +92,12 @@ def test_a_real_server_answers():
                 time.sleep(0.2)
         assert health["default_model"] == "seed"
         assert headers["X-Content-Type-Options"] == "nosniff"
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/predict", method="POST",
-                                         data=json.dumps({"images": [[[0]]] * 8}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/predict",
+            method="POST",
+            data=json.dumps({"images": [[[0]]] * 8}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with pytest.raises(urllib.error.HTTPError) as info:
             urllib.request.urlopen(request, timeout=10)
         assert info.value.code == 422  # the limit came from the environment

@@ -1,4 +1,5 @@
 """Security headers, CORS, languages, pages, the offline docs and the error handlers."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,10 @@ from app.main import create_app
 
 from .helpers import assert_error, make_client
 
-EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-                "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+EXPECTED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def assert_security_headers(response) -> None:
@@ -25,11 +28,21 @@ def test_csp_has_no_inline_script():
     assert CONTENT_SECURITY_POLICY == EXPECTED_CSP and "unsafe" not in CONTENT_SECURITY_POLICY
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/api/health"), ("GET", "/api/models"),
-    ("GET", "/static/vendor/swagger-ui/convstep-init.js"), ("GET", "/nowhere"), ("GET", "/api/models/nope"),
-    ("POST", "/api/predict"), ("GET", "/api/predict"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/"),
+        ("GET", "/docs"),
+        ("GET", "/openapi.json"),
+        ("GET", "/api/health"),
+        ("GET", "/api/models"),
+        ("GET", "/static/vendor/swagger-ui/convstep-init.js"),
+        ("GET", "/nowhere"),
+        ("GET", "/api/models/nope"),
+        ("POST", "/api/predict"),
+        ("GET", "/api/predict"),
+    ],
+)
 def test_security_headers_everywhere(client, method, path):
     assert_security_headers(client.request(method, path))
 
@@ -65,8 +78,19 @@ def test_docs_work_offline_without_inline_script(client):
 
 def test_openapi_declares_error_answers(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/predict", "/api/forward", "/api/backward", "/api/worked-example", "/api/convolve", "/api/pool",
-            "/api/gradcheck", "/api/samples", "/api/activations", "/api/health", "/api/models"} <= set(spec["paths"])
+    assert {
+        "/api/predict",
+        "/api/forward",
+        "/api/backward",
+        "/api/worked-example",
+        "/api/convolve",
+        "/api/pool",
+        "/api/gradcheck",
+        "/api/samples",
+        "/api/activations",
+        "/api/health",
+        "/api/models",
+    } <= set(spec["paths"])
     predict = spec["paths"]["/api/predict"]["post"]
     assert predict["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
     assert "examples" in spec["components"]["schemas"]["PredictRequest"]
@@ -79,8 +103,9 @@ def test_gzip(client, digit_url):
 
 
 def test_cors_closed_by_default(client):
-    response = client.options("/api/predict", headers={"Origin": "https://evil.example",
-                                                       "Access-Control-Request-Method": "POST"})
+    response = client.options(
+        "/api/predict", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "access-control-allow-origin" not in response.headers
     response = client.get("/api/health", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in response.headers
@@ -88,21 +113,36 @@ def test_cors_closed_by_default(client):
 
 def test_cors_open_when_configured():
     client = make_client(cors_origins="https://school.example, https://other.example")
-    response = client.options("/api/predict", headers={"Origin": "https://school.example",
-                                                       "Access-Control-Request-Method": "POST"})
+    response = client.options(
+        "/api/predict", headers={"Origin": "https://school.example", "Access-Control-Request-Method": "POST"}
+    )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "https://school.example"
-    assert "access-control-allow-origin" not in client.get(
-        "/api/health", headers={"Origin": "https://evil.example"}).headers
-    assert client.get("/api/health", headers={"Origin": "https://other.example"}).headers[
-        "access-control-allow-origin"] == "https://other.example"
+    assert (
+        "access-control-allow-origin"
+        not in client.get("/api/health", headers={"Origin": "https://evil.example"}).headers
+    )
+    assert (
+        client.get("/api/health", headers={"Origin": "https://other.example"}).headers["access-control-allow-origin"]
+        == "https://other.example"
+    )
 
 
-@pytest.mark.parametrize("header,lang", [
-    (None, "en"), ("fr", "fr"), ("fr-FR,fr;q=0.9,en;q=0.8", "fr"), ("en-GB,en;q=0.9,fr;q=0.8", "en"),
-    ("de-DE,de;q=0.9,fr;q=0.5", "fr"), ("de", "en"), ("en;q=0.2, fr;q=0.8", "fr"), ("fr;q=0", "en"), ("*", "en"),
-    ("fr;q=abc, en", "en"),
-])
+@pytest.mark.parametrize(
+    "header,lang",
+    [
+        (None, "en"),
+        ("fr", "fr"),
+        ("fr-FR,fr;q=0.9,en;q=0.8", "fr"),
+        ("en-GB,en;q=0.9,fr;q=0.8", "en"),
+        ("de-DE,de;q=0.9,fr;q=0.5", "fr"),
+        ("de", "en"),
+        ("en;q=0.2, fr;q=0.8", "fr"),
+        ("fr;q=0", "en"),
+        ("*", "en"),
+        ("fr;q=abc, en", "en"),
+    ],
+)
 def test_accept_language(header, lang):
     assert parse_accept_language(header) == lang
 
@@ -110,12 +150,18 @@ def test_accept_language(header, lang):
 def test_messages_in_french(client):
     error = assert_error(client.get("/api/models/nope", headers={"Accept-Language": "fr"}), 404, "unknown_model")
     assert "Modèle inconnu" in error["message"]
-    error = assert_error(client.post("/api/backward", json={"image": "x", "label": 12},
-                                     headers={"Accept-Language": "fr-CA"}), 422, "invalid_request")
+    error = assert_error(
+        client.post("/api/backward", json={"image": "x", "label": 12}, headers={"Accept-Language": "fr-CA"}),
+        422,
+        "invalid_request",
+    )
     assert "Requête invalide" in error["message"] and "label" in error["message"]
     assert error["detail"][0]["field"] == "label"
-    error = assert_error(client.post("/api/convolve?lang=fr", json={"input": [[1]], "kernel": [[1, 1], [1, 1]]}),
-                         422, "kernel_larger_than_input")
+    error = assert_error(
+        client.post("/api/convolve?lang=fr", json={"input": [[1]], "kernel": [[1, 1], [1, 1]]}),
+        422,
+        "kernel_larger_than_input",
+    )
     assert "plus grand" in error["message"]
     assert "Rien ici" in assert_error(client.get("/nowhere?lang=fr"), 404)["message"]
 

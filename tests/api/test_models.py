@@ -1,4 +1,5 @@
 """GET /api/health, /api/models (and the per-model lookups), and the model registry behind them."""
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,9 @@ def test_one_model(client):
     assert client.get("/api/models/seed").json()["layers"][0]["param_shapes"] == {"K": [1, 1, 3, 3]}
 
 
-@pytest.mark.parametrize("model_id", ["nope", "LENET", "lenet.npz", "..", "%2e%2e", "..%2Fetc%2Fpasswd",
-                                      "a" * 200, "lenet%00"])
+@pytest.mark.parametrize(
+    "model_id", ["nope", "LENET", "lenet.npz", "..", "%2e%2e", "..%2Fetc%2Fpasswd", "a" * 200, "lenet%00"]
+)
 def test_unknown_or_path_like_model_ids_are_404(client, model_id):
     error = assert_error(client.get(f"/api/models/{model_id}"), 404)
     assert error["code"] in ("unknown_model", "not_found")
@@ -76,11 +78,11 @@ def test_receptive_field(client):
     field = client.get("/api/models/lenet/receptive-field?layer=pool2&row=4&col=4").json()
     assert field["bottom"] == 27 and field["right"] == 27 and not field["full"]
     assert client.get("/api/models/lenet/receptive-field?layer=fc1").json()["full"] is True
-    assert_error(client.get("/api/models/lenet/receptive-field?layer=conv1&row=28&col=0"), 422,
-                 "position_out_of_range")
+    assert_error(client.get("/api/models/lenet/receptive-field?layer=conv1&row=28&col=0"), 422, "position_out_of_range")
 
 
 # -- the registry -------------------------------------------------------------------------------------------
+
 
 def test_folder_models_load_and_corrupt_files_are_skipped(tmp_path, caplog):
     extra = build_preset("seed", seed=7)

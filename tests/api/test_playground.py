@@ -1,4 +1,5 @@
 """GET /api/samples and GET /api/activations."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,12 +25,15 @@ def test_a_sample_can_be_sent_back(client):
     assert len(body["predictions"][0]["probabilities"]) == 10
 
 
-@pytest.mark.parametrize("kind,x,y,dy", [
-    ("relu", [-1, 0, 2], [0, 0, 2], [0, 0, 1]),
-    ("leaky_relu", [-1, 2], [-0.1, 2], [0.1, 1]),
-    ("sigmoid", [0], [0.5], [0.25]),
-    ("tanh", [0], [0], [1]),
-])
+@pytest.mark.parametrize(
+    "kind,x,y,dy",
+    [
+        ("relu", [-1, 0, 2], [0, 0, 2], [0, 0, 1]),
+        ("leaky_relu", [-1, 2], [-0.1, 2], [0.1, 1]),
+        ("sigmoid", [0], [0.5], [0.25]),
+        ("tanh", [0], [0], [1]),
+    ],
+)
 def test_activation_values_and_derivatives(client, kind, x, y, dy):
     body = client.get(f"/api/activations?kind={kind}&x_min=-5&x_max=5&points=11").json()
     grid = dict(zip(body["x"], zip(body["y"], body["derivative"])))
@@ -46,7 +50,8 @@ def test_activation_alpha_and_heaviside(client):
     assert client.get("/api/activations?kind=relu&alpha=0.5").json()["alpha"] is None
 
 
-@pytest.mark.parametrize("query", ["kind=softplus", "points=1", "points=100000", "x_min=3&x_max=1", "alpha=-1",
-                                   "x_min=nan", "alpha=inf"])
+@pytest.mark.parametrize(
+    "query", ["kind=softplus", "points=1", "points=100000", "x_min=3&x_max=1", "alpha=-1", "x_min=nan", "alpha=inf"]
+)
 def test_activation_bad_queries(client, query):
     assert_error(client.get(f"/api/activations?{query}"), 422)

@@ -1,4 +1,5 @@
 """POST /api/predict, and every way an image can be bad."""
+
 from __future__ import annotations
 
 import base64
@@ -29,6 +30,7 @@ def test_bare_base64_jpeg_and_arrays_give_answers(client):
     import io
 
     from PIL import Image
+
     buf = io.BytesIO()
     Image.fromarray(drawing).convert("RGB").save(buf, format="JPEG", quality=90)
     small = drawing[::10, ::10]  # 28×28, dark ink on white
@@ -50,18 +52,29 @@ def test_light_on_dark_and_dark_on_light_drawings_agree(client):
 
 def test_other_models(client, digit_url):
     assert client.post("/api/predict", json={"image": digit_url, "model": "seed"}).json()["model"] == "seed"
-    body = client.post("/api/predict", json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "model": "worked-example",
-                                              "preprocess": False}).json()
+    body = client.post(
+        "/api/predict",
+        json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "model": "worked-example", "preprocess": False},
+    ).json()
     np.testing.assert_allclose(body["predictions"][0]["probabilities"], [0.6682, 0.3318], atol=1e-4)
 
 
 def test_preprocess_false_needs_the_model_size(client):
-    assert_error(client.post("/api/predict", json={"image": np.zeros((20, 20)).tolist(), "preprocess": False}),
-                 422, "wrong_shape")
-    assert_error(client.post("/api/predict", json={"image": [[1, 2], [3, 4]], "model": "worked-example"}),
-                 422, "preprocess_unsupported")
-    assert_error(client.post("/api/predict", json={"image": np.full((28, 28), 300).tolist(), "preprocess": False}),
-                 422, "out_of_range")
+    assert_error(
+        client.post("/api/predict", json={"image": np.zeros((20, 20)).tolist(), "preprocess": False}),
+        422,
+        "wrong_shape",
+    )
+    assert_error(
+        client.post("/api/predict", json={"image": [[1, 2], [3, 4]], "model": "worked-example"}),
+        422,
+        "preprocess_unsupported",
+    )
+    assert_error(
+        client.post("/api/predict", json={"image": np.full((28, 28), 300).tolist(), "preprocess": False}),
+        422,
+        "out_of_range",
+    )
 
 
 def test_blank_drawing_says_draw_a_digit_first(client):
@@ -74,21 +87,25 @@ def test_blank_drawing_says_draw_a_digit_first(client):
     assert_error(client.post("/api/predict", json={"image": np.zeros((28, 28)).tolist()}), 422, "blank_image")
 
 
-@pytest.mark.parametrize("image", [
-    "hello, world",
-    "data:text/plain;base64,aGVsbG8=",
-    "data:image/png;base64,!!!notbase64!!!",
-    base64.b64encode(b"GIF89a but not really an image").decode(),
-    "   ",
-])
+@pytest.mark.parametrize(
+    "image",
+    [
+        "hello, world",
+        "data:text/plain;base64,aGVsbG8=",
+        "data:image/png;base64,!!!notbase64!!!",
+        base64.b64encode(b"GIF89a but not really an image").decode(),
+        "   ",
+    ],
+)
 def test_not_an_image(client, image):
     assert_error(client.post("/api/predict", json={"image": image}), 422, "invalid_image")
 
 
 def test_truncated_png(client):
     good = png_bytes(drawn_digit())
-    error = assert_error(client.post("/api/predict", json={"image": data_url(good[: len(good) // 2])}), 422,
-                         "invalid_image")
+    error = assert_error(
+        client.post("/api/predict", json={"image": data_url(good[: len(good) // 2])}), 422, "invalid_image"
+    )
     assert "PNG" in error["message"]
 
 
@@ -109,8 +126,9 @@ def test_nan_and_infinity_are_refused(client, literal):
     rows = [[0] * 28 for _ in range(28)]
     text = json.dumps({"image": rows, "preprocess": False}).replace("0", literal, 1)
     assert literal in text
-    error = assert_error(client.post("/api/predict", content=text, headers={"Content-Type": "application/json"}),
-                         422, "invalid_request")
+    error = assert_error(
+        client.post("/api/predict", content=text, headers={"Content-Type": "application/json"}), 422, "invalid_request"
+    )
     assert "NaN" in error["message"] or "infini" in error["message"].lower()
 
 
@@ -121,28 +139,32 @@ def test_ragged_array(client):
     assert "same length" in error["message"]
 
 
-@pytest.mark.parametrize("payload", [
-    {"image": [[[0.5]]]},  # 3-D
-    {"image": {"a": 1}},
-    {"image": [["a", "b"]]},
-    {"images": []},
-    {},
-    {"image": "x", "images": ["x"]},
-    {"image": "x", "colour": "red"},
-    {"image": "x", "preprocess": "maybe"},
-    {"image": ""},
-    {"image": []},
-    {"image": [[]]},
-    {"image": None},
-    {"image": [[True, False]]},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"image": [[[0.5]]]},  # 3-D
+        {"image": {"a": 1}},
+        {"image": [["a", "b"]]},
+        {"images": []},
+        {},
+        {"image": "x", "images": ["x"]},
+        {"image": "x", "colour": "red"},
+        {"image": "x", "preprocess": "maybe"},
+        {"image": ""},
+        {"image": []},
+        {"image": [[]]},
+        {"image": None},
+        {"image": [[True, False]]},
+    ],
+)
 def test_wrong_shapes_and_fields(client, payload):
     assert_error(client.post("/api/predict", json=payload), 422, "invalid_request")
 
 
 def test_unknown_and_path_like_model(client, digit_url):
-    error = assert_error(client.post("/api/predict", json={"image": digit_url, "model": "resnet"}), 404,
-                         "unknown_model")
+    error = assert_error(
+        client.post("/api/predict", json={"image": digit_url, "model": "resnet"}), 404, "unknown_model"
+    )
     assert "lenet" in error["message"]
     for model in ["../../etc/passwd", "/tmp/x.npz", "lenet.npz", "C:\\models\\x"]:
         assert_error(client.post("/api/predict", json={"image": digit_url, "model": model}), 422, "invalid_request")
@@ -167,21 +189,27 @@ def test_body_over_the_limit_declared(small_client):
 
 def test_body_over_the_limit_streamed(small_client):
     """No Content-Length (chunked upload): the bytes are counted as they arrive."""
+
     def chunks():
         yield b'{"image": "'
         for _ in range(10):
             yield b"A" * 1000
         yield b'"}'
+
     response = small_client.post("/api/predict", content=chunks(), headers={"Content-Type": "application/json"})
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert_error(response, 413, "body_too_large")
 
 
 def test_not_json(client):
-    assert_error(client.post("/api/predict", content=b"{not json", headers={"Content-Type": "application/json"}),
-                 422, "invalid_request")
-    assert client.post("/api/predict", content=b"image=x",
-                       headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code in (415, 422)
+    assert_error(
+        client.post("/api/predict", content=b"{not json", headers={"Content-Type": "application/json"}),
+        422,
+        "invalid_request",
+    )
+    assert client.post(
+        "/api/predict", content=b"image=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    ).status_code in (415, 422)
 
 
 def test_deeply_nested_json_is_a_clean_4xx(client):
@@ -191,16 +219,20 @@ def test_deeply_nested_json_is_a_clean_4xx(client):
     assert "error" in response.json()
 
 
-@pytest.mark.parametrize("body", [
-    '{"image": "\\udb29\\udee8"}',
-    '{"image": "x", "\\ud800": 1}',
-    '{"image": "x", "model": "l\u00e9net"}',
-    '{"image": "x", "model": "\ud83d\ude00"}',
-    '{"image": "data:image/png;base64,\u00e9\u00e9"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"image": "\\udb29\\udee8"}',
+        '{"image": "x", "\\ud800": 1}',
+        '{"image": "x", "model": "l\u00e9net"}',
+        '{"image": "x", "model": "\ud83d\ude00"}',
+        '{"image": "data:image/png;base64,\u00e9\u00e9"}',
+    ],
+)
 def test_unicode_anywhere_is_a_clean_4xx(client, body):
-    response = client.post("/api/predict", content=body.encode("utf-8", "surrogatepass"),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/predict", content=body.encode("utf-8", "surrogatepass"), headers={"Content-Type": "application/json"}
+    )
     assert_error(response, 422)
 
 

@@ -1,4 +1,5 @@
 """POST /api/forward, /api/backward and /api/gradcheck: every number of one pass, through the API."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,8 +35,10 @@ def test_forward_trace_layers_and_conventions(client, digit_url):
     assert 0 <= body["layers"][1]["extra"]["zero_fraction"] <= 1
     assert len(body["logits"]) == 10 and body["label"] == int(np.argmax(body["probabilities"]))
     # 4 significant digits: short numbers
-    assert all(len(repr(v).lstrip("-").replace(".", "").lstrip("0").split("e")[0]) <= 4
-               for v in np.ravel(conv1["output"]).tolist())
+    assert all(
+        len(repr(v).lstrip("-").replace(".", "").lstrip("0").split("e")[0]) <= 4
+        for v in np.ravel(conv1["output"]).tolist()
+    )
 
 
 def test_forward_preprocessing_steps(client, digit_url):
@@ -81,8 +84,9 @@ def test_round_trip_forward_agrees_with_predict_on_mnist(client, mnist_digits):
 def test_backward_gradients_and_sgd_preview(client, digit_url):
     # "what if it were a 3?": a label the (trained) model does not already give ~100 %, so it has room to rise
     label = 3
-    body = client.post("/api/backward", json={"image": digit_url, "label": label, "learning_rate": 0.05,
-                                               "steps": 3}).json()
+    body = client.post(
+        "/api/backward", json={"image": digit_url, "label": label, "learning_rate": 0.05, "steps": 3}
+    ).json()
     probs = np.array(body["probabilities"])
     assert body["label"] == label and body["target"][label] == 1 and sum(body["target"]) == 1
     # probabilities travel rounded to 4 significant digits: a confident 0.999998 arrives as 1.0
@@ -118,8 +122,7 @@ def test_backward_one_step_matches_the_engine(client, mnist_digits):
 def test_served_model_is_unchanged_by_backward(client, digit_url):
     model = _served(client)
     before = {f"{layer.name}.{p}": v.copy() for layer, p, v in model.parameters()}
-    body = client.post("/api/backward", json={"image": digit_url, "label": 2, "learning_rate": 1.0,
-                                               "steps": 5}).json()
+    body = client.post("/api/backward", json={"image": digit_url, "label": 2, "learning_rate": 1.0, "steps": 5}).json()
     assert any(abs(d["stats"]["abs_max"]) > 0 for layer in body["sgd_step"]["deltas"].values() for d in layer.values())
     after = {f"{layer.name}.{p}": v for layer, p, v in model.parameters()}
     for name in before:
@@ -128,17 +131,20 @@ def test_served_model_is_unchanged_by_backward(client, digit_url):
     assert again.json()["loss"] == body["loss"]
 
 
-@pytest.mark.parametrize("payload,code", [
-    ({"label": 10}, "invalid_request"),
-    ({"label": -1}, "invalid_request"),
-    ({"label": 3.5}, "invalid_request"),
-    ({}, "invalid_request"),
-    ({"label": 1, "steps": 0}, "invalid_request"),
-    ({"label": 1, "steps": 51}, "invalid_request"),
-    ({"label": 1, "learning_rate": 0}, "invalid_request"),
-    ({"label": 1, "learning_rate": -0.1}, "invalid_request"),
-    ({"label": 1, "model": "nope"}, "unknown_model"),
-])
+@pytest.mark.parametrize(
+    "payload,code",
+    [
+        ({"label": 10}, "invalid_request"),
+        ({"label": -1}, "invalid_request"),
+        ({"label": 3.5}, "invalid_request"),
+        ({}, "invalid_request"),
+        ({"label": 1, "steps": 0}, "invalid_request"),
+        ({"label": 1, "steps": 51}, "invalid_request"),
+        ({"label": 1, "learning_rate": 0}, "invalid_request"),
+        ({"label": 1, "learning_rate": -0.1}, "invalid_request"),
+        ({"label": 1, "model": "nope"}, "unknown_model"),
+    ],
+)
 def test_backward_bad_requests(client, digit_url, payload, code):
     status = 404 if code == "unknown_model" else 422
     assert_error(client.post("/api/backward", json={"image": digit_url, **payload}), status, code)
@@ -146,14 +152,19 @@ def test_backward_bad_requests(client, digit_url, payload, code):
 
 def test_label_beyond_the_models_classes(client):
     x = [[1, 0, 3], [2, 5, 1], [4, 0, 2]]
-    assert_error(client.post("/api/backward", json={"image": x, "label": 2, "model": "worked-example",
-                                                     "preprocess": False}), 422, "invalid_label")
+    assert_error(
+        client.post("/api/backward", json={"image": x, "label": 2, "model": "worked-example", "preprocess": False}),
+        422,
+        "invalid_label",
+    )
 
 
 def test_worked_example_model_backward_gives_the_course_loss(client):
     """The course's network on the course's input: the loss is −ln(0.3318) = 1.1032 (the document prints 0.48)."""
-    body = client.post("/api/backward", json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "label": 1,
-                                               "model": "worked-example", "preprocess": False}).json()
+    body = client.post(
+        "/api/backward",
+        json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "label": 1, "model": "worked-example", "preprocess": False},
+    ).json()
     assert body["loss"] == pytest.approx(1.1032, abs=5e-4)  # 4 significant digits
     fc = next(layer for layer in body["layers"] if layer["name"] == "fc")
     np.testing.assert_allclose(fc["grads"]["W"]["values"], [[6.682, 5.345], [-6.682, -5.345]], atol=2e-3)
@@ -162,27 +173,32 @@ def test_worked_example_model_backward_gives_the_course_loss(client):
 def test_gradcheck(client, digit_url):
     # a wrong label: the bundled model is so sure of the 7 that the true label's gradients (~1e-8) sit near the
     # float64 round-off of central differences; a wrong label's gradients are O(1)
-    body = client.post("/api/gradcheck", json={"image": digit_url, "label": 3, "layer": "conv1", "param": "K",
-                                                "count": 4}).json()
+    body = client.post(
+        "/api/gradcheck", json={"image": digit_url, "label": 3, "layer": "conv1", "param": "K", "count": 4}
+    ).json()
     assert body["shape"] == [8, 1, 5, 5] and len(body["checks"]) == 4
     assert body["max_relative_error"] < 1e-4
     for check in body["checks"]:
         assert check["analytic"] == pytest.approx(check["numerical"], rel=1e-4, abs=1e-9)
-    chosen = client.post("/api/gradcheck", json={"image": digit_url, "label": 7, "layer": "fc3", "param": "b",
-                                                  "indices": [[7], [0]]}).json()
+    chosen = client.post(
+        "/api/gradcheck", json={"image": digit_url, "label": 7, "layer": "fc3", "param": "b", "indices": [[7], [0]]}
+    ).json()
     assert [c["index"] for c in chosen["checks"]] == [[7], [0]]
     # for the bias of the last layer dL/db = ŷ − y: negative for the true class
     assert chosen["checks"][0]["analytic"] < 0 < chosen["checks"][1]["analytic"]
 
 
-@pytest.mark.parametrize("payload,status,code", [
-    ({"layer": "nope"}, 404, "unknown_layer"),
-    ({"layer": "relu1", "param": "K"}, 404, "unknown_param"),
-    ({"layer": "conv1", "indices": [[0, 0, 9, 9]]}, 422, "index_out_of_range"),
-    ({"layer": "conv1", "indices": [[0, 0]]}, 422, "index_out_of_range"),
-    ({"layer": "conv1", "count": 21}, 422, "invalid_request"),
-    ({"layer": "conv1", "eps": 0}, 422, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "payload,status,code",
+    [
+        ({"layer": "nope"}, 404, "unknown_layer"),
+        ({"layer": "relu1", "param": "K"}, 404, "unknown_param"),
+        ({"layer": "conv1", "indices": [[0, 0, 9, 9]]}, 422, "index_out_of_range"),
+        ({"layer": "conv1", "indices": [[0, 0]]}, 422, "index_out_of_range"),
+        ({"layer": "conv1", "count": 21}, 422, "invalid_request"),
+        ({"layer": "conv1", "eps": 0}, 422, "invalid_request"),
+    ],
+)
 def test_gradcheck_bad_requests(client, digit_url, payload, status, code):
     assert_error(client.post("/api/gradcheck", json={"image": digit_url, "label": 1, **payload}), status, code)
 
@@ -194,8 +210,9 @@ def test_concurrent_requests_share_the_model_safely(client, mnist_digits):
     images = [image.tolist() for image in mnist_digits[0][:6]]
 
     def forward(image):
-        return client.post("/api/forward", json={"image": image, "preprocess": False,
-                                                 "include_params": False}).json()["layers"]
+        return client.post("/api/forward", json={"image": image, "preprocess": False, "include_params": False}).json()[
+            "layers"
+        ]
 
     def backward(image):
         return client.post("/api/backward", json={"image": image, "label": 4, "preprocess": False}).json()["loss"]

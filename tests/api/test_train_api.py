@@ -1,5 +1,6 @@
 """Live training through the API: jobs run to completion, stream their events in order, resume after a dropped
 connection, stop on request, respect the job limit, explain a divergence, expire, and their models are usable."""
+
 from __future__ import annotations
 
 import asyncio
@@ -46,6 +47,7 @@ def wait_for(condition, timeout: float = 120.0, what: str = "condition"):
 def parse_sse(text: str) -> list[dict]:
     """SSE text -> [{"id": int, "event": str, "data": parsed JSON}] (comments and retry lines skipped).
     JSON constants NaN/Infinity are refused: the stream must never carry them."""
+
     def no_constants(name):
         raise AssertionError(f"{name} in the event stream")
 
@@ -58,8 +60,13 @@ def parse_sse(text: str) -> list[dict]:
             key, _, value = line.partition(":")
             fields[key] = value[1:] if value.startswith(" ") else value
         if "data" in fields:
-            events.append({"id": int(fields["id"]), "event": fields["event"],
-                           "data": json.loads(fields["data"], parse_constant=no_constants)})
+            events.append(
+                {
+                    "id": int(fields["id"]),
+                    "event": fields["event"],
+                    "data": json.loads(fields["data"], parse_constant=no_constants),
+                }
+            )
     return events
 
 
@@ -81,6 +88,7 @@ def finished(client, job_id: str, timeout: float = 120.0) -> dict:
     def done():
         status = client.get(f"/api/train/{job_id}").json()
         return status if status["state"] in TERMINAL else None
+
     return wait_for(done, timeout, f"job {job_id} to end")
 
 
@@ -120,8 +128,7 @@ def test_tiny_job_runs_to_completion_and_streams_its_events_in_order(train_clien
     batches = [e["data"] for e in events if e["event"] == "batch"]
     steps = [b["step"] for b in batches]
     assert steps == sorted(steps) and steps[0] == 1 and steps[-1] == job["data"]["total_batches"]
-    assert all(0 < b["fraction"] <= 1 and b["loss"] > 0 and b["eta_s"] >= 0 and b["images_per_s"] > 0
-               for b in batches)
+    assert all(0 < b["fraction"] <= 1 and b["loss"] > 0 and b["eta_s"] >= 0 and b["images_per_s"] > 0 for b in batches)
     snapshots = [e["data"] for e in events if e["event"] == "snapshot"]
     assert snapshots[0]["step"] == 0 and snapshots[-1]["step"] == job["data"]["total_batches"]
     assert snapshots[0]["shape"] == [1, 1, 3, 3] and snapshots[0]["filters"] != snapshots[-1]["filters"]
@@ -152,7 +159,9 @@ def test_the_trained_model_is_usable_by_id_and_downloadable(train_client, digit_
     predicted = train_client.post("/api/predict", json={"image": digit_url, "model": model_id})
     assert predicted.status_code == 200 and predicted.json()["model"] == model_id
     assert train_client.post("/api/forward", json={"image": digit_url, "model": model_id}).status_code == 200
-    assert train_client.post("/api/backward", json={"image": digit_url, "model": model_id, "label": 7}).status_code == 200
+    assert (
+        train_client.post("/api/backward", json={"image": digit_url, "model": model_id, "label": 7}).status_code == 200
+    )
 
     download = train_client.get(f"/api/train/{job['id']}/model")
     assert download.status_code == 200
@@ -165,9 +174,18 @@ def test_the_trained_model_is_usable_by_id_and_downloadable(train_client, digit_
 
 
 def test_a_custom_network_trains_and_shows_its_first_convolution(train_client):
-    body = {**TINY, "preset": "custom", "architecture": [
-        {"type": "conv2d", "filters": 4, "kernel_size": 5, "stride": 2, "padding": 2}, {"type": "tanh"},
-        {"type": "avgpool", "size": 2}, {"type": "dense", "units": 16}, {"type": "elu"}, {"type": "dropout"}]}
+    body = {
+        **TINY,
+        "preset": "custom",
+        "architecture": [
+            {"type": "conv2d", "filters": 4, "kernel_size": 5, "stride": 2, "padding": 2},
+            {"type": "tanh"},
+            {"type": "avgpool", "size": 2},
+            {"type": "dense", "units": 16},
+            {"type": "elu"},
+            {"type": "dropout"},
+        ],
+    }
     job = start(train_client, body)
     events = read_events(train_client, job["id"])
     assert events[-1]["data"]["state"] == "finished"
@@ -264,23 +282,43 @@ def test_a_learning_rate_far_too_high_ends_with_the_explanation(train_client, pr
         for value in e["data"].values():
             assert not (isinstance(value, float) and not math.isfinite(value))
     assert_error(train_client.get(f"/api/train/{job['id']}/model"), 404, "no_model")
-    assert_error(train_client.post("/api/predict", json={"image": [[0] * 28] * 28, "model": f"trained-{job['id']}"}),
-                 404, "unknown_model")
+    assert_error(
+        train_client.post("/api/predict", json={"image": [[0] * 28] * 28, "model": f"trained-{job['id']}"}),
+        404,
+        "unknown_model",
+    )
 
 
 # -- validation ---------------------------------------------------------------------------------------------------
 def test_validate_gives_shapes_and_parameter_counts(train_client):
-    body = {"preset": "custom", "train_size": 500, "val_fraction": 0.2, "batch_size": 50, "epochs": 2,
-            "architecture": [{"type": "conv2d", "filters": 6, "kernel_size": 5, "padding": "valid"}, {"type": "relu"},
-                             {"type": "maxpool", "size": 2}, {"type": "dense", "units": 20}, {"type": "relu"}]}
+    body = {
+        "preset": "custom",
+        "train_size": 500,
+        "val_fraction": 0.2,
+        "batch_size": 50,
+        "epochs": 2,
+        "architecture": [
+            {"type": "conv2d", "filters": 6, "kernel_size": 5, "padding": "valid"},
+            {"type": "relu"},
+            {"type": "maxpool", "size": 2},
+            {"type": "dense", "units": 20},
+            {"type": "relu"},
+        ],
+    }
     response = train_client.post("/api/train/validate", json=body)
     assert response.status_code == 200, response.text
     summary = response.json()
     layers = summary["architecture"]["layers"]
     assert [(l["type"], l["output_shape"], l["added"]) for l in layers] == [
-        ("conv2d", [6, 24, 24], False), ("relu", [6, 24, 24], False), ("maxpool", [6, 12, 12], False),
-        ("flatten", [864], True), ("dense", [20], False), ("relu", [20], False), ("dense", [10], True),
-        ("softmax", [10], True)]
+        ("conv2d", [6, 24, 24], False),
+        ("relu", [6, 24, 24], False),
+        ("maxpool", [6, 12, 12], False),
+        ("flatten", [864], True),
+        ("dense", [20], False),
+        ("relu", [20], False),
+        ("dense", [10], True),
+        ("softmax", [10], True),
+    ]
     expected_params = (6 * 25 + 6) + (864 * 20 + 20) + (20 * 10 + 10)
     assert summary["architecture"]["param_count"] == expected_params == sum(l["params"] for l in layers)
     assert summary["architecture"]["macs_per_image"] == 6 * 25 * 24 * 24 + 864 * 20 + 20 * 10
@@ -296,30 +334,55 @@ def test_validate_gives_shapes_and_parameter_counts(train_client):
     assert preset["architecture"]["param_count"] == 62558 and preset["settings"]["learning_rate"] == 0.002
 
 
-@pytest.mark.parametrize("body, code, fragment", [
-    ({"preset": "custom"}, "invalid_request", "needs an architecture"),
-    ({"preset": "seed", "architecture": []}, "invalid_request", "only for preset custom"),
-    ({"preset": "custom", "architecture": [{"type": "dense", "units": 8}, {"type": "conv2d"}]},
-     "invalid_architecture", "Layer 2 (conv2d) comes after the image was flattened"),
-    ({"preset": "custom", "architecture": [{"type": "maxpool", "size": 4}, {"type": "maxpool", "size": 4},
-                                           {"type": "conv2d", "kernel_size": 3, "padding": "valid"}]},
-     "invalid_architecture", "3×3 kernel is larger than its 1×1 input"),
-    ({"preset": "custom", "architecture": [{"type": "conv2d", "filters": 32, "kernel_size": 7}] * 3},
-     "invalid_architecture", "multiply-adds per image"),
-    ({"preset": "custom", "architecture": [{"type": "conv2d", "filters": 32}, {"type": "dense", "units": 256}]},
-     "invalid_architecture", "parameters"),
-    ({"preset": "custom", "architecture": [{"type": "conv2d", "filters": 33}]}, "invalid_request", "at most 32"),
-    ({"preset": "custom", "architecture": [{"type": "softmax"}]}, "invalid_request", "each layer needs a type"),
-    ({"preset": "custom", "architecture": [{"type": "relu"}] * 17}, "invalid_request", "at most 16"),
-    ({"preset": "custom", "architecture": [{"type": "conv2d", "filters": True}]}, "invalid_request", "whole number"),
-    ({"preset": "seed", "epochs": 21}, "too_many_epochs", "at most 20"),
-    ({"preset": "seed", "epochs": 51}, "invalid_request", "at most 50"),
-    ({"preset": "seed", "train_size": 50}, "invalid_request", "at least 100"),
-    ({"preset": "seed", "learning_rate": 0}, "invalid_request", "greater than 0"),
-    ({"preset": "seed", "batch_size": 10_000}, "invalid_request", "at most 256"),
-    ({"preset": "seed", "optimizer": "rmsprop"}, "invalid_request", "must be one of"),
-    ({"preset": "seed", "epoch": 2}, "invalid_request", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "body, code, fragment",
+    [
+        ({"preset": "custom"}, "invalid_request", "needs an architecture"),
+        ({"preset": "seed", "architecture": []}, "invalid_request", "only for preset custom"),
+        (
+            {"preset": "custom", "architecture": [{"type": "dense", "units": 8}, {"type": "conv2d"}]},
+            "invalid_architecture",
+            "Layer 2 (conv2d) comes after the image was flattened",
+        ),
+        (
+            {
+                "preset": "custom",
+                "architecture": [
+                    {"type": "maxpool", "size": 4},
+                    {"type": "maxpool", "size": 4},
+                    {"type": "conv2d", "kernel_size": 3, "padding": "valid"},
+                ],
+            },
+            "invalid_architecture",
+            "3×3 kernel is larger than its 1×1 input",
+        ),
+        (
+            {"preset": "custom", "architecture": [{"type": "conv2d", "filters": 32, "kernel_size": 7}] * 3},
+            "invalid_architecture",
+            "multiply-adds per image",
+        ),
+        (
+            {"preset": "custom", "architecture": [{"type": "conv2d", "filters": 32}, {"type": "dense", "units": 256}]},
+            "invalid_architecture",
+            "parameters",
+        ),
+        ({"preset": "custom", "architecture": [{"type": "conv2d", "filters": 33}]}, "invalid_request", "at most 32"),
+        ({"preset": "custom", "architecture": [{"type": "softmax"}]}, "invalid_request", "each layer needs a type"),
+        ({"preset": "custom", "architecture": [{"type": "relu"}] * 17}, "invalid_request", "at most 16"),
+        (
+            {"preset": "custom", "architecture": [{"type": "conv2d", "filters": True}]},
+            "invalid_request",
+            "whole number",
+        ),
+        ({"preset": "seed", "epochs": 21}, "too_many_epochs", "at most 20"),
+        ({"preset": "seed", "epochs": 51}, "invalid_request", "at most 50"),
+        ({"preset": "seed", "train_size": 50}, "invalid_request", "at least 100"),
+        ({"preset": "seed", "learning_rate": 0}, "invalid_request", "greater than 0"),
+        ({"preset": "seed", "batch_size": 10_000}, "invalid_request", "at most 256"),
+        ({"preset": "seed", "optimizer": "rmsprop"}, "invalid_request", "must be one of"),
+        ({"preset": "seed", "epoch": 2}, "invalid_request", "unknown field"),
+    ],
+)
 def test_bad_requests_are_422_with_a_clear_message(train_client, body, code, fragment):
     for path in ("/api/train/validate", "/api/train"):
         error = assert_error(train_client.post(path, json=body), 422, code)
@@ -335,8 +398,12 @@ def test_architecture_errors_are_in_french_too(train_client):
 
 
 def test_unknown_jobs_are_404(train_client):
-    for method, path in [("GET", "/api/train/0badc0de"), ("DELETE", "/api/train/0badc0de"),
-                         ("GET", "/api/train/0badc0de/events"), ("GET", "/api/train/0badc0de/model")]:
+    for method, path in [
+        ("GET", "/api/train/0badc0de"),
+        ("DELETE", "/api/train/0badc0de"),
+        ("GET", "/api/train/0badc0de/events"),
+        ("GET", "/api/train/0badc0de/model"),
+    ]:
         error = assert_error(train_client.request(method, path), 404, "unknown_job")
         assert "0badc0de" in error["message"]
     error = assert_error(train_client.get("/api/train/" + "x" * 300), 404, "unknown_job")
@@ -364,8 +431,9 @@ def test_finished_jobs_and_their_models_expire_after_the_ttl(clocked, digit_url)
     assert client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}).status_code == 200
     clock.now += 1
     assert_error(client.get(f"/api/train/{job['id']}"), 404, "unknown_job")
-    assert_error(client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}), 404,
-                 "unknown_model")
+    assert_error(
+        client.post("/api/predict", json={"image": digit_url, "model": status["model_id"]}), 404, "unknown_model"
+    )
     assert status["model_id"] not in client.get("/api/models").text
 
 
@@ -399,8 +467,9 @@ class LiveServer:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         sock.close()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="on"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
@@ -427,8 +496,9 @@ def test_a_dropped_connection_resumes_and_leaves_nothing_behind():
                     break  # the client goes away mid-stream
         first = parse_sse(received)
         wait_for(lambda: training.listener_count == 0, 30, "the dropped stream to unsubscribe")
-        rest = parse_sse(http.get(f"/api/train/{job['id']}/events",
-                                  headers={"Last-Event-ID": str(first[-1]["id"])}).text)
+        rest = parse_sse(
+            http.get(f"/api/train/{job['id']}/events", headers={"Last-Event-ID": str(first[-1]["id"])}).text
+        )
         ids = [e["id"] for e in first + rest]
         assert ids == list(range(1, len(ids) + 1)) and rest[-1]["event"] == "end"
         assert training.listener_count == 0

@@ -1,4 +1,5 @@
 """GET/POST /api/worked-example: the course's hand-worked example through the API."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,16 +34,19 @@ def test_edited_inputs_are_recomputed(client):
     assert client.post("/api/worked-example", json={}).json()["uses_document_inputs"] is True
 
 
-@pytest.mark.parametrize("payload", [
-    {"X": [[1, 2], [3, 4]]},
-    {"f1": [[1, 0, 0], [2, -1, 0]]},
-    {"y": 2},
-    {"y": [0.5, 0.6]},
-    {"eta": 0},
-    {"b": [1, "x"]},
-    {"W": [[1e300, 0], [0, 1]]},
-    {"unknown": 1},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"X": [[1, 2], [3, 4]]},
+        {"f1": [[1, 0, 0], [2, -1, 0]]},
+        {"y": 2},
+        {"y": [0.5, 0.6]},
+        {"eta": 0},
+        {"b": [1, "x"]},
+        {"W": [[1e300, 0], [0, 1]]},
+        {"unknown": 1},
+    ],
+)
 def test_bad_inputs(client, payload):
     response = client.post("/api/worked-example", json=payload)
     assert_error(response, 422)
@@ -50,8 +54,10 @@ def test_bad_inputs(client, payload):
 
 def test_forward_of_the_worked_example_model_gives_the_courses_maps(client):
     """The same network as a served model: O1 and O2 are the document's feature maps."""
-    body = client.post("/api/forward", json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "model": "worked-example",
-                                              "preprocess": False}).json()
+    body = client.post(
+        "/api/forward",
+        json={"image": [[1, 0, 3], [2, 5, 1], [4, 0, 2]], "model": "worked-example", "preprocess": False},
+    ).json()
     conv = body["layers"][0]
     assert conv["output"] == [[[0, 9], [10, 3]], [[4, 7], [8, -1]]]
     assert body["layers"][1]["output"] == [[[0, 9], [10, 3]], [[4, 7], [8, 0]]]  # ReLU

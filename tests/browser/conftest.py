@@ -7,6 +7,7 @@
   except those containing a substring the test appended to ``page.expected_console`` (a refused request on
   purpose).
 """
+
 from __future__ import annotations
 
 import pytest

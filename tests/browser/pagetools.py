@@ -1,4 +1,5 @@
 """Helpers of the browser tests (the fixtures are in conftest.py and tests/conftest.py)."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,9 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 PROJECTOR = {"width": 1280, "height": 720}
-requires_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                                       reason="Debian chromium not installed")
+requires_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not shutil.which("chromium"), reason="Debian chromium not installed"
+)
 
 
 def numbers(text: str) -> list[float]:
@@ -21,11 +23,14 @@ def numbers(text: str) -> list[float]:
 def i18n_mismatches(page, en_module: str, fr_module: str) -> dict:
     """Compare two dictionaries of static/js/i18n/ in the page: keys only in one, and keys whose {placeholders}
     differ (a translation that forgot a number). ``page`` must be on a ConvStep page (same origin)."""
-    return page.evaluate("""async ([enPath, frPath]) => {
+    return page.evaluate(
+        """async ([enPath, frPath]) => {
         const en = (await import(enPath)).default;
         const fr = (await import(frPath)).default;
         const missing = (a, b) => Object.keys(a).filter((k) => !(k in b));
         const placeholders = (s) => (s.match(/\\{\\w+\\}/g) || []).sort().join();
         return { onlyEn: missing(en, fr), onlyFr: missing(fr, en), count: Object.keys(en).length,
                  params: Object.keys(en).filter((k) => k in fr && placeholders(en[k]) !== placeholders(fr[k])) };
-    }""", [f"/static/js/i18n/{en_module}", f"/static/js/i18n/{fr_module}"])
+    }""",
+        [f"/static/js/i18n/{en_module}", f"/static/js/i18n/{fr_module}"],
+    )

@@ -1,6 +1,7 @@
 """The drawing lab (/) in headless Chromium against a real ``convstep serve`` with the bundled model: draw digits with
 mouse events and see them recognised, open a convolution detail view, switch to the backward pass, check a gradient,
 take SGD steps and watch the chosen class rise, load a sample, switch language. Any console error fails a test."""
+
 from __future__ import annotations
 
 import re
@@ -110,11 +111,15 @@ def test_sample_digit_and_language_switch(page):
     assert sorted(labels) == list("0123456789")
     for k in (0, 3, 7):
         buttons.nth(k).click()
-        page.wait_for_function("() => window.convstepLab.forward && window.convstepLab.forward.source === window.convstepLab.source")
+        page.wait_for_function(
+            "() => window.convstepLab.forward && window.convstepLab.forward.source === window.convstepLab.source"
+        )
         assert verdict(page) == labels[k]
         assert buttons.nth(k).get_attribute("aria-pressed") == "true"
-    assert page.locator("#draw-title").inner_text().strip().endswith("Draw a digit".upper()) or \
-        "draw a digit" in page.locator("#draw-title").inner_text().lower()
+    assert (
+        page.locator("#draw-title").inner_text().strip().endswith("Draw a digit".upper())
+        or "draw a digit" in page.locator("#draw-title").inner_text().lower()
+    )
     page.click("[data-lang-switch=fr]")
     page.wait_for_function("() => document.documentElement.lang === 'fr'")
     assert "dessinez un chiffre" in page.locator("#draw-title").inner_text().lower()
@@ -197,7 +202,9 @@ def test_live_prediction_never_has_two_requests_in_flight(page):
     # a slow "7": the pen keeps moving for about two seconds
     page.mouse.move(*at(0.25, 0.2))
     page.mouse.down()
-    path = [(0.25 + 0.5 * k / 30, 0.2) for k in range(31)] + [(0.75 - 0.3 * k / 40, 0.2 + 0.65 * k / 40) for k in range(41)]
+    path = [(0.25 + 0.5 * k / 30, 0.2) for k in range(31)] + [
+        (0.75 - 0.3 * k / 40, 0.2 + 0.65 * k / 40) for k in range(41)
+    ]
     for x, y in path:
         page.mouse.move(*at(x, y))
         page.wait_for_timeout(25)
@@ -222,7 +229,9 @@ def open_detail(page, layer: str, keyboard: bool = False):
         page.keyboard.press("Enter")
     else:
         button.click()
-    page.wait_for_function("(name) => document.querySelector('#detail-body h3')?.textContent.startsWith(name)", arg=layer)
+    page.wait_for_function(
+        "(name) => document.querySelector('#detail-body h3')?.textContent.startsWith(name)", arg=layer
+    )
     page.wait_for_load_state("networkidle")
 
 

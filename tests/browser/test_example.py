@@ -1,6 +1,7 @@
 """/example in headless Chromium against a live server: the course's worked example walked by keyboard, its numbers
 and the document's slips on the page (the loss 1.1032 against the printed 0.48, the sign lost in X′1, the carried
 rounding), editing an input recomputes what depends on it, reset restores the document, deep links."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ def open_example(page, hash_: str = ""):
 
 
 def go_to(page, step_id: str):
-    index = page.evaluate("(id) => window.convstepExample.pages.findIndex((p) => (p.step ? p.step.id : p.kind) === id)", step_id)
+    index = page.evaluate(
+        "(id) => window.convstepExample.pages.findIndex((p) => (p.step ? p.step.id : p.kind) === id)", step_id
+    )
     assert index >= 0, step_id
     page.select_option("[data-deck-jump]", str(index))
     assert page.get_attribute("#deck", "data-step") == step_id
@@ -104,7 +107,9 @@ def test_editing_an_input_recomputes_the_steps_and_reset_restores_them(page):
     go_to(page, "loss")  # everything downstream follows: O1's maximum is still 10, so is the loss
     assert page.text_content("[data-role=value][data-key=loss]").strip().endswith("1.1032")
     go_to(page, "dL_df1")  # ... but the filter's gradient met the new X[0, 0]
-    assert cells(page, "[data-role=value][data-key=dL_df1]")[0] == "0.9355"  # 2·0.4677: X[1,0] meets the routed gradient
+    assert (
+        cells(page, "[data-role=value][data-key=dL_df1]")[0] == "0.9355"
+    )  # 2·0.4677: X[1,0] meets the routed gradient
     page.click("#inputs-reset")
     page.wait_for_function("() => window.convstepExample.result.uses_document_inputs")
     go_to(page, "conv_o1")

@@ -2,6 +2,7 @@
 result (5×5 ⊛ 3×3, RGB 30 + 18 + 111 = 159, 1-D stride 2 → [−2, 1, 1], the misprinted 1-D padding example), Sobel
 on a sample digit against an independent NumPy computation, invalid settings explained, pooling, activations and
 the cross-entropy calculator (0.916 and 0.02, natural logarithm)."""
+
 from __future__ import annotations
 
 import re
@@ -84,7 +85,7 @@ def test_the_other_course_checks_pass(page):
 # ------------------------------------------------------------------------------------------- convolution on a picture
 def sobel_at(image: np.ndarray, i: int, j: int) -> float:
     padded = np.pad(image.astype(float), 1)
-    window = padded[i:i + 3, j:j + 3]
+    window = padded[i : i + 3, j : j + 3]
     gx = (window * np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])).sum()
     gy = (window * np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])).sum()
     return float(np.hypot(gx, gy))
@@ -106,7 +107,9 @@ def test_sobel_magnitude_on_a_sample_digit(page, server):
     canvas = page.locator("#panel-convolution canvas").nth(1)
     box = canvas.bounding_box()
     canvas.click(position={"x": box["width"] * (10.5 / 28), "y": box["height"] * (14.5 / 28)})
-    page.wait_for_function("() => document.querySelector('#panel-convolution .play-formulas + .detail-block h4').textContent.includes('(14, 10)')")
+    page.wait_for_function(
+        "() => document.querySelector('#panel-convolution .play-formulas + .detail-block h4').textContent.includes('(14, 10)')"
+    )
     shown = numbers(detail.locator(".formula").filter(has_text="√").text_content())[-1]
     assert shown == pytest.approx(sobel_at(image, 14, 10), rel=1e-3, abs=1e-3)
     assert page.locator("#panel-convolution .check--off").count() == 0
@@ -120,7 +123,9 @@ def test_stride_and_padding_fill_in_the_formula_and_bad_settings_are_explained(p
     stride, padding = inputs.nth(0), inputs.nth(1)
     stride.fill("2")
     stride.dispatch_event("change")
-    page.wait_for_function("() => document.querySelector('#panel-convolution').textContent.includes('(28 − 3 + 2·1)/2')")
+    page.wait_for_function(
+        "() => document.querySelector('#panel-convolution').textContent.includes('(28 − 3 + 2·1)/2')"
+    )
     assert "⌊(28 − 3 + 2·1)/2⌋ + 1 = 14" in page.text_content("#panel-convolution")  # the floor, shown
     assert "never covered" in page.text_content("#panel-convolution .note")
     stride.fill("0")
@@ -148,20 +153,26 @@ def test_pooling_max_average_sum(page):
     assert grid_numbers(out) == [2, 50, 20, 20]
     assert page.locator("#panel-pooling .badge").get_attribute("data-status") == "match"
     page.click("#panel-pooling button[data-value=avg]")
-    page.wait_for_function("() => document.querySelector('table[data-role=pool-output] td').textContent.trim() === '0.5'")
+    page.wait_for_function(
+        "() => document.querySelector('table[data-role=pool-output] td').textContent.trim() === '0.5'"
+    )
     assert grid_numbers(out) == [0.5, 17.5, 10, 19.5]
     page.click("#panel-pooling button[data-value=sum]")
     page.wait_for_function("() => document.querySelector('table[data-role=pool-output] td').textContent.trim() === '2'")
     assert grid_numbers(out) == [2, 70, 40, 78]
     # a cell clicked shows its window; an edit recomputes
     page.click("#panel-pooling button[data-value=max]")
-    page.wait_for_function("() => document.querySelector('table[data-role=pool-output] td:nth-child(2)').textContent.trim() === '50'")
+    page.wait_for_function(
+        "() => document.querySelector('table[data-role=pool-output] td:nth-child(2)').textContent.trim() === '50'"
+    )
     out.locator("td").nth(3).click()
     assert "P[1, 1] = max(18, 20, 20, 20) = 20" in page.text_content("#panel-pooling .play-formulas")
     cell = page.locator("table[data-role=pool-input] input").nth(15)
     cell.fill("99")
     cell.press("Tab")
-    page.wait_for_function("() => document.querySelector('table[data-role=pool-output] tr:nth-child(2) td:nth-child(2)').textContent.trim() === '99'")
+    page.wait_for_function(
+        "() => document.querySelector('table[data-role=pool-output] tr:nth-child(2) td:nth-child(2)').textContent.trim() === '99'"
+    )
     # a window larger than the map: explained by the server, not clamped
     size = page.locator("#panel-pooling input[type=number]").first
     size.fill("5")
@@ -193,7 +204,9 @@ def test_activations_and_their_derivatives(page):
     set_slider(page, 0)
     assert values(page) == {"f(x)": "0.5", "f′(x)": "0.25"}
     page.click("#panel-activations button[data-value=leaky_relu]")
-    page.wait_for_function("() => document.querySelector('#panel-activations .act-side').textContent.includes('LeakyReLU')")
+    page.wait_for_function(
+        "() => document.querySelector('#panel-activations .act-side').textContent.includes('LeakyReLU')"
+    )
     set_slider(page, -2)
     assert values(page) == {"f(x)": "−0.2", "f′(x)": "0.1"}
     page.click("#panel-activations button[data-value=heaviside]")
@@ -213,7 +226,9 @@ def test_cross_entropy_of_the_course_with_the_natural_log(page):
     note = result.locator(".note").text_content()
     assert "natural logarithm" in note and "0.398" in note  # −log10(0.4): what the course does not mean
     page.click("#panel-cross-entropy button[data-case=after]")
-    page.wait_for_function("() => Math.abs(Number(document.querySelector('#panel-cross-entropy .play-formulas').dataset.value) - 0.0202) < 1e-4")
+    page.wait_for_function(
+        "() => Math.abs(Number(document.querySelector('#panel-cross-entropy .play-formulas').dataset.value) - 0.0202) < 1e-4"
+    )
     assert result.locator(".badge").get_attribute("data-status") == "match"
     # an impossible prediction: explained
     q = page.locator("#panel-cross-entropy input[type=number]").first

@@ -1,5 +1,6 @@
 """/steps in headless Chromium against a live server: the whole lesson walked by keyboard, every recomputed number
 checked by the page against the server's, deep links, the presenter view, another label, a drawn digit, French."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,9 @@ def sample_index(server, label: int) -> int:
 def open_steps(page, query: str = "", hash_: str = ""):
     page.goto(f"{page.base}/steps{query}{hash_}")
     page.wait_for_selector("[data-deck-counter]:has-text('/')")
-    page.wait_for_function("() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')")
+    page.wait_for_function(
+        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+    )
 
 
 def counter(page) -> tuple[int, int]:
@@ -85,8 +88,10 @@ def test_the_loss_follows_the_chosen_true_label(page, server):
     loss_step = page.evaluate("() => window.convstepSteps.steps.findIndex((s) => s.id === 'loss')")
     page.select_option("[data-deck-jump]", str(loss_step))
     assert page.get_attribute("#deck", "data-step") == "loss"
-    loss = httpx.post(f"{server.url}/api/backward", json={
-        "image": httpx.get(f"{server.url}/api/samples").json()["samples"][digit]["image"], "label": 3}).json()["loss"]
+    loss = httpx.post(
+        f"{server.url}/api/backward",
+        json={"image": httpx.get(f"{server.url}/api/samples").json()["samples"][digit]["image"], "label": 3},
+    ).json()["loss"]
     text = page.text_content("#step-formulas")
     assert "ŷ[3]" in text
     assert any(abs(v - loss) <= 0.01 * loss for v in numbers(text)), (loss, text)
@@ -124,7 +129,9 @@ def test_a_drawn_digit_gets_a_deep_link_of_its_own(page, browser):
     page.click("#draw-use")
     page.wait_for_function("() => location.search.includes('image=')")
     page.wait_for_selector("#deck:not(.is-loading)")
-    page.wait_for_function("() => window.convstepSteps.source.kind === 'drawing' && window.convstepSteps.steps.length > 0")
+    page.wait_for_function(
+        "() => window.convstepSteps.source.kind === 'drawing' && window.convstepSteps.steps.length > 0"
+    )
     assert "drawing" in page.text_content("#step-text").lower()
     page.keyboard.press("End")
     url = page.url

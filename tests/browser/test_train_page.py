@@ -1,6 +1,7 @@
 """The /train page in headless Chromium against a real ``convstep serve``: a short job's curves grow, it finishes
 with a confusion matrix, "use this model" opens the drawing lab with it; stop, divergence, re-attaching after a
 reload, the custom layer stack, French. Any console error or uncaught exception fails the test."""
+
 from __future__ import annotations
 
 import re
@@ -127,7 +128,9 @@ def test_the_custom_stack_shows_live_shapes_and_explains_mistakes(page):
     page.wait_for_selector("#layer-list .layer-row")
     rows = page.locator("#layer-list .layer-row")
     assert rows.count() == 5
-    page.wait_for_function("() => document.querySelector('#layer-list .layer-row [data-shape]').textContent.includes('8@28×28')")
+    page.wait_for_function(
+        "() => document.querySelector('#layer-list .layer-row [data-shape]').textContent.includes('8@28×28')"
+    )
     assert "8@14×14" in rows.nth(2).text_content()  # after the 2×2 max pooling
 
     # a convolution after the dense layer: the server explains, naming the layer
@@ -140,7 +143,9 @@ def test_the_custom_stack_shows_live_shapes_and_explains_mistakes(page):
 
     # filters 16 instead of 8: the shapes and the parameter count follow
     page.fill("#layer-list .layer-row:nth-child(1) input[aria-label^='filters']", "16")
-    page.wait_for_function("() => document.querySelector('#layer-list .layer-row [data-shape]').textContent.includes('16@28×28')")
+    page.wait_for_function(
+        "() => document.querySelector('#layer-list .layer-row [data-shape]').textContent.includes('16@28×28')"
+    )
     total = int(page.text_content("#arch-total").replace(",", ""))
     assert total == (16 * 9 + 16) + (16 * 14 * 14 * 32 + 32) + (32 * 10 + 10)
 

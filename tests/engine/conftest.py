@@ -1,4 +1,5 @@
 """Shared helpers for the engine tests: numerical gradients of a single layer, float64 throughout."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -17,8 +17,9 @@ def make_digits(n=32, seed=0):
     rows, cols = np.indices((28, 28))
     for i in range(n):  # building the test data; the code under test has no loops
         a, b = rng.uniform(8, 20, 2), rng.uniform(8, 20, 2)
-        t = np.clip(((rows - a[0]) * (b[0] - a[0]) + (cols - a[1]) * (b[1] - a[1]))
-                    / max(np.sum((b - a) ** 2), 1), 0, 1)
+        t = np.clip(
+            ((rows - a[0]) * (b[0] - a[0]) + (cols - a[1]) * (b[1] - a[1])) / max(np.sum((b - a) ** 2), 1), 0, 1
+        )
         d = np.hypot(rows - a[0] - t * (b[0] - a[0]), cols - a[1] - t * (b[1] - a[1]))
         x[i] = np.clip(2.0 - d, 0, 1)  # a stroke ~3 px wide with soft edges
     return x

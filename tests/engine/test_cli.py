@@ -1,4 +1,5 @@
 """The ``convstep`` command line (train, evaluate, predict, summary, example) and the bundled models."""
+
 from __future__ import annotations
 
 import gzip
@@ -49,8 +50,24 @@ def idx_dir(tmp_path_factory, digits):
 def trained_model(tmp_path_factory, idx_dir):
     """A seed-preset model trained by the command itself on 400 digits, tested on the tiny IDX set."""
     out = tmp_path_factory.mktemp("model") / "seed.npz"
-    code = main(["train", "--preset", "seed", "--epochs", "2", "--limit", "400", "--lr", "0.02",
-                 "--out", str(out), "--quiet", "--test-data", str(idx_dir)])
+    code = main(
+        [
+            "train",
+            "--preset",
+            "seed",
+            "--epochs",
+            "2",
+            "--limit",
+            "400",
+            "--lr",
+            "0.02",
+            "--out",
+            str(out),
+            "--quiet",
+            "--test-data",
+            str(idx_dir),
+        ]
+    )
     assert code == 0
     return out
 
@@ -132,8 +149,24 @@ def test_train_saves_a_model_with_its_metadata(trained_model, idx_dir):
 def test_train_is_reproducible(tmp_path):
     outs = [tmp_path / "a.npz", tmp_path / "b.npz"]
     for out in outs:
-        assert main(["train", "--preset", "seed", "--epochs", "1", "--limit", "200", "--out", str(out),
-                     "--quiet", "--no-test"]) == 0
+        assert (
+            main(
+                [
+                    "train",
+                    "--preset",
+                    "seed",
+                    "--epochs",
+                    "1",
+                    "--limit",
+                    "200",
+                    "--out",
+                    str(out),
+                    "--quiet",
+                    "--no-test",
+                ]
+            )
+            == 0
+        )
     a, b = (Sequential.load(p) for p in outs)
     assert all(np.array_equal(u, v) for u, v in zip(a.state_arrays().values(), b.state_arrays().values()))
     assert "test_accuracy" not in a.metadata
@@ -153,8 +186,27 @@ def test_train_into_a_missing_folder_fails_clearly(tmp_path, capsys):
 
 
 def test_a_diverging_run_is_explained(tmp_path, capsys):
-    code = main(["train", "--preset", "lenet", "--epochs", "2", "--limit", "200", "--optimizer", "sgd", "--lr", "1e9",
-                 "--lr-schedule", "constant", "--out", str(tmp_path / "m.npz"), "--quiet", "--no-test"])
+    code = main(
+        [
+            "train",
+            "--preset",
+            "lenet",
+            "--epochs",
+            "2",
+            "--limit",
+            "200",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "1e9",
+            "--lr-schedule",
+            "constant",
+            "--out",
+            str(tmp_path / "m.npz"),
+            "--quiet",
+            "--no-test",
+        ]
+    )
     assert code == 1
     assert "the learning rate is probably too high" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
@@ -179,8 +231,13 @@ def test_evaluate_on_idx_files(tmp_path, capsys, digits, trained_model, gz):
 def test_evaluate_on_an_npz(tmp_path, capsys, digits, trained_model):
     x, y = digits
     path = tmp_path / "mnist.npz"
-    np.savez(path, x_train=np.zeros((1, 28, 28), np.uint8), y_train=np.zeros(1, np.int64),
-             x_test=np.round(x[:30] * 255).astype(np.uint8), y_test=y[:30])
+    np.savez(
+        path,
+        x_train=np.zeros((1, 28, 28), np.uint8),
+        y_train=np.zeros(1, np.int64),
+        x_test=np.round(x[:30] * 255).astype(np.uint8),
+        y_test=y[:30],
+    )
     assert main(["evaluate", "--model", str(trained_model), "--data", str(path)]) == 0
     assert "(30 images)" in capsys.readouterr().out
 
@@ -225,8 +282,13 @@ def test_predict_refuses_blank_and_broken_images(tmp_path, capsys, trained_model
 
 
 def test_python_dash_m_runs_the_cli():
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "summary", "--preset", "seed"], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "summary", "--preset", "seed"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Total params: 1,979" in done.stdout
 

@@ -9,6 +9,7 @@
 * ``engine.blas`` caps BLAS threads (the reason is in its docstring); the cap is configurable.
 No timing here: speed is measured by benchmarks/run.py.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,11 +23,26 @@ MODELS = {
     "lenet": lambda dtype: build_preset("lenet", dtype=dtype),
     "seed": lambda dtype: build_preset("seed", dtype=dtype),
     "mlp": lambda dtype: Sequential.from_spec(
-        [{"type": "flatten"}, {"type": "dense", "units": 7}, {"type": "tanh"}, {"type": "dense", "units": 10},
-         {"type": "softmax"}], dtype=dtype),
+        [
+            {"type": "flatten"},
+            {"type": "dense", "units": 7},
+            {"type": "tanh"},
+            {"type": "dense", "units": 10},
+            {"type": "softmax"},
+        ],
+        dtype=dtype,
+    ),
     "pool-first": lambda dtype: Sequential.from_spec(
-        [{"type": "avgpool", "size": 2}, {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": (2, 1)},
-         {"type": "relu"}, {"type": "flatten"}, {"type": "dense", "units": 10}, {"type": "softmax"}], dtype=dtype),
+        [
+            {"type": "avgpool", "size": 2},
+            {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": (2, 1)},
+            {"type": "relu"},
+            {"type": "flatten"},
+            {"type": "dense", "units": 10},
+            {"type": "softmax"},
+        ],
+        dtype=dtype,
+    ),
 }
 
 
@@ -134,7 +150,9 @@ def test_sgd_preview_history_equals_plain_sgd_steps_done_by_hand(rng, steps):
         for key, value in layer.params.items():
             np.testing.assert_allclose(after[layer.name][key], value, rtol=1e-12, atol=1e-15)
     # the served model is untouched
-    np.testing.assert_array_equal(model.layer("fc").params["W"], build_preset("seed", dtype=np.float64).layer("fc").params["W"])
+    np.testing.assert_array_equal(
+        model.layer("fc").params["W"], build_preset("seed", dtype=np.float64).layer("fc").params["W"]
+    )
 
 
 def test_blas_thread_limit_follows_the_environment(monkeypatch):

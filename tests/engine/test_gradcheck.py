@@ -1,4 +1,5 @@
 """Gradient checks (central differences, float64) for every layer and every loss, on random shapes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -83,8 +84,9 @@ def test_conv2d_gradients_random_shapes(gc, seed):
 
 
 # -- activations -----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("layer", [ReLU(), LeakyReLU(), LeakyReLU(alpha=0.3), ELU(), ELU(alpha=0.5), Sigmoid(), Tanh()],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "layer", [ReLU(), LeakyReLU(), LeakyReLU(alpha=0.3), ELU(), ELU(alpha=0.5), Sigmoid(), Tanh()], ids=repr
+)
 @pytest.mark.parametrize("shape", [(3, 7), (2, 3, 4, 5)])
 def test_activation_gradients(gc, rng, layer, shape):
     gc.check_layer(layer, away_from_zero(rng, shape) * 2, rng)
@@ -180,7 +182,9 @@ def test_softmax_cross_entropy_labels_and_one_hot_agree(rng):
 @pytest.mark.parametrize("label", [0, 1, 2])
 def test_softmax_cross_entropy_is_stable_for_huge_logits(dtype, label):
     z = np.array([[1e4, -1e4, 0.0]], dtype=dtype)
-    with np.errstate(over="raise", divide="raise", invalid="raise"):  # no overflow, log(0) or 0/0 (underflow to 0 is fine)
+    with np.errstate(
+        over="raise", divide="raise", invalid="raise"
+    ):  # no overflow, log(0) or 0/0 (underflow to 0 is fine)
         loss, probs, dz = softmax_cross_entropy(z, np.array([label]))
     expected_loss = {0: 0.0, 1: 2e4, 2: 1e4}[label]
     assert np.isfinite(loss) and loss == pytest.approx(expected_loss, abs=1e-6)

@@ -1,4 +1,5 @@
 """Forward semantics, shapes, dtypes and error messages of the engine's layers (gradients: test_gradcheck.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,16 +35,19 @@ def built(layer, input_shape, dtype=np.float64):
 
 
 # -- convolution geometry --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("hw,kernel,stride,padding,expected", [
-    ((28, 28), 5, 1, 0, (24, 24)),  # the course's example (section II)
-    ((3, 3), 2, 1, 0, (2, 2)),  # the worked example
-    ((28, 28), 3, 1, 1, (28, 28)),  # the seed model
-    ((28, 28), 5, 1, "same", (28, 28)),
-    ((7, 8), 3, 2, "same", (4, 4)),  # "same" keeps ceil(H / S)
-    ((7, 7), 3, 2, 0, (3, 3)),  # floor((7 − 3) / 2) + 1
-    ((6, 9), (2, 3), (1, 3), (1, 0), (7, 3)),
-    ((5, 5), 5, 1, "valid", (1, 1)),
-])
+@pytest.mark.parametrize(
+    "hw,kernel,stride,padding,expected",
+    [
+        ((28, 28), 5, 1, 0, (24, 24)),  # the course's example (section II)
+        ((3, 3), 2, 1, 0, (2, 2)),  # the worked example
+        ((28, 28), 3, 1, 1, (28, 28)),  # the seed model
+        ((28, 28), 5, 1, "same", (28, 28)),
+        ((7, 8), 3, 2, "same", (4, 4)),  # "same" keeps ceil(H / S)
+        ((7, 7), 3, 2, 0, (3, 3)),  # floor((7 − 3) / 2) + 1
+        ((6, 9), (2, 3), (1, 3), (1, 0), (7, 3)),
+        ((5, 5), 5, 1, "valid", (1, 1)),
+    ],
+)
 def test_conv_output_shape_follows_the_course_formula(hw, kernel, stride, padding, expected):
     assert conv_output_shape(hw, kernel, stride, padding) == expected
 
@@ -55,14 +59,17 @@ def test_same_padding_puts_the_odd_pixel_at_the_bottom_right():
     assert resolve_padding((1, 2), (3, 3), (1, 1), (8, 8)) == (1, 1, 2, 2)
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"filters": 0}, "filters"),
-    ({"filters": 2, "kernel_size": 0}, "kernel_size"),
-    ({"filters": 2, "stride": 0}, "stride"),
-    ({"filters": 2, "padding": -1}, "negative"),
-    ({"filters": 2, "padding": "full"}, "padding"),
-    ({"filters": 2, "kernel_size": (1, 2, 3)}, "kernel_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"filters": 0}, "filters"),
+        ({"filters": 2, "kernel_size": 0}, "kernel_size"),
+        ({"filters": 2, "stride": 0}, "stride"),
+        ({"filters": 2, "padding": -1}, "negative"),
+        ({"filters": 2, "padding": "full"}, "padding"),
+        ({"filters": 2, "kernel_size": (1, 2, 3)}, "kernel_size"),
+    ],
+)
 def test_conv2d_rejects_bad_options(kwargs, message):
     with pytest.raises(ValueError, match=message):  # at construction, or at the latest when it is built
         built(Conv2D(**kwargs), (1, 8, 8))
@@ -117,16 +124,20 @@ def test_conv2d_config_rebuilds_the_same_layer():
 X = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
 
 
-@pytest.mark.parametrize("layer,expected", [
-    (ReLU(), [0, 0, 0, 0.5, 3]),
-    (LeakyReLU(), [-0.2, -0.05, 0, 0.5, 3]),  # α = 0.1 by default, as in the course
-    (LeakyReLU(alpha=0.01), [-0.02, -0.005, 0, 0.5, 3]),
-    (ELU(), [np.expm1(-2), np.expm1(-0.5), 0, 0.5, 3]),
-    (ELU(alpha=2.0), [2 * np.expm1(-2), 2 * np.expm1(-0.5), 0, 0.5, 3]),
-    (Sigmoid(), 1 / (1 + np.exp(-X))),
-    (Tanh(), np.tanh(X)),
-    (Heaviside(), [0, 0, 1, 1, 1]),
-], ids=repr)
+@pytest.mark.parametrize(
+    "layer,expected",
+    [
+        (ReLU(), [0, 0, 0, 0.5, 3]),
+        (LeakyReLU(), [-0.2, -0.05, 0, 0.5, 3]),  # α = 0.1 by default, as in the course
+        (LeakyReLU(alpha=0.01), [-0.02, -0.005, 0, 0.5, 3]),
+        (ELU(), [np.expm1(-2), np.expm1(-0.5), 0, 0.5, 3]),
+        (ELU(alpha=2.0), [2 * np.expm1(-2), 2 * np.expm1(-0.5), 0, 0.5, 3]),
+        (Sigmoid(), 1 / (1 + np.exp(-X))),
+        (Tanh(), np.tanh(X)),
+        (Heaviside(), [0, 0, 1, 1, 1]),
+    ],
+    ids=repr,
+)
 def test_activation_values(layer, expected):
     np.testing.assert_allclose(layer.forward(X), expected, rtol=1e-12)
 
@@ -169,13 +180,16 @@ def test_pooling_values_on_the_course_example():
     assert SumPool2D(2).forward(relu_o2).item() == 19
 
 
-@pytest.mark.parametrize("size,stride,hw,expected", [
-    (2, None, (28, 28), (14, 14)),  # stride defaults to the size
-    (2, 2, (5, 5), (2, 2)),  # the last row/column is dropped, as in the course's floor division
-    (3, 2, (7, 7), (3, 3)),
-    (2, 3, (8, 8), (3, 3)),
-    ((2, 1), (2, 1), (4, 3), (2, 3)),
-])
+@pytest.mark.parametrize(
+    "size,stride,hw,expected",
+    [
+        (2, None, (28, 28), (14, 14)),  # stride defaults to the size
+        (2, 2, (5, 5), (2, 2)),  # the last row/column is dropped, as in the course's floor division
+        (3, 2, (7, 7), (3, 3)),
+        (2, 3, (8, 8), (3, 3)),
+        ((2, 1), (2, 1), (4, 3), (2, 3)),
+    ],
+)
 def test_pooling_output_shape(size, stride, hw, expected):
     layer = MaxPool2D(size, stride)
     assert layer.output_shape((3, *hw)) == (3, *expected)

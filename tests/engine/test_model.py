@@ -1,4 +1,5 @@
 """Sequential models: specs, summaries, forks, save/load, and the forward/backward traces."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,14 @@ from engine import (
     sgd_preview,
 )
 
-SMALL = [{"type": "conv2d", "filters": 2, "kernel_size": 3, "padding": 1}, {"type": "relu"},
-         {"type": "maxpool", "size": 2}, {"type": "flatten"}, {"type": "dense", "units": 3}, {"type": "softmax"}]
+SMALL = [
+    {"type": "conv2d", "filters": 2, "kernel_size": 3, "padding": 1},
+    {"type": "relu"},
+    {"type": "maxpool", "size": 2},
+    {"type": "flatten"},
+    {"type": "dense", "units": 3},
+    {"type": "softmax"},
+]
 
 
 def params_of(model) -> dict[str, np.ndarray]:
@@ -45,33 +52,52 @@ def digit():
 
 
 # -- building from specs ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("spec,message", [
-    ([], "non-empty list"),
-    ("conv2d", "non-empty list"),
-    ([{"filters": 3}], "'type'"),
-    (["relu"], "'type'"),
-    ([{"type": "convolution3d"}], "unknown layer type 'convolution3d'"),
-    ([{"type": "conv2d", "filters": 2, "colour": "red"}], "bad options for a conv2d layer"),
-    ([{"type": "conv2d", "filters": -2}], "filters"),
-    ([{"type": "conv2d", "filters": 2, "kernel_size": 3, "padding": "sometimes"}], "padding"),
-    ([{"type": "conv2d", "filters": 2, "kernel_size": 3}, {"type": "dense", "units": 10}], "add a flatten layer"),
-    ([{"type": "conv2d", "filters": 2, "kernel_size": 31}], "larger than the padded input"),
-    ([{"type": "maxpool", "size": 2}] * 6, "larger than the padded input"),
-    ([{"type": "dropout", "rate": 1.0}], "dropout rate"),
-])
+@pytest.mark.parametrize(
+    "spec,message",
+    [
+        ([], "non-empty list"),
+        ("conv2d", "non-empty list"),
+        ([{"filters": 3}], "'type'"),
+        (["relu"], "'type'"),
+        ([{"type": "convolution3d"}], "unknown layer type 'convolution3d'"),
+        ([{"type": "conv2d", "filters": 2, "colour": "red"}], "bad options for a conv2d layer"),
+        ([{"type": "conv2d", "filters": -2}], "filters"),
+        ([{"type": "conv2d", "filters": 2, "kernel_size": 3, "padding": "sometimes"}], "padding"),
+        ([{"type": "conv2d", "filters": 2, "kernel_size": 3}, {"type": "dense", "units": 10}], "add a flatten layer"),
+        ([{"type": "conv2d", "filters": 2, "kernel_size": 31}], "larger than the padded input"),
+        ([{"type": "maxpool", "size": 2}] * 6, "larger than the padded input"),
+        ([{"type": "dropout", "rate": 1.0}], "dropout rate"),
+    ],
+)
 def test_from_spec_rejects_bad_architectures_with_clear_messages(spec, message):
     with pytest.raises(ValueError, match=message):
         Sequential.from_spec(spec, input_shape=(1, 28, 28))
 
 
 def test_from_spec_accepts_aliases_and_names_layers():
-    model = Sequential.from_spec([{"type": "conv", "filters": 2, "kernel_size": 3}, {"type": "relu"},
-                                  {"type": "conv2d", "filters": 2, "kernel_size": 3, "name": "edges"},
-                                  {"type": "max_pool", "size": 2}, {"type": "flatten"},
-                                  {"type": "fc", "units": 4}, {"type": "linear", "units": 2}, {"type": "softmax"}],
-                                 input_shape=(1, 10, 10))
-    assert [layer.name for layer in model.layers] == ["conv1", "relu1", "edges", "maxpool1", "flatten1", "dense1",
-                                                      "dense2", "softmax1"]
+    model = Sequential.from_spec(
+        [
+            {"type": "conv", "filters": 2, "kernel_size": 3},
+            {"type": "relu"},
+            {"type": "conv2d", "filters": 2, "kernel_size": 3, "name": "edges"},
+            {"type": "max_pool", "size": 2},
+            {"type": "flatten"},
+            {"type": "fc", "units": 4},
+            {"type": "linear", "units": 2},
+            {"type": "softmax"},
+        ],
+        input_shape=(1, 10, 10),
+    )
+    assert [layer.name for layer in model.layers] == [
+        "conv1",
+        "relu1",
+        "edges",
+        "maxpool1",
+        "flatten1",
+        "dense1",
+        "dense2",
+        "softmax1",
+    ]
     assert [layer.kind for layer in model.layers][:4] == ["conv2d", "relu", "conv2d", "maxpool"]
     # the spec is JSON-able and rebuilds the same architecture
     again = Sequential.from_spec(json.loads(json.dumps(model.spec())), input_shape=(1, 10, 10))
@@ -83,8 +109,22 @@ def test_presets_have_the_documented_parameter_counts(lenet):
     assert lenet.param_count() == 208 + 3216 + 48120 + 10164 + 850 == 62_558
     assert build_preset("seed").param_count() == 9 + 196 * 10 + 10
     assert build_preset("worked-example").param_count() == 8 + 4 + 2
-    assert [s for s in lenet.shapes] == [(8, 28, 28), (8, 28, 28), (8, 14, 14), (16, 10, 10), (16, 10, 10),
-                                         (16, 5, 5), (400,), (120,), (120,), (120,), (84,), (84,), (10,), (10,)]
+    assert [s for s in lenet.shapes] == [
+        (8, 28, 28),
+        (8, 28, 28),
+        (8, 14, 14),
+        (16, 10, 10),
+        (16, 10, 10),
+        (16, 5, 5),
+        (400,),
+        (120,),
+        (120,),
+        (120,),
+        (84,),
+        (84,),
+        (10,),
+        (10,),
+    ]
     with pytest.raises(KeyError, match="unknown preset"):
         build_preset("alexnet")
 
@@ -204,16 +244,25 @@ def test_corrupt_truncated_and_foreign_files_raise_model_file_error(tmp_path, le
         "corrupt": good[:100] + bytes(200) + good[300:],
         "npz without header": npz_bytes(weights=np.zeros(3)),
         "pickled object array": npz_bytes(header=np.array([{"format": "convstep-model"}], dtype=object)),
-        "other format": npz_bytes(header=np.array(json.dumps({**header, "format": "keras"})),
-                                  metadata=np.array("{}")),
+        "other format": npz_bytes(header=np.array(json.dumps({**header, "format": "keras"})), metadata=np.array("{}")),
         "missing parameter": npz_bytes(header=np.array(json.dumps(header)), metadata=np.array("{}")),
         "bad architecture": npz_bytes(header=np.array(json.dumps({**header, "architecture": [{"type": "nope"}]}))),
-        "wrong shape": npz_bytes(header=np.array(json.dumps(header)), **{
-            k: (np.zeros(3, np.float32) if k == "param/conv1/K" else v)
-            for k, v in np.load(io.BytesIO(good)).items() if k.startswith("param/")}),
-        "nan weights": npz_bytes(header=np.array(json.dumps(header)), **{
-            k: (np.full_like(v, np.nan) if k == "param/fc3/b" else v)
-            for k, v in np.load(io.BytesIO(good)).items() if k.startswith("param/")}),
+        "wrong shape": npz_bytes(
+            header=np.array(json.dumps(header)),
+            **{
+                k: (np.zeros(3, np.float32) if k == "param/conv1/K" else v)
+                for k, v in np.load(io.BytesIO(good)).items()
+                if k.startswith("param/")
+            },
+        ),
+        "nan weights": npz_bytes(
+            header=np.array(json.dumps(header)),
+            **{
+                k: (np.full_like(v, np.nan) if k == "param/fc3/b" else v)
+                for k, v in np.load(io.BytesIO(good)).items()
+                if k.startswith("param/")
+            },
+        ),
     }
     for what, data in cases.items():
         with pytest.raises(ModelFileError):
@@ -305,31 +354,42 @@ def test_sgd_preview_matches_one_plain_gradient_step(digit):
     np.testing.assert_allclose(preview["params_after"]["conv"]["K"], work.layer("conv").params["K"])
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"label": 10}, "label"), ({"label": -1}, "label"), ({"label": 2.5}, "label"), ({"label": True}, "label"),
-    ({"label": 1, "learning_rate": 0}, "learning_rate"), ({"label": 1, "learning_rate": float("nan")}, "learning_rate"),
-    ({"label": 1, "steps": 0}, "steps"), ({"label": 1, "steps": 101}, "steps"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"label": 10}, "label"),
+        ({"label": -1}, "label"),
+        ({"label": 2.5}, "label"),
+        ({"label": True}, "label"),
+        ({"label": 1, "learning_rate": 0}, "learning_rate"),
+        ({"label": 1, "learning_rate": float("nan")}, "learning_rate"),
+        ({"label": 1, "steps": 0}, "steps"),
+        ({"label": 1, "steps": 101}, "steps"),
+    ],
+)
 def test_backward_trace_validates_its_arguments(lenet, digit, kwargs, message):
     with pytest.raises(ValueError, match=message):
         backward_trace(lenet, digit, **kwargs)
 
 
 # -- receptive fields --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("layer,row,col,expected", [
-    # conv1 (5×5, padding 2): a unit sees the 5×5 patch around it, cut at the border
-    (0, 10, 10, (8, 8, 12, 12)),
-    (0, 0, 27, (0, 25, 2, 27)),
-    # pool1: a 2×2 block of conv1 units -> 6×6 pixels
-    (2, 5, 5, (8, 8, 13, 13)),
-    # conv2 unit (r, c): pool1 rows r..r+4 -> conv1 rows 2r..2r+9 -> pixels 2r−2..2r+11: 14×14
-    (3, 5, 5, (8, 8, 21, 21)),
-    (4, 4, 6, (6, 10, 19, 23)),  # relu2 sees what conv2 sees
-    (3, 0, 0, (0, 0, 11, 11)),  # cut at the top-left border: 12×12
-    (3, 9, 9, (16, 16, 27, 27)),
-    # pool2 unit (r, c): conv2 rows 2r..2r+1 -> pool1 rows 2r..2r+5 -> pixels 4r−2..4r+13: 16×16
-    (5, 2, 2, (6, 6, 21, 21)),
-])
+@pytest.mark.parametrize(
+    "layer,row,col,expected",
+    [
+        # conv1 (5×5, padding 2): a unit sees the 5×5 patch around it, cut at the border
+        (0, 10, 10, (8, 8, 12, 12)),
+        (0, 0, 27, (0, 25, 2, 27)),
+        # pool1: a 2×2 block of conv1 units -> 6×6 pixels
+        (2, 5, 5, (8, 8, 13, 13)),
+        # conv2 unit (r, c): pool1 rows r..r+4 -> conv1 rows 2r..2r+9 -> pixels 2r−2..2r+11: 14×14
+        (3, 5, 5, (8, 8, 21, 21)),
+        (4, 4, 6, (6, 10, 19, 23)),  # relu2 sees what conv2 sees
+        (3, 0, 0, (0, 0, 11, 11)),  # cut at the top-left border: 12×12
+        (3, 9, 9, (16, 16, 27, 27)),
+        # pool2 unit (r, c): conv2 rows 2r..2r+1 -> pool1 rows 2r..2r+5 -> pixels 4r−2..4r+13: 16×16
+        (5, 2, 2, (6, 6, 21, 21)),
+    ],
+)
 def test_receptive_fields_in_lenet(lenet, layer, row, col, expected):
     rf = receptive_field(lenet, layer, row, col)
     assert (rf["top"], rf["left"], rf["bottom"], rf["right"]) == expected
@@ -344,10 +404,16 @@ def test_receptive_field_after_flatten_is_the_whole_image(lenet):
 
 def test_receptive_field_is_where_the_gradient_of_a_unit_lands():
     # without ReLU or max pooling, every pixel of the receptive field influences the unit
-    model = Sequential.from_spec([{"type": "conv2d", "filters": 2, "kernel_size": 5, "padding": "same"},
-                                  {"type": "avgpool", "size": 2},
-                                  {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": 2}],
-                                 input_shape=(1, 20, 20), seed=1, dtype=np.float64)
+    model = Sequential.from_spec(
+        [
+            {"type": "conv2d", "filters": 2, "kernel_size": 5, "padding": "same"},
+            {"type": "avgpool", "size": 2},
+            {"type": "conv2d", "filters": 3, "kernel_size": 3, "stride": 2},
+        ],
+        input_shape=(1, 20, 20),
+        seed=1,
+        dtype=np.float64,
+    )
     x = np.random.default_rng(0).random((1, 1, 20, 20))
     out = model.forward(x)
     for row, col in [(0, 0), (2, 3), (out.shape[2] - 1, out.shape[3] - 1)]:

@@ -1,4 +1,5 @@
 """The vectorised layers must give exactly what the course's loop implementations (engine/oracles.py) give."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,13 +28,16 @@ def test_single_channel_convolution_equals_the_course_loop(rng):
     np.testing.assert_allclose(layer.forward(x[None, None])[0, 0], oracles.convolution(x, kernel), atol=1e-12)
 
 
-@pytest.mark.parametrize("c,f,kernel,stride,padding", [
-    (1, 1, (3, 3), 1, 1),  # the seed model's convolution
-    (3, 2, (3, 3), 1, 0),  # RGB, two filters
-    (2, 4, (2, 3), 2, 1),
-    (3, 3, (5, 5), 1, 2),
-    (1, 2, (4, 2), 3, 0),
-])
+@pytest.mark.parametrize(
+    "c,f,kernel,stride,padding",
+    [
+        (1, 1, (3, 3), 1, 1),  # the seed model's convolution
+        (3, 2, (3, 3), 1, 0),  # RGB, two filters
+        (2, 4, (2, 3), 2, 1),
+        (3, 3, (5, 5), 1, 2),
+        (1, 2, (4, 2), 3, 0),
+    ],
+)
 def test_multichannel_convolution_forward_and_backward_equal_the_loops(rng, c, f, kernel, stride, padding):
     x = rng.standard_normal((c, 9, 8))
     K = rng.standard_normal((f, c, *kernel))
@@ -80,8 +84,9 @@ def test_pooling_forward_and_backward_equal_the_loops(rng, mode, size, stride, h
     for n in range(2):
         for c in range(3):
             np.testing.assert_allclose(out[n, c], oracles.pooling(x[n, c], size, stride, mode), atol=1e-12)
-            np.testing.assert_allclose(dx[n, c], oracles.pooling_backward(G[n, c], x[n, c], size, stride, mode),
-                                       atol=1e-12)
+            np.testing.assert_allclose(
+                dx[n, c], oracles.pooling_backward(G[n, c], x[n, c], size, stride, mode), atol=1e-12
+            )
 
 
 @pytest.mark.parametrize("size,stride", [(2, 2), (3, 1), (2, 1)])

@@ -28,8 +28,7 @@ STEP_NAMES = ["grayscale", "inverted", "denoised", "cropped", "scaled", "stroke"
 # --------------------------------------------------------------------------
 
 
-def draw_digit(kind, *, canvas=280, size=200, width=20, offset=(0, 0),
-               fg=0, bg=255, mode="L"):
+def draw_digit(kind, *, canvas=280, size=200, width=20, offset=(0, 0), fg=0, bg=255, mode="L"):
     """A "1", "0" or "7" of height ``size`` px drawn with a pen ``width`` px
     wide, centred in a ``canvas``² image (+ ``offset``)."""
     img = Image.new(mode, (canvas, canvas), bg)
@@ -341,10 +340,7 @@ def png_header_only(width, height):
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 1000))
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
     )
 
 

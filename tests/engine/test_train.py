@@ -1,4 +1,5 @@
 """Training loop and evaluation: it learns, it is deterministic, it reports, it stops, it explains divergence."""
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,9 @@ def test_training_lowers_the_loss_and_raises_accuracy(digits):
 def test_validation_figures_match_evaluate(digits, optimizer):
     x, y = digits
     model = tiny_model()
-    result = train(model, x[:200], y[:200], x_val=x[200:], y_val=y[200:], epochs=2, optimizer=optimizer,
-                   augment=False, seed=3)
+    result = train(
+        model, x[:200], y[:200], x_val=x[200:], y_val=y[200:], epochs=2, optimizer=optimizer, augment=False, seed=3
+    )
     final = evaluate(model, x[200:], y[200:])
     assert result.last.val_accuracy == pytest.approx(final["accuracy"])
     assert result.last.val_loss == pytest.approx(final["loss"], rel=1e-5)
@@ -88,22 +90,52 @@ def test_the_seed_drives_augmentation_and_dropout(digits):
     plain, augmented = tiny_model(), tiny_model()
     train(plain, x[:96], y[:96], epochs=1, batch_size=32, augment=False)
     train(augmented, x[:96], y[:96], epochs=1, batch_size=32, augment={"max_shift": 2.0})
-    assert any(not np.array_equal(a, b) for a, b in zip(plain.state_arrays().values(),
-                                                         augmented.state_arrays().values()))
+    assert any(
+        not np.array_equal(a, b) for a, b in zip(plain.state_arrays().values(), augmented.state_arrays().values())
+    )
 
 
 def test_callbacks_arrive_in_order_with_their_fields(digits):
     x, y = digits
     events: list[dict] = []
-    train(tiny_model(), x[:100], y[:100], x_val=x[100:140], y_val=y[100:140], epochs=2, batch_size=32,
-          augment=False, callback=events.append)
+    train(
+        tiny_model(),
+        x[:100],
+        y[:100],
+        x_val=x[100:140],
+        y_val=y[100:140],
+        epochs=2,
+        batch_size=32,
+        augment=False,
+        callback=events.append,
+    )
     batches_per_epoch = 4  # ceil(100 / 32)
     kinds = [e["type"] for e in events]
     assert kinds == (["batch"] * batches_per_epoch + ["epoch"]) * 2
-    batch_fields = {"epoch", "epochs", "batch", "batches", "loss", "accuracy", "batch_loss", "learning_rate",
-                    "images_per_s", "elapsed"}
-    epoch_fields = {"epoch", "epochs", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate",
-                    "seconds", "images_per_s", "elapsed"}
+    batch_fields = {
+        "epoch",
+        "epochs",
+        "batch",
+        "batches",
+        "loss",
+        "accuracy",
+        "batch_loss",
+        "learning_rate",
+        "images_per_s",
+        "elapsed",
+    }
+    epoch_fields = {
+        "epoch",
+        "epochs",
+        "train_loss",
+        "train_accuracy",
+        "val_loss",
+        "val_accuracy",
+        "learning_rate",
+        "seconds",
+        "images_per_s",
+        "elapsed",
+    }
     positions = []
     for e in events:
         fields = batch_fields if e["type"] == "batch" else epoch_fields
@@ -136,8 +168,16 @@ def test_should_stop_cancels_cleanly(digits):
         calls["n"] += 1
         return calls["n"] > 3
 
-    result = train(model, x, y, epochs=5, batch_size=32, augment=False, callback=events.append,
-                   should_stop=stop_after_three_batches)
+    result = train(
+        model,
+        x,
+        y,
+        epochs=5,
+        batch_size=32,
+        augment=False,
+        callback=events.append,
+        should_stop=stop_after_three_batches,
+    )
     assert result.cancelled
     assert result.epochs_completed == 0
     assert [e["type"] for e in events] == ["batch"] * 3
@@ -151,11 +191,22 @@ def test_should_stop_cancels_cleanly(digits):
 def test_a_huge_learning_rate_raises_training_diverged(digits):
     x, y = digits
     with pytest.raises(TrainingDiverged) as info:
-        train(tiny_model(), x, y, epochs=3, batch_size=32, optimizer="sgd", learning_rate=1e8, momentum=0.9,
-              augment=False, lr_schedule="constant")
+        train(
+            tiny_model(),
+            x,
+            y,
+            epochs=3,
+            batch_size=32,
+            optimizer="sgd",
+            learning_rate=1e8,
+            momentum=0.9,
+            augment=False,
+            lr_schedule="constant",
+        )
     message = str(info.value)
-    assert re.match(r"the loss became (NaN|infinite) at epoch \d+ batch \d+: the learning rate is probably too high",
-                    message), message
+    assert re.match(
+        r"the loss became (NaN|infinite) at epoch \d+ batch \d+: the learning rate is probably too high", message
+    ), message
     assert info.value.learning_rate == 1e8
 
 

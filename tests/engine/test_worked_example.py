@@ -1,4 +1,5 @@
 """The course's hand-worked example (seed 000, sections III–IV): values, errata, edits, terminal tables."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,34 @@ from engine.worked_example import (
     steps_by_id,
 )
 
-STEP_IDS = ["output_size", "conv_o1", "conv_o2", "relu", "max_pool", "flatten", "dense", "softmax", "loss", "dL_dz",
-            "dL_dW", "dL_db", "dL_dx", "pool_backward", "relu_backward", "dL_df1", "dL_df2", "rotate_filters", "dX1",
-            "dX2", "dL_dX", "update_W", "update_b", "update_f1", "update_f2", "after_update"]
+STEP_IDS = [
+    "output_size",
+    "conv_o1",
+    "conv_o2",
+    "relu",
+    "max_pool",
+    "flatten",
+    "dense",
+    "softmax",
+    "loss",
+    "dL_dz",
+    "dL_dW",
+    "dL_db",
+    "dL_dx",
+    "pool_backward",
+    "relu_backward",
+    "dL_df1",
+    "dL_df2",
+    "rotate_filters",
+    "dX1",
+    "dX2",
+    "dL_dX",
+    "update_W",
+    "update_b",
+    "update_f1",
+    "update_f2",
+    "after_update",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +62,16 @@ def value(steps, step_id, key):
 
 # -- the correct values (checked by hand) ---------------------------------------------------------------------
 CORRECT = [
-    ("output_size", "height", 2), ("output_size", "width", 2),
-    ("conv_o1", "O1", [[0, 9], [10, 3]]), ("conv_o2", "O2", [[4, 7], [8, -1]]),
-    ("relu", "relu_O1", [[0, 9], [10, 3]]), ("relu", "relu_O2", [[4, 7], [8, 0]]),
-    ("max_pool", "max_pooling_1", 10), ("max_pool", "max_pooling_2", 8),
-    ("max_pool", "argmax_1", [1, 0]), ("max_pool", "argmax_2", [1, 0]),
+    ("output_size", "height", 2),
+    ("output_size", "width", 2),
+    ("conv_o1", "O1", [[0, 9], [10, 3]]),
+    ("conv_o2", "O2", [[4, 7], [8, -1]]),
+    ("relu", "relu_O1", [[0, 9], [10, 3]]),
+    ("relu", "relu_O2", [[4, 7], [8, 0]]),
+    ("max_pool", "max_pooling_1", 10),
+    ("max_pool", "max_pooling_2", 8),
+    ("max_pool", "argmax_1", [1, 0]),
+    ("max_pool", "argmax_2", [1, 0]),
     ("flatten", "x", [10, 8]),
     ("dense", "z", [3.8, 3.1]),
     ("softmax", "y_hat", [0.66819, 0.33181]),
@@ -118,10 +149,12 @@ def test_the_full_convolutions_match_the_course_picture(steps):
     for k, f in ((1, "f1"), (2, "f2")):
         G = value(steps, "relu_backward", f"G{k}")
         kernel = np.array(DOCUMENT_INPUTS[f], dtype=float)
-        np.testing.assert_allclose(value(steps, f"dX{k}", f"X{k}_prime"), oracles.full_convolution(G, kernel),
-                                   atol=1e-12)
-    np.testing.assert_allclose(value(steps, "dL_dX", "dL_dX"),
-                               value(steps, "dX1", "X1_prime") + value(steps, "dX2", "X2_prime"), atol=1e-12)
+        np.testing.assert_allclose(
+            value(steps, f"dX{k}", f"X{k}_prime"), oracles.full_convolution(G, kernel), atol=1e-12
+        )
+    np.testing.assert_allclose(
+        value(steps, "dL_dX", "dL_dX"), value(steps, "dX1", "X1_prime") + value(steps, "dX2", "X2_prime"), atol=1e-12
+    )
 
 
 def test_result_is_plain_json(result):
@@ -172,13 +205,18 @@ def test_every_value_slip_is_listed_with_the_printed_and_the_computed_value(resu
 
 def test_the_loss_erratum_explains_log_base_10(result):
     e = next(e for e in result["errata"] if e.get("step") == "loss")
-    assert "log10" in e["explanation"]["en"] and "0.48" in e["explanation"]["en"] and "1.10319" in e["explanation"]["en"]
+    assert (
+        "log10" in e["explanation"]["en"] and "0.48" in e["explanation"]["en"] and "1.10319" in e["explanation"]["en"]
+    )
     assert "népérien" in e["explanation"]["fr"]
 
 
 def test_every_text_slip_is_listed(result):
-    found = {(e["step"], e["kind"], e["name"]): e for e in result["errata"]
-             if e["kind"] in ("formula", "notation", "label", "drawing")}
+    found = {
+        (e["step"], e["kind"], e["name"]): e
+        for e in result["errata"]
+        if e["kind"] in ("formula", "notation", "label", "drawing")
+    }
     assert found.keys() == TEXT_SLIPS.keys()
     for key, fragment in TEXT_SLIPS.items():
         assert fragment in found[key]["document"], key
@@ -237,7 +275,7 @@ def test_code_errata_reproduce_what_the_course_code_does(result):
             for j in range(output_width):
                 start_i = i * stride
                 start_j = j * stride
-                window = activated_map[start_i:start_i + pooling_size, start_j:start_j + pooling_size]
+                window = activated_map[start_i : start_i + pooling_size, start_j : start_j + pooling_size]
                 max_value = np.max(window)
                 for m in range(pooling_size):
                     for n in range(pooling_size):
@@ -257,14 +295,14 @@ def test_code_errata_reproduce_what_the_course_code_does(result):
         h_x, w_x = x.shape
         h_k, w_k = kernel.shape
         h_out, w_out = dL_dconv.shape
-        x_padded = np.pad(x, ((padding, padding), (padding, padding)), mode='constant', constant_values=0)
+        x_padded = np.pad(x, ((padding, padding), (padding, padding)), mode="constant", constant_values=0)
         dx_padded = np.zeros_like(x_padded)
         dfilter = np.zeros_like(kernel)
         for i in range(h_out):
             for j in range(w_out):
                 start_i = i * stride
                 start_j = j * stride
-                x_window = x_padded[start_i:start_i + h_k, start_j:start_j + w_k]
+                x_window = x_padded[start_i : start_i + h_k, start_j : start_j + w_k]
                 dfilter += dL_dconv[i, j] * x_window
         for i in range(h_x + 2 * padding):
             for j in range(w_x + 2 * padding):
@@ -279,8 +317,10 @@ def test_code_errata_reproduce_what_the_course_code_does(result):
 
     steps = steps_by_id(result["steps"])
     X = np.array(DOCUMENT_INPUTS["X"], dtype=float)
-    course_dx = sum(conv_backward(value(steps, "relu_backward", f"G{k}"), X, np.array(DOCUMENT_INPUTS[f], float))[0]
-                    for k, f in ((1, "f1"), (2, "f2")))
+    course_dx = sum(
+        conv_backward(value(steps, "relu_backward", f"G{k}"), X, np.array(DOCUMENT_INPUTS[f], float))[0]
+        for k, f in ((1, "f1"), (2, "f2"))
+    )
     e = code["conv_backward (dx)"]
     np.testing.assert_allclose(e["document"]["dL_dX"], course_dx, atol=1e-12)
     np.testing.assert_allclose(e["computed"]["dL_dX"], value(steps, "dL_dX", "dL_dX"))
@@ -325,16 +365,23 @@ def test_an_edit_that_moves_the_maximum_changes_everything_downstream():
     np.testing.assert_allclose(value(steps, "dense", "z"), z)
     y_hat = np.exp(z) / np.exp(z).sum()
     assert value(steps, "loss", "loss") == pytest.approx(-np.log(y_hat[1]))
-    np.testing.assert_allclose(value(steps, "dL_df1", "dL_df1"),
-                               value(steps, "dL_dx", "dL_dx")[0] * np.array([[2, 5], [6, 0]]))
+    np.testing.assert_allclose(
+        value(steps, "dL_df1", "dL_df1"), value(steps, "dL_dx", "dL_dx")[0] * np.array([[2, 5], [6, 0]])
+    )
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_random_inputs_agree_with_numerical_derivatives_of_the_loss(seed):
     rng = np.random.default_rng(seed)
-    inputs = {"X": rng.integers(-3, 6, (3, 3)).astype(float), "f1": rng.standard_normal((2, 2)),
-              "f2": rng.standard_normal((2, 2)), "W": rng.standard_normal((2, 2)), "b": rng.standard_normal(2),
-              "y": [1.0, 0.0], "eta": 0.05}
+    inputs = {
+        "X": rng.integers(-3, 6, (3, 3)).astype(float),
+        "f1": rng.standard_normal((2, 2)),
+        "f2": rng.standard_normal((2, 2)),
+        "W": rng.standard_normal((2, 2)),
+        "b": rng.standard_normal(2),
+        "y": [1.0, 0.0],
+        "eta": 0.05,
+    }
     steps = steps_by_id(compute_worked_example(**inputs)["steps"])
 
     def loss(**changed) -> float:
@@ -351,8 +398,7 @@ def test_random_inputs_agree_with_numerical_derivatives_of_the_loss(seed):
             numerical[index] = (loss(**{name: plus}) - loss(**{name: minus})) / (2 * eps)
         step_id = {"X": "dL_dX", "W": "dL_dW", "b": "dL_db"}.get(name, key)
         np.testing.assert_allclose(value(steps, step_id, key), numerical, atol=1e-6, err_msg=name)
-    np.testing.assert_allclose(value(steps, "update_W", "W_new"),
-                               inputs["W"] - 0.05 * value(steps, "dL_dW", "dL_dW"))
+    np.testing.assert_allclose(value(steps, "update_W", "W_new"), inputs["W"] - 0.05 * value(steps, "dL_dW", "dL_dW"))
 
 
 def test_a_label_can_stand_for_the_one_hot_target():
@@ -361,22 +407,25 @@ def test_a_label_can_stand_for_the_one_hot_target():
     assert a["uses_document_inputs"] is True
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"X": [[1, 2], [3, 4]]}, "X must be a 3 × 3 matrix"),
-    ({"f1": [1, 2, 3, 4]}, "f1 must be a 2 × 2 matrix"),
-    ({"b": [1, 2, 3]}, "b must be a 2 vector"),
-    ({"W": [[1, "a"], [0, 1]]}, "W must be numbers"),
-    ({"f2": [[1, float("nan")], [0, 1]]}, "finite"),
-    ({"X": [[1, 0, 3], [2, float("inf"), 1], [4, 0, 2]]}, "finite"),
-    ({"y": [0.5, 0.6]}, "probability vector"),
-    ({"y": [-1, 2]}, "probability vector"),
-    ({"y": 2}, "0 or 1"),
-    ({"eta": 0}, "positive"),
-    ({"eta": -0.1}, "positive"),
-    ({"eta": float("nan")}, "positive"),
-    ({"eta": "0.01"}, "positive"),
-    ({"X": [[1e200] * 3] * 3, "W": [[1e200, 0], [0, 1]]}, "too large"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"X": [[1, 2], [3, 4]]}, "X must be a 3 × 3 matrix"),
+        ({"f1": [1, 2, 3, 4]}, "f1 must be a 2 × 2 matrix"),
+        ({"b": [1, 2, 3]}, "b must be a 2 vector"),
+        ({"W": [[1, "a"], [0, 1]]}, "W must be numbers"),
+        ({"f2": [[1, float("nan")], [0, 1]]}, "finite"),
+        ({"X": [[1, 0, 3], [2, float("inf"), 1], [4, 0, 2]]}, "finite"),
+        ({"y": [0.5, 0.6]}, "probability vector"),
+        ({"y": [-1, 2]}, "probability vector"),
+        ({"y": 2}, "0 or 1"),
+        ({"eta": 0}, "positive"),
+        ({"eta": -0.1}, "positive"),
+        ({"eta": float("nan")}, "positive"),
+        ({"eta": "0.01"}, "positive"),
+        ({"X": [[1e200] * 3] * 3, "W": [[1e200, 0], [0, 1]]}, "too large"),
+    ],
+)
 def test_bad_inputs_are_clear_errors(kwargs, message):
     with pytest.raises(WorkedExampleInputError, match=message):
         compute_worked_example(**kwargs)

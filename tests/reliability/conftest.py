@@ -7,6 +7,7 @@ what is tested is the whole stack a school server runs (uvicorn's HTTP parser, t
 After every test that used the shared ``server``, :func:`server_stays_healthy` checks that it still answers
 ``/api/health`` and that its log holds no traceback: whatever a test threw at it, it must keep serving.
 """
+
 from __future__ import annotations
 
 import socket
@@ -84,7 +85,7 @@ def read_http_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]
         headers[name.strip().lower()] = value.strip()
     if headers.get("transfer-encoding") == "chunked":
         body = b""
-        while (size := int(reader.readline().split(b";")[0], 16)):
+        while size := int(reader.readline().split(b";")[0], 16):
             body += reader.read(size)
             reader.readline()
         reader.readline()

@@ -1,5 +1,6 @@
 """What every ConvStep answer must look like, as plain functions (used by the tests) and as Schemathesis checks
 (loaded by test_fuzz.py through ``SCHEMATHESIS_HOOKS``, run on every response of the fuzzing run)."""
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ server itself never echoes free text, but a page must not trust that). The CSP a
 ``onerror``; these tests also check that nothing gets injected at all (no element, no CSP report), so the pages
 stay safe even under a weaker policy.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ from app.pages import PAGES, TEMPLATES_DIR
 pytestmark = [pytest.mark.browser, requires_chromium]
 
 MARKER = "xss-probe-7f3"
-MARKUP = (f'<img src=x id="{MARKER}-img" onerror="window.__xss=1">'
-          f'<script id="{MARKER}-script">window.__xss=2</script><b id="{MARKER}-b">{MARKER}</b>')
+MARKUP = (
+    f'<img src=x id="{MARKER}-img" onerror="window.__xss=1">'
+    f'<script id="{MARKER}-script">window.__xss=2</script><b id="{MARKER}-b">{MARKER}</b>'
+)
 PAGE_PATHS = [path for path, page in PAGES.items() if (TEMPLATES_DIR / f"{page}.html").is_file()] + ["/docs"]
 
 # registered before any page script: records what the CSP blocks
@@ -45,8 +48,14 @@ def page(browser, server):
     context.add_init_script(WATCH_CSP)
     page = context.new_page()
     page.errors = []  # what Chromium reports about the policy (other page errors are the page tests' business)
-    page.on("console", lambda m: page.errors.append(f"console: {m.text}")
-            if m.type == "error" and "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            page.errors.append(f"console: {m.text}")
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
+    )
     page.base = server.url
     yield page
     context.close()
@@ -61,6 +70,7 @@ def assert_nothing_injected(page) -> None:
 def fake_json(status: int, payload: dict):
     def handler(route):
         route.fulfill(status=status, content_type="application/json", body=json.dumps(payload))
+
     return handler
 
 
@@ -94,14 +104,17 @@ def test_the_policy_really_blocks_inline_code(page):
 
 
 # -- markup from the URL -----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("path, shown", [
-    ("/?model={}", True),          # the lab lists an unknown ?model= id in its model menu
-    ("/?mode={}", False),
-    ("/steps?model={}", False),
-    ("/train?job={}", False),
-    ("/example?lang={}", False),
-    ("/{}", False),
-])
+@pytest.mark.parametrize(
+    "path, shown",
+    [
+        ("/?model={}", True),  # the lab lists an unknown ?model= id in its model menu
+        ("/?mode={}", False),
+        ("/steps?model={}", False),
+        ("/train?job={}", False),
+        ("/example?lang={}", False),
+        ("/{}", False),
+    ],
+)
 def test_markup_in_the_address_is_never_markup_in_the_page(page, path, shown):
     from urllib.parse import quote
 
@@ -116,12 +129,35 @@ def test_markup_in_the_address_is_never_markup_in_the_page(page, path, shown):
 
 # -- markup in what the API answers ---------------------------------------------------------------------------------
 def test_the_lab_shows_hostile_model_names_and_error_messages_as_text(page):
-    models = {"default": "lenet", "models": [
-        {"id": "lenet", "description": MARKUP, "default": True, "trained": True, "test_accuracy": 0.99,
-         "input_shape": [1, 28, 28], "input_kind": "mnist", "num_classes": 10, "layers": [], "metadata": {}},
-        {"id": MARKUP, "description": MARKUP, "default": False, "trained": False, "test_accuracy": None,
-         "input_shape": [1, 28, 28], "input_kind": "mnist", "num_classes": 10, "layers": [], "metadata": {}},
-    ]}
+    models = {
+        "default": "lenet",
+        "models": [
+            {
+                "id": "lenet",
+                "description": MARKUP,
+                "default": True,
+                "trained": True,
+                "test_accuracy": 0.99,
+                "input_shape": [1, 28, 28],
+                "input_kind": "mnist",
+                "num_classes": 10,
+                "layers": [],
+                "metadata": {},
+            },
+            {
+                "id": MARKUP,
+                "description": MARKUP,
+                "default": False,
+                "trained": False,
+                "test_accuracy": None,
+                "input_shape": [1, 28, 28],
+                "input_kind": "mnist",
+                "num_classes": 10,
+                "layers": [],
+                "metadata": {},
+            },
+        ],
+    }
     page.route("**/api/models", fake_json(200, models))
     page.route("**/api/forward", fake_json(422, error_payload()))
     page.route("**/api/backward", fake_json(422, error_payload()))
@@ -144,8 +180,14 @@ def test_the_worked_example_editor_shows_a_hostile_error_message_as_text(page):
 
 @pytest.mark.skipif(not (TEMPLATES_DIR / "train.html").is_file(), reason="/train not built yet")
 def test_the_training_page_shows_a_hostile_error_message_as_text(page):
-    page.route("**/api/train", lambda route: fake_json(429, error_payload("too_many_jobs"))(route)
-               if route.request.method == "POST" else route.continue_())
+    page.route(
+        "**/api/train",
+        lambda route: (
+            fake_json(429, error_payload("too_many_jobs"))(route)
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
     page.goto(page.base + "/train", wait_until="networkidle")
     page.click("#start")
     page.wait_for_function(SHOWS_MARKUP_AS_TEXT, arg=MARKUP)

@@ -4,6 +4,7 @@ clients that vanish in the middle of an event stream, and clients that send or r
 Each case runs against a real ``convstep serve`` process (except the crash, injected in-process), and each ends
 with the same question: does the server still serve everyone else, with nothing left behind?
 """
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,11 @@ from engine import Sequential, build_preset
 
 from .conftest import assert_no_traceback, raw_connection, read_http_response
 
-DIGIT_IMAGE = [[0.0] * 28 for _ in range(8)] + [[0.0] * 12 + [1.0] * 4 + [0.0] * 12 for _ in range(12)] \
-    + [[0.0] * 28 for _ in range(8)]  # a "1": a vertical bar
+DIGIT_IMAGE = (
+    [[0.0] * 28 for _ in range(8)]
+    + [[0.0] * 12 + [1.0] * 4 + [0.0] * 12 for _ in range(12)]
+    + [[0.0] * 28 for _ in range(8)]
+)  # a "1": a vertical bar
 # about 90 minibatches per epoch: a job is easily caught in the middle of one
 MID_EPOCH_JOB = {"preset": "seed", "train_size": 1000, "epochs": 4, "batch_size": 8, "snapshot_every": 20}
 # long enough to still be running whenever the test acts (it is always stopped well before its end)
@@ -41,8 +45,9 @@ def job_state(http: httpx.Client, job_id: str) -> dict:
 
 
 def wait_for_end(http: httpx.Client, job_id: str) -> dict:
-    return wait_for(lambda: (s := job_state(http, job_id))["state"] not in ("queued", "running") and s,
-                    what=f"job {job_id} to end")
+    return wait_for(
+        lambda: (s := job_state(http, job_id))["state"] not in ("queued", "running") and s, what=f"job {job_id} to end"
+    )
 
 
 class EventStream:
@@ -98,8 +103,16 @@ def test_corrupt_and_truncated_model_files_at_startup(start_server, tmp_path):
 
     server = start_server(env={"CONVSTEP_MODEL_DIR": str(folder), "CONVSTEP_MODEL_FILE": str(lonely)})
     log = server.log_text()
-    for name in ("truncated.npz", "garbage.npz", "empty.npz", "pickled.npz", "arrays-only.npz", "Not A Slug!.npz",
-                 "passwd.npz", "default-model.npz"):
+    for name in (
+        "truncated.npz",
+        "garbage.npz",
+        "empty.npz",
+        "pickled.npz",
+        "arrays-only.npz",
+        "Not A Slug!.npz",
+        "passwd.npz",
+        "default-model.npz",
+    ):
         line = next((line for line in log.splitlines() if name in line), None)
         assert line is not None, f"no start-up message names {name}:\n{log}"
         assert "skipped" in line or "not a valid" in line, line
@@ -113,8 +126,7 @@ def test_corrupt_and_truncated_model_files_at_startup(start_server, tmp_path):
         for model in (None, "good"):
             answer = http.post("/api/predict", json={"image": DIGIT_IMAGE, "model": model})
             assert answer.status_code == 200, answer.text
-        assert_error(http.post("/api/predict", json={"image": DIGIT_IMAGE, "model": "truncated"}), 404,
-                     "unknown_model")
+        assert_error(http.post("/api/predict", json={"image": DIGIT_IMAGE, "model": "truncated"}), 404, "unknown_model")
     after = sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file() and not p.is_symlink())
     assert after == before  # the server only reads the folder
 
@@ -132,13 +144,20 @@ def test_a_training_job_that_raises_fails_cleanly(monkeypatch):
             callback(event)
             if event["type"] == "batch" and event["batch"] == 5:
                 raise RuntimeError("simulated bug: secret internal state 0xdeadbeef")
+
         return real_train(*args, callback=breaking_callback, **kwargs)
 
     monkeypatch.setattr(jobs, "train", train_that_breaks)
     with StrictClient(create_app(Settings(max_training_jobs=1))) as client:
         job = client.post("/api/train", json=MID_EPOCH_JOB).json()
-        status = wait_for(lambda: (s := client.get(f"/api/train/{job['id']}").json())["state"] != "running"
-                          and s["state"] != "queued" and s, what="the job to fail")
+        status = wait_for(
+            lambda: (
+                (s := client.get(f"/api/train/{job['id']}").json())["state"] != "running"
+                and s["state"] != "queued"
+                and s
+            ),
+            what="the job to fail",
+        )
         assert status["state"] == "failed"
         assert status["error"]["code"] == "internal_error"
         assert "deadbeef" not in str(status) and "Traceback" not in str(status)
@@ -159,8 +178,11 @@ def test_a_job_stopped_mid_epoch_keeps_a_whole_model(server, http):
     job = http.post("/api/train", json=MID_EPOCH_JOB).json()
     stream = EventStream(server, job["id"])
     try:
-        batches = [e for e in stream.read_until(lambda ev: any(e["event"] == "batch" and e["data"]["batch"] >= 10
-                                                               for e in ev)) if e["event"] == "batch"]
+        batches = [
+            e
+            for e in stream.read_until(lambda ev: any(e["event"] == "batch" and e["data"]["batch"] >= 10 for e in ev))
+            if e["event"] == "batch"
+        ]
         assert batches and batches[-1]["data"]["epoch"] == 1
         stopped = http.delete(f"/api/train/{job['id']}")
         assert stopped.status_code == 202  # stopping: the minibatch in progress finishes first
@@ -223,7 +245,7 @@ def test_sigterm_while_training_with_an_open_stream(start_server, tmp_path, work
     assert server.proc.returncode in (0, -signal.SIGTERM), server.log_text()[-3000:]
     # the watching browser saw its stream end (not hang), and nothing was written
     stream.sock.settimeout(10)
-    while (data := _recv_or_empty(stream.sock)):
+    while data := _recv_or_empty(stream.sock):
         stream.received += data
     stream.sock.close()
     assert list(models.iterdir()) == []
@@ -284,8 +306,10 @@ def test_slow_senders_do_not_hold_up_other_clients(server, http):
     answers: list[int] = []
 
     def dribble(headers_too: bool) -> None:
-        head = (b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(body))
+        head = (
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
         with raw_connection(server) as sock:
             if not headers_too:
                 sock.sendall(head)
@@ -318,8 +342,10 @@ def test_a_client_that_reads_slowly_does_not_hold_up_others(server, http):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     try:
         body = (f'{{"image": {DIGIT_IMAGE}, "preprocess": false}}').encode()
-        sock.sendall(b"POST /api/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        sock.sendall(
+            b"POST /api/forward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body) + body
+        )
         time.sleep(1.0)  # the answer is ready and stuck in the socket buffers
         for _ in range(5):
             assert http.post("/api/predict", json={"image": DIGIT_IMAGE}).status_code == 200

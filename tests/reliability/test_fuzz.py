@@ -24,6 +24,7 @@ Bounded: ``CONVSTEP_FUZZ_EXAMPLES`` examples per operation and phase (default 25
 cores), one training job at a time (more get a 429), a hard time limit on the whole run. The seed is random
 (printed in the report); replay a failure with ``CONVSTEP_FUZZ_SEED=<seed>``.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,11 +54,28 @@ def fuzzed_server(tmp_path_factory):
 @pytest.mark.slow
 def test_the_whole_api_survives_schema_driven_fuzzing(fuzzed_server, tmp_path):
     assert SCHEMATHESIS.is_file(), "schemathesis is missing: pip install -e '.[test]'"
-    command = [str(SCHEMATHESIS), "--no-color", "run", f"{fuzzed_server.url}/openapi.json",
-               "--checks", "all", "--exclude-checks", "positive_data_acceptance,use_after_free",
-               "--phases", "examples,coverage,fuzzing,stateful",
-               "--max-examples", str(EXAMPLES), "--workers", "1", "--request-timeout", "60",
-               "--suppress-health-check", "too_slow", "--output-truncate", "true"]
+    command = [
+        str(SCHEMATHESIS),
+        "--no-color",
+        "run",
+        f"{fuzzed_server.url}/openapi.json",
+        "--checks",
+        "all",
+        "--exclude-checks",
+        "positive_data_acceptance,use_after_free",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-examples",
+        str(EXAMPLES),
+        "--workers",
+        "1",
+        "--request-timeout",
+        "60",
+        "--suppress-health-check",
+        "too_slow",
+        "--output-truncate",
+        "true",
+    ]
     if os.environ.get("CONVSTEP_FUZZ_SEED"):
         command += ["--seed", os.environ["CONVSTEP_FUZZ_SEED"]]
     # run in a scratch folder: Schemathesis and Hypothesis keep their databases in the working directory

@@ -3,6 +3,7 @@ pages that the CSP can protect: no inline script, no inline event handler, nothi
 
 (The browser checks that the policy is really enforced without breaking a page are in test_browser_security.py.)
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -150,11 +151,15 @@ def test_a_405_names_the_documented_methods_only(http):
 
 def test_other_sites_get_no_cors_permission(server):
     """CORS is closed unless CONVSTEP_CORS_ORIGINS opens it: a page elsewhere cannot read the answers."""
-    evil = {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type"}
+    evil = {
+        "Origin": "https://evil.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     status, _, headers = raw_request(server.url, "OPTIONS", "/api/predict", headers=evil)
     assert "access-control-allow-origin" not in headers
     with httpx.Client(base_url=server.url) as client:
-        response = client.post("/api/predict", json={"image": DIGIT, "preprocess": False},
-                               headers={"Origin": "https://evil.example"})
+        response = client.post(
+            "/api/predict", json={"image": DIGIT, "preprocess": False}, headers={"Origin": "https://evil.example"}
+        )
     assert response.status_code == 200 and "access-control-allow-origin" not in response.headers

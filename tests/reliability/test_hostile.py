@@ -5,6 +5,7 @@ to a real ``convstep serve``: JSON nested 100,000 deep, bodies that lie about th
 NaN/Infinity and absurd numbers, unicode, markup and paths in *every* field the OpenAPI schema declares,
 path-like ids in URLs, and more training jobs than the server allows.
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,17 +27,42 @@ from benchmarks.load import request as raw_request
 
 from .conftest import assert_sound_answer, raw_connection, read_http_response
 
-DIGIT_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABwAAAAcCAAAAABXZoBIAAAANUlEQVR42mNgGGjwH5XLiC6HLMCEWx+"
-             "KJIYckiSmHJIkIz5JBkYMeSZcLkeXZBiVpKrkQAAAddMFJlkqKYkAAAAASUVORK5CYII=")
+DIGIT_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABwAAAAcCAAAAABXZoBIAAAANUlEQVR42mNgGGjwH5XLiC6HLMCEWx+"
+    "KJIYckiSmHJIkIz5JBkYMeSZcLkeXZBiVpKrkQAAAddMFJlkqKYkAAAAASUVORK5CYII="
+)
 MARKUP = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 # values dropped into every field: text, then raw JSON tokens (numbers Python's parser turns into inf/nan...)
 HOSTILE_STRINGS = [
-    "é€😀漢字", "\u202eexe.txt", "a\u0000b", "\ud800", MARKUP, "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd",
-    "C:\\Windows\\win.ini", "{0}{1}%s%n$(id)", " ", "", "x" * 100_000,
+    "é€😀漢字",
+    "\u202eexe.txt",
+    "a\u0000b",
+    "\ud800",
+    MARKUP,
+    "../../etc/passwd",
+    "..%2F..%2Fetc%2Fpasswd",
+    "C:\\Windows\\win.ini",
+    "{0}{1}%s%n$(id)",
+    " ",
+    "",
+    "x" * 100_000,
 ]
-HOSTILE_JSON_TOKENS = ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" + "0" * 400, "-0.0", "1e-400", "true",
-                       "null", "[]", "{}", "[[[[[]]]]]"]
+HOSTILE_JSON_TOKENS = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "-1e999",
+    "1" + "0" * 400,
+    "-0.0",
+    "1e-400",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "[[[[[]]]]]",
+]
 PLACEHOLDER = "\u2063HOSTILE\u2063"
 
 
@@ -58,15 +84,18 @@ def error_code(response: httpx.Response) -> str:
 
 
 # -- JSON: deep, enormous, lying ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("body, deeper_than_limit", [
-    (b'{"a": [1, 2, {"b": [3]}]}', False),
-    (b'{"a": "' + b"[" * 100 + b'"}', False),                 # brackets inside a string do not nest
-    (b'{"a": "\\"' + b"[" * 100 + b'"}', False),               # ... even after an escaped quote
-    (b"[" * 33 + b"]" * 33, True),
-    (b'{"a":' * 40 + b"1" + b"}" * 40, True),
-    (b'["\\\\", ' + b"[" * 40 + b"]" * 40 + b"]", True),        # an escaped backslash ends the string
-    (b"", False),
-])
+@pytest.mark.parametrize(
+    "body, deeper_than_limit",
+    [
+        (b'{"a": [1, 2, {"b": [3]}]}', False),
+        (b'{"a": "' + b"[" * 100 + b'"}', False),  # brackets inside a string do not nest
+        (b'{"a": "\\"' + b"[" * 100 + b'"}', False),  # ... even after an escaped quote
+        (b"[" * 33 + b"]" * 33, True),
+        (b'{"a":' * 40 + b"1" + b"}" * 40, True),
+        (b'["\\\\", ' + b"[" * 40 + b"]" * 40 + b"]", True),  # an escaped backslash ends the string
+        (b"", False),
+    ],
+)
 def test_json_depth_scan(body, deeper_than_limit):
     assert json_depth_exceeds(body, 32) is deeper_than_limit
 
@@ -83,8 +112,16 @@ def test_json_nested_100000_deep_is_refused_before_parsing(http, shape, content_
         assert response.json()["error"]["detail"] == {"max_json_depth": 32}
 
 
-@pytest.mark.parametrize("body", [b'{"image": "\xff\xfe\xed\xa0\x80"}', b'\xef\xbb\xbf{"image": 1}',
-                                  b'{"image": "a"}\x00', b'{"image": "a", "image": [[1]]}', b"\x00" * 1000])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"image": "\xff\xfe\xed\xa0\x80"}',
+        b'\xef\xbb\xbf{"image": 1}',
+        b'{"image": "a"}\x00',
+        b'{"image": "a", "image": [[1]]}',
+        b"\x00" * 1000,
+    ],
+)
 def test_bytes_that_are_not_utf8_json(http, body):
     assert post_raw(http, "/api/predict", body).status_code in (400, 422)
 
@@ -110,8 +147,10 @@ def test_body_over_the_limit_declared_or_streamed_is_413(http, server):
     assert response.status_code == 413 and error_code(response) == "body_too_large"
     # chunked: no Content-Length to check, the body is counted as it comes
     with raw_connection(server) as sock:
-        sock.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\n")
+        sock.sendall(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
         chunk = b"A" * 65536
         status = None
         try:
@@ -127,8 +166,11 @@ def test_body_over_the_limit_declared_or_streamed_is_413(http, server):
 @pytest.mark.parametrize("declared", [b"-1", b"abc", b"1e3", b"99999999999999999999999999"])
 def test_nonsense_content_length_is_a_clean_4xx(server, declared):
     with raw_connection(server) as sock:
-        sock.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                     + declared + b"\r\nConnection: close\r\n\r\n{}")
+        sock.sendall(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+            + declared
+            + b"\r\nConnection: close\r\n\r\n{}"
+        )
         data = sock.recv(65536)
     # uvicorn's parser may refuse the request line itself (a bare 400), else the app answers
     assert data.startswith(b"HTTP/1.1 4"), data[:200]
@@ -137,8 +179,10 @@ def test_nonsense_content_length_is_a_clean_4xx(server, declared):
 def test_body_shorter_than_declared_does_not_hold_a_worker(http, server):
     """The client says 1,000 bytes, sends 10 and goes away: the server drops it and keeps serving."""
     with raw_connection(server) as sock:
-        sock.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 1000\r\n\r\n{\"image\":")
+        sock.sendall(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000\r\n\r\n{"image":'
+        )
     assert http.get("/api/health").status_code == 200
 
 
@@ -175,25 +219,34 @@ def test_huge_dimensions_in_every_shape(http):
 BIG = 2**62
 
 
-@pytest.mark.parametrize("path, payload, code", [
-    ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": BIG}, "stride_too_large"),
-    ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": [1, BIG]}, "stride_too_large"),
-    ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": 10**40}, None),
-    ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "padding": BIG}, "padding_too_large"),
-    ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1] * 16] * 16, "padding": 8}, "kernel_too_large"),
-    ("/api/convolve", {"input": [[1] * 129] * 2, "kernel": [[1]]}, "input_too_large"),
-    ("/api/convolve", {"input": [[[1, 2], [3, 4]]] * 5, "kernel": [[[1]]] * 5}, "too_many_channels"),
-    ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "positions": [[BIG, BIG]]},
-     "position_out_of_range"),
-    ("/api/convolve", {"input": [[1e6] * 9] * 9, "kernel": [[1e6] * 9] * 9, "bias": 1e6}, None),
-    ("/api/pool", {"input": [[1, 2], [3, 4]], "size": BIG}, "kernel_too_large"),
-    ("/api/pool", {"input": [[1, 2], [3, 4]], "size": 1, "stride": BIG}, "stride_too_large"),
-    ("/api/pool", {"input": [[1, 2], [3, 4]], "size": 3}, "kernel_larger_than_input"),
-    ("/api/gradcheck", {"image": DIGIT_PNG, "label": 1, "layer": "conv1", "param": "K",
-                        "indices": [[BIG, 0, 0, 0]]}, "index_out_of_range"),
-    ("/api/backward", {"image": DIGIT_PNG, "label": 1, "learning_rate": 10, "steps": 50}, None),
-    ("/api/worked-example", {"X": [[1e6] * 3] * 3, "f1": [[1e6] * 2] * 2, "W": [[1e6] * 2] * 2, "eta": 100}, None),
-])
+@pytest.mark.parametrize(
+    "path, payload, code",
+    [
+        ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": BIG}, "stride_too_large"),
+        ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": [1, BIG]}, "stride_too_large"),
+        ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": 10**40}, None),
+        ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "padding": BIG}, "padding_too_large"),
+        ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1] * 16] * 16, "padding": 8}, "kernel_too_large"),
+        ("/api/convolve", {"input": [[1] * 129] * 2, "kernel": [[1]]}, "input_too_large"),
+        ("/api/convolve", {"input": [[[1, 2], [3, 4]]] * 5, "kernel": [[[1]]] * 5}, "too_many_channels"),
+        (
+            "/api/convolve",
+            {"input": [[1, 2], [3, 4]], "kernel": [[1]], "positions": [[BIG, BIG]]},
+            "position_out_of_range",
+        ),
+        ("/api/convolve", {"input": [[1e6] * 9] * 9, "kernel": [[1e6] * 9] * 9, "bias": 1e6}, None),
+        ("/api/pool", {"input": [[1, 2], [3, 4]], "size": BIG}, "kernel_too_large"),
+        ("/api/pool", {"input": [[1, 2], [3, 4]], "size": 1, "stride": BIG}, "stride_too_large"),
+        ("/api/pool", {"input": [[1, 2], [3, 4]], "size": 3}, "kernel_larger_than_input"),
+        (
+            "/api/gradcheck",
+            {"image": DIGIT_PNG, "label": 1, "layer": "conv1", "param": "K", "indices": [[BIG, 0, 0, 0]]},
+            "index_out_of_range",
+        ),
+        ("/api/backward", {"image": DIGIT_PNG, "label": 1, "learning_rate": 10, "steps": 50}, None),
+        ("/api/worked-example", {"X": [[1e6] * 3] * 3, "f1": [[1e6] * 2] * 2, "W": [[1e6] * 2] * 2, "eta": 100}, None),
+    ],
+)
 def test_oversized_kernels_strides_and_numbers(http, path, payload, code):
     response = post_json(http, path, payload)
     if code is not None:
@@ -268,11 +321,18 @@ def test_hostile_values_in_every_body_field(http, openapi):
             for field, template in _body_slots(openapi, operation):
                 for label, value in _hostile_values():
                     body = template.replace(json.dumps(PLACEHOLDER), value)
-                    response = http.request(method, path, content=body.encode(),
-                                            headers={"Content-Type": "application/json",
-                                                     "Accept-Language": "fr" if sent % 2 else "en"})
-                    assert_sound_answer(response.status_code, response.headers, response.content,
-                                        f"{method.upper()} {path} {field}={label}")
+                    response = http.request(
+                        method,
+                        path,
+                        content=body.encode(),
+                        headers={"Content-Type": "application/json", "Accept-Language": "fr" if sent % 2 else "en"},
+                    )
+                    assert_sound_answer(
+                        response.status_code,
+                        response.headers,
+                        response.content,
+                        f"{method.upper()} {path} {field}={label}",
+                    )
                     sent += 1
     assert sent > 500  # every operation with a body was reached
 
@@ -284,8 +344,9 @@ def test_hostile_values_in_every_path_and_query_parameter(http, openapi):
             if method != "get":
                 continue
             params = [p for p in operation.get("parameters", []) if p["in"] in ("path", "query")]
-            defaults = {p["name"]: {"model_id": "lenet", "layer": "conv1", "param": "K"}.get(p["name"], "0")
-                        for p in params}
+            defaults = {
+                p["name"]: {"model_id": "lenet", "layer": "conv1", "param": "K"}.get(p["name"], "0") for p in params
+            }
             for param in params:
                 for text in HOSTILE_STRINGS[:-1] + ["NaN", "1e999", "-1", "1" + "0" * 400]:
                     values = {**defaults, param["name"]: text}
@@ -306,15 +367,33 @@ def test_hostile_values_in_every_path_and_query_parameter(http, openapi):
 
 # -- path-like ids ---------------------------------------------------------------------------------------------------
 TRAVERSALS = [
-    "..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%252F..%252Fetc%252Fpasswd",
-    "....%2F%2F....%2F%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..%5C..%5Cwindows%5Cwin.ini", "lenet%00.npz",
-    "lenet.npz", "..", "%2e%2e", "LENET", "lenet%2F..%2F..%2Fseed", "%C0%AE%C0%AE%2Fetc%2Fpasswd",
+    "..%2F..%2F..%2Fetc%2Fpasswd",
+    "%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..%252F..%252Fetc%252Fpasswd",
+    "....%2F%2F....%2F%2Fetc%2Fpasswd",
+    "%2Fetc%2Fpasswd",
+    "..%5C..%5Cwindows%5Cwin.ini",
+    "lenet%00.npz",
+    "lenet.npz",
+    "..",
+    "%2e%2e",
+    "LENET",
+    "lenet%2F..%2F..%2Fseed",
+    "%C0%AE%C0%AE%2Fetc%2Fpasswd",
 ]
 
 
 @pytest.mark.parametrize("model_id", TRAVERSALS)
-@pytest.mark.parametrize("template", ["/api/models/{}", "/api/models/{}/params/conv1/K",
-                                      "/api/models/lenet/params/{}/K", "/api/train/{}", "/api/train/{}/model"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/api/models/{}",
+        "/api/models/{}/params/conv1/K",
+        "/api/models/lenet/params/{}/K",
+        "/api/train/{}",
+        "/api/train/{}/model",
+    ],
+)
 def test_path_like_ids_in_urls_never_reach_the_disk(server, template, model_id):
     status, content, headers = raw_request(server.url, "GET", template.format(model_id))
     assert_sound_answer(status, headers, content, template.format(model_id))
@@ -322,18 +401,38 @@ def test_path_like_ids_in_urls_never_reach_the_disk(server, template, model_id):
     assert b"root:" not in content and b"[fonts]" not in content
 
 
-@pytest.mark.parametrize("path", ["/static/..%2F..%2F..%2Fetc%2Fpasswd", "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-                                  "/static/../../../../etc/passwd", "/static/..%2F..%2Fapp%2Fcore%2Fconfig.py",
-                                  "/static//etc/passwd", "/static/%2Fetc%2Fpasswd",
-                                  "/static/..%2F..%2Fengine%2Fweights%2Fsamples.npz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/../../../../etc/passwd",
+        "/static/..%2F..%2Fapp%2Fcore%2Fconfig.py",
+        "/static//etc/passwd",
+        "/static/%2Fetc%2Fpasswd",
+        "/static/..%2F..%2Fengine%2Fweights%2Fsamples.npz",
+    ],
+)
 def test_static_files_never_leave_the_static_folder(server, path):
     status, content, headers = raw_request(server.url, "GET", path)
     assert status in (400, 404), (path, status)
     assert b"root:" not in content and b"BaseSettings" not in content and b"PK" not in content[:2]
 
 
-@pytest.mark.parametrize("model_id", ["../../etc/passwd", "..\\..\\lenet", "/etc/passwd", "lenet/../seed",
-                                      "%2e%2e%2fetc", "lenet\u0000", "LeNet", "lenet.npz", "~root"])
+@pytest.mark.parametrize(
+    "model_id",
+    [
+        "../../etc/passwd",
+        "..\\..\\lenet",
+        "/etc/passwd",
+        "lenet/../seed",
+        "%2e%2e%2fetc",
+        "lenet\u0000",
+        "LeNet",
+        "lenet.npz",
+        "~root",
+    ],
+)
 def test_path_like_model_ids_in_bodies_are_refused(http, model_id):
     response = post_json(http, "/api/predict", {"image": DIGIT_PNG, "model": model_id})
     assert response.status_code == 422 and response.json()["error"]["detail"][0]["field"] == "model"

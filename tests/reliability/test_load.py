@@ -4,6 +4,7 @@
 Behaviour, not speed: every request must succeed, and the server's memory must stay flat over repeated rounds
 (growth after the first round below a generous bound). Latencies are measured but never asserted (they belong to
 ``python benchmarks/load.py``)."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,14 @@ def bodies():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_concurrent_clients_get_answers_and_memory_stays_flat(start_server, bodies, workers):
     server = start_server(workers=workers)
-    result = load_rounds(server, bodies, clients=CLIENTS, seconds=SECONDS, rounds=ROUNDS,
-                         rss_bound_mb_per_process=RSS_BOUND_MB_PER_PROCESS)
+    result = load_rounds(
+        server,
+        bodies,
+        clients=CLIENTS,
+        seconds=SECONDS,
+        rounds=ROUNDS,
+        rss_bound_mb_per_process=RSS_BOUND_MB_PER_PROCESS,
+    )
     assert result["server_processes"] >= workers
     for round_ in result["rounds"]:
         for path in LOAD_ENDPOINTS:
@@ -34,7 +41,9 @@ def test_concurrent_clients_get_answers_and_memory_stays_flat(start_server, bodi
             assert tally["errors"] == 0, (path, tally["error_samples"])
             assert tally["ok"] > 0, f"{path} got no answer in round {round_['round']}"
     rss = [(r["rss_before_mb"], r["rss_after_mb"]) for r in result["rounds"]]
-    assert result["rss_flat"], (f"RSS grew {result['rss_growth_after_round_1_mb']} MB after round 1 "
-                                f"(bound {result['rss_growth_bound_mb']} MB): {rss}")
+    assert result["rss_flat"], (
+        f"RSS grew {result['rss_growth_after_round_1_mb']} MB after round 1 "
+        f"(bound {result['rss_growth_bound_mb']} MB): {rss}"
+    )
     assert server.proc.poll() is None
     assert "Traceback" not in server.log_text()

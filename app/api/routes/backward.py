@@ -16,21 +16,43 @@ router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
 
 
 # Built with NumPy arrays and written by orjson, as /api/forward (see forward.py): BackwardResponse declares it.
-@router.post("/backward", response_model=BackwardResponse, response_class=ArrayJSONResponse,
-             summary="Loss, every gradient, and SGD steps on a copy (the served model never changes)")
-def backward(request: Request, req: BackwardRequest, settings: Settings = Depends(get_settings),
-             registry: ModelRegistry = Depends(get_registry)):
+@router.post(
+    "/backward",
+    response_model=BackwardResponse,
+    response_class=ArrayJSONResponse,
+    summary="Loss, every gradient, and SGD steps on a copy (the served model never changes)",
+)
+def backward(
+    request: Request,
+    req: BackwardRequest,
+    settings: Settings = Depends(get_settings),
+    registry: ModelRegistry = Depends(get_registry),
+):
     entry = registry.get(req.model)
     entry.check_label(req.label)
     if req.steps > settings.max_backward_steps:
-        raise ApiError.invalid("too_many_steps", f"steps must be at most {settings.max_backward_steps}.",
-                               f"steps doit valoir au plus {settings.max_backward_steps}.")
+        raise ApiError.invalid(
+            "too_many_steps",
+            f"steps must be at most {settings.max_backward_steps}.",
+            f"steps doit valoir au plus {settings.max_backward_steps}.",
+        )
     if not entry.model.ends_with_softmax:
-        raise ApiError.invalid("not_trainable", f"Model {entry.id!r} does not end with a softmax: no loss to "
-                               "backpropagate.", f"Le modèle {entry.id!r} ne finit pas par un softmax : pas de perte "
-                               "à rétropropager.")
-    prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
-                             max_pixels=settings.max_image_pixels, record_steps=True)
-    answer = backward_json(entry.id, entry.model, prepared.array, req.label, req.learning_rate, req.steps,
-                           encode_steps(prepared.steps, req.step_images), req.include_params)
+        raise ApiError.invalid(
+            "not_trainable",
+            f"Model {entry.id!r} does not end with a softmax: no loss to backpropagate.",
+            f"Le modèle {entry.id!r} ne finit pas par un softmax : pas de perte à rétropropager.",
+        )
+    prepared = prepare_image(
+        req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels, record_steps=True
+    )
+    answer = backward_json(
+        entry.id,
+        entry.model,
+        prepared.array,
+        req.label,
+        req.learning_rate,
+        req.steps,
+        encode_steps(prepared.steps, req.step_images),
+        req.include_params,
+    )
     return answer.compressed_for(request, settings)

@@ -12,7 +12,10 @@ from ..deps import get_lang, get_settings
 router = APIRouter(tags=["playground"], responses=ERROR_RESPONSES)
 
 
-@router.post("/convolve", response_model=ConvolveResponse,
-             summary="Convolve a small input, with the output-size formula and every position's products")
+@router.post(
+    "/convolve",
+    response_model=ConvolveResponse,
+    summary="Convolve a small input, with the output-size formula and every position's products",
+)
 def convolve(req: ConvolveRequest, settings: Settings = Depends(get_settings), lang: Lang = Depends(get_lang)):
     return sliding.convolve(req, settings, lang)

@@ -18,13 +18,23 @@ router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
 # then neither validates nor re-serialises it. ForwardResponse still declares it (OpenAPI, docs, schema-driven
 # tests), and services/traces.py builds it in that model's shape and key order. It is gzipped here, with ISA-L
 # (services/encoding.py), ~4x faster than the GZip middleware would.
-@router.post("/forward", response_model=ForwardResponse, response_class=ArrayJSONResponse,
-             summary="Every number of the forward pass: preprocessing, each layer's output and parameters")
-def forward(request: Request, req: ForwardRequest, settings: Settings = Depends(get_settings),
-            registry: ModelRegistry = Depends(get_registry)):
+@router.post(
+    "/forward",
+    response_model=ForwardResponse,
+    response_class=ArrayJSONResponse,
+    summary="Every number of the forward pass: preprocessing, each layer's output and parameters",
+)
+def forward(
+    request: Request,
+    req: ForwardRequest,
+    settings: Settings = Depends(get_settings),
+    registry: ModelRegistry = Depends(get_registry),
+):
     entry = registry.get(req.model)
-    prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess,
-                             max_pixels=settings.max_image_pixels, record_steps=True)
-    answer = forward_json(entry.id, entry.model, prepared.array, encode_steps(prepared.steps, req.step_images),
-                          req.include_params)
+    prepared = prepare_image(
+        req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels, record_steps=True
+    )
+    answer = forward_json(
+        entry.id, entry.model, prepared.array, encode_steps(prepared.steps, req.step_images), req.include_params
+    )
     return answer.compressed_for(request, settings)

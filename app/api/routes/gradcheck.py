@@ -15,24 +15,41 @@ from ..deps import get_registry, get_settings
 router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
 
 
-@router.post("/gradcheck", response_model=GradcheckResponse,
-             summary="Backpropagation vs central differences for chosen parameter entries (float64)")
-def gradcheck(req: GradcheckRequest, settings: Settings = Depends(get_settings),
-              registry: ModelRegistry = Depends(get_registry)):
+@router.post(
+    "/gradcheck",
+    response_model=GradcheckResponse,
+    summary="Backpropagation vs central differences for chosen parameter entries (float64)",
+)
+def gradcheck(
+    req: GradcheckRequest, settings: Settings = Depends(get_settings), registry: ModelRegistry = Depends(get_registry)
+):
     entry = registry.get(req.model)
     entry.check_label(req.label)
     limit = settings.max_gradcheck_entries
     if (len(req.indices) if req.indices is not None else req.count) > limit:
-        raise ApiError.invalid("too_many_entries", f"At most {limit} entries per gradient check.",
-                               f"Au plus {limit} entrées par vérification de gradient.")
+        raise ApiError.invalid(
+            "too_many_entries",
+            f"At most {limit} entries per gradient check.",
+            f"Au plus {limit} entrées par vérification de gradient.",
+        )
     shape = entry.param(req.layer, req.param).shape
     for idx in req.indices or []:
         if len(idx) != len(shape) or any(i >= s for i, s in zip(idx, shape)):
-            raise ApiError.invalid("index_out_of_range", f"Index {idx} is outside {req.layer}.{req.param} of shape "
-                                   f"{list(shape)}.", f"L'indice {idx} est hors de {req.layer}.{req.param} de forme "
-                                   f"{list(shape)}.")
+            raise ApiError.invalid(
+                "index_out_of_range",
+                f"Index {idx} is outside {req.layer}.{req.param} of shape {list(shape)}.",
+                f"L'indice {idx} est hors de {req.layer}.{req.param} de forme {list(shape)}.",
+            )
     prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels)
-    result = engine_gradcheck(entry.model, prepared.array, req.label, req.layer, req.param,
-                              indices=[tuple(i) for i in req.indices] if req.indices is not None else None,
-                              count=req.count, eps=req.eps, seed=req.seed)
+    result = engine_gradcheck(
+        entry.model,
+        prepared.array,
+        req.label,
+        req.layer,
+        req.param,
+        indices=[tuple(i) for i in req.indices] if req.indices is not None else None,
+        count=req.count,
+        eps=req.eps,
+        seed=req.seed,
+    )
     return {"model": entry.id, **result}

@@ -13,5 +13,9 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health", response_model=HealthResponse, summary="Is the server up, and which model is the default")
 async def health(registry: ModelRegistry = Depends(get_registry)):
-    return {"status": "ok", "version": engine.__version__, "default_model": registry.default_id,
-            "models": len(registry.ids())}
+    return {
+        "status": "ok",
+        "version": engine.__version__,
+        "default_model": registry.default_id,
+        "models": len(registry.ids()),
+    }

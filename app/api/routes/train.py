@@ -4,6 +4,7 @@ The jobs of an app live in ``app.state.jobs`` (a :class:`~app.services.jobs.JobM
 router's lifespan warms the training digits when a server starts (parsing them takes a few seconds, better spent
 before the first click) and, when it stops, cancels every job and joins its thread.
 """
+
 from __future__ import annotations
 
 import logging
@@ -87,25 +88,41 @@ async def lifespan(app: FastAPI):
 
 
 router = APIRouter(tags=["training"], responses=ERROR_RESPONSES, lifespan=lifespan)
-TOO_MANY = {403: {"description": "Training is turned off on this server"},
-            429: {"description": "Too many training jobs at once"}, 503: {"description": "The server is shutting down"}}
+TOO_MANY = {
+    403: {"description": "Training is turned off on this server"},
+    429: {"description": "Too many training jobs at once"},
+    503: {"description": "The server is shutting down"},
+}
 
 
 def _status(job: TrainingJob, manager: JobManager, lang: Lang) -> dict:
     return job.status(lang, manager.ttl_s)
 
 
-@router.post("/train/validate", response_model=ValidateResponse,
-             summary="Check a training request: layer shapes, parameter count and data split, without training")
+@router.post(
+    "/train/validate",
+    response_model=ValidateResponse,
+    summary="Check a training request: layer shapes, parameter count and data split, without training",
+)
 def validate_training(req: TrainRequest, jobs: JobManager = Depends(get_jobs)):
     plan = jobs.plan(req)
     return {"architecture": plan.summary, "data": plan.data(), "settings": plan.settings}
 
 
-@router.post("/train", response_model=JobStatus, status_code=202, responses=TOO_MANY,
-             summary="Start a training job (202; follow it with GET /api/train/{id} or its /events stream)")
-def start_training(req: TrainRequest, request: Request, response: Response, jobs: JobManager = Depends(get_jobs),
-                   lang: Lang = Depends(get_lang)):
+@router.post(
+    "/train",
+    response_model=JobStatus,
+    status_code=202,
+    responses=TOO_MANY,
+    summary="Start a training job (202; follow it with GET /api/train/{id} or its /events stream)",
+)
+def start_training(
+    req: TrainRequest,
+    request: Request,
+    response: Response,
+    jobs: JobManager = Depends(get_jobs),
+    lang: Lang = Depends(get_lang),
+):
     try:
         job = jobs.submit(req)
     except ApiError as exc:
@@ -118,58 +135,95 @@ def start_training(req: TrainRequest, request: Request, response: Response, jobs
 
 @router.get("/train", response_model=JobList, summary="The training jobs this server keeps")
 def list_training_jobs(jobs: JobManager = Depends(get_jobs), lang: Lang = Depends(get_lang)):
-    return {"jobs": [_status(job, jobs, lang) for job in jobs.jobs()], "limit": jobs.max_jobs,
-            "active": jobs.active_count()}
+    return {
+        "jobs": [_status(job, jobs, lang) for job in jobs.jobs()],
+        "limit": jobs.max_jobs,
+        "active": jobs.active_count(),
+    }
 
 
-@router.get("/train/{job_id}", response_model=JobStatus,
-            summary="A job's state, progress, history, and at the end its result or error")
+@router.get(
+    "/train/{job_id}",
+    response_model=JobStatus,
+    summary="A job's state, progress, history, and at the end its result or error",
+)
 def get_training_job(job_id: str, jobs: JobManager = Depends(get_jobs), lang: Lang = Depends(get_lang)):
     return _status(jobs.get(job_id), jobs, lang)
 
 
-@router.delete("/train/{job_id}", response_model=JobStatus, responses={202: {"description": "Stopping"}},
-               summary="Stop a job (202 while it stops; 200 with its state when it had already ended)")
-def cancel_training_job(job_id: str, response: Response, jobs: JobManager = Depends(get_jobs),
-                        lang: Lang = Depends(get_lang)):
+@router.delete(
+    "/train/{job_id}",
+    response_model=JobStatus,
+    responses={202: {"description": "Stopping"}},
+    summary="Stop a job (202 while it stops; 200 with its state when it had already ended)",
+)
+def cancel_training_job(
+    job_id: str, response: Response, jobs: JobManager = Depends(get_jobs), lang: Lang = Depends(get_lang)
+):
     job = jobs.cancel(job_id)
     if job.active:
         response.status_code = 202
     return _status(job, jobs, lang)
 
 
-@router.get("/train/{job_id}/events", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}},
-                             "description": "Server-Sent Events: state, batch, epoch, snapshot, then end"}},
-            summary="Follow a job live (Server-Sent Events; resumes after Last-Event-ID)")
-async def training_events(job_id: str, request: Request,
-                          since: int = Query(0, ge=0, description="Send the events after this number (0: all)."),
-                          last_event_id: str | None = Header(None, description="Sent by a reconnecting EventSource: "
-                                                                                 "wins over ?since."),
-                          jobs: JobManager = Depends(get_jobs), lang: Lang = Depends(get_lang)):
+@router.get(
+    "/train/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Server-Sent Events: state, batch, epoch, snapshot, then end",
+        }
+    },
+    summary="Follow a job live (Server-Sent Events; resumes after Last-Event-ID)",
+)
+async def training_events(
+    job_id: str,
+    request: Request,
+    since: int = Query(0, ge=0, description="Send the events after this number (0: all)."),
+    last_event_id: str | None = Header(None, description="Sent by a reconnecting EventSource: wins over ?since."),
+    jobs: JobManager = Depends(get_jobs),
+    lang: Lang = Depends(get_lang),
+):
     job = jobs.get(job_id)
     after = since
     if last_event_id is not None and last_event_id.strip().isdigit():
         after = int(last_event_id.strip())
-    return StreamingResponse(stream_events(job, after, lang, jobs.ttl_s, jobs.keepalive_s,
-                                           closed=lambda: jobs.streams_closed),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        stream_events(job, after, lang, jobs.ttl_s, jobs.keepalive_s, closed=lambda: jobs.streams_closed),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
-@router.get("/train/{job_id}/model", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}, "description": "The model as .npz"},
-                       409: {"description": "Not trained yet"}},
-            summary="Download the trained model (.npz, loadable with `convstep predict --model`)")
+@router.get(
+    "/train/{job_id}/model",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The model as .npz"},
+        409: {"description": "Not trained yet"},
+    },
+    summary="Download the trained model (.npz, loadable with `convstep predict --model`)",
+)
 def download_trained_model(job_id: str, jobs: JobManager = Depends(get_jobs)):
     job = jobs.get(job_id)
     data = job.model_bytes()
     if data is None:
         if job.active:
-            raise ApiError(409, "model_not_ready", "The model is still training: download it when the job has ended.",
-                           "Le modèle est encore en entraînement : téléchargez-le quand l'entraînement est terminé.")
-        raise ApiError(404, "no_model", f"Job {job.id} ended without a model ({job.state}).",
-                       f"L'entraînement {job.id} s'est terminé sans modèle ({job.state}).")
-    return Response(data, media_type="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="convstep-{job.model_id}.npz"'})
-
+            raise ApiError(
+                409,
+                "model_not_ready",
+                "The model is still training: download it when the job has ended.",
+                "Le modèle est encore en entraînement : téléchargez-le quand l'entraînement est terminé.",
+            )
+        raise ApiError(
+            404,
+            "no_model",
+            f"Job {job.id} ended without a model ({job.state}).",
+            f"L'entraînement {job.id} s'est terminé sans modèle ({job.state}).",
+        )
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="convstep-{job.model_id}.npz"'},
+    )

@@ -18,8 +18,11 @@ def _compute(**inputs) -> dict:
     try:
         result = compute_worked_example(**inputs)
     except WorkedExampleInputError as exc:
-        raise ApiError.invalid("invalid_worked_example", f"Invalid input for the worked example: {exc}.",
-                               f"Entrée invalide pour l'exemple : {exc}.") from None
+        raise ApiError.invalid(
+            "invalid_worked_example",
+            f"Invalid input for the worked example: {exc}.",
+            f"Entrée invalide pour l'exemple : {exc}.",
+        ) from None
     except FloatingPointError:
         raise overflow_error() from None
     return result
@@ -31,13 +34,19 @@ def _document_example() -> dict:
     return _compute()
 
 
-@router.get("/worked-example", response_model=WorkedExampleResponse,
-            summary="The course's hand-worked example, step by step, with the document's values and errata")
+@router.get(
+    "/worked-example",
+    response_model=WorkedExampleResponse,
+    summary="The course's hand-worked example, step by step, with the document's values and errata",
+)
 def get_worked_example():
     return _document_example()
 
 
-@router.post("/worked-example", response_model=WorkedExampleResponse,
-             summary="The worked example recomputed with edited inputs (X, f1, f2, W, b, y, η)")
+@router.post(
+    "/worked-example",
+    response_model=WorkedExampleResponse,
+    summary="The worked example recomputed with edited inputs (X, f1, f2, W, b, y, η)",
+)
 def post_worked_example(req: WorkedExampleRequest):
     return _compute(**req.model_dump())

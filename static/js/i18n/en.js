@@ -53,7 +53,6 @@ export default {
   "layer.type.dropout": "dropout",
   "layer.type.softmax": "softmax",
 
-
   // ---- layer formulas, in the course's notation
   "formula.relu": "ReLU(x) = max(0, x)",
   "formula.leaky_relu": "LeakyReLU(x) = x if x > 0, otherwise α·x",
@@ -78,7 +77,8 @@ export default {
   "lab.draw.undo_hint": "Undo (Ctrl+Z)",
   "lab.draw.clear": "Clear",
   "lab.draw.width": "Width",
-  "lab.draw.pad_label": "Drawing area: draw a digit with the mouse, a finger or a pen. Delete clears it; P and E pick the pen or the eraser.",
+  "lab.draw.pad_label":
+    "Drawing area: draw a digit with the mouse, a finger or a pen. Delete clears it; P and E pick the pen or the eraser.",
   "lab.draw.hint": "Draw a digit from 0 to 9 here",
   "lab.draw.drop": "Drop the image here",
   "lab.draw.paper": "Paper",
@@ -103,7 +103,8 @@ export default {
   "lab.prep.empty": "The preprocessing steps appear here.",
   "lab.prep.final": "Network input, 28×28",
   "lab.prep.final_caption": "The network's input: {h}×{w} values from 0 (black) to 1 (ink). Hover to read them.",
-  "lab.prep.note": "MNIST's digits were made this way: the ink cropped, scaled to fit a 20×20 box, then placed in 28×28 with its centre of mass in the middle. Your drawing follows the same recipe, so the network sees the kind of picture it learned from.",
+  "lab.prep.note":
+    "MNIST's digits were made this way: the ink cropped, scaled to fit a 20×20 box, then placed in 28×28 with its centre of mass in the middle. Your drawing follows the same recipe, so the network sees the kind of picture it learned from.",
   "lab.prep.none": "(used as sent: no preprocessing)",
   "lab.prep.pixel": "row {i}, column {j}: grey level {v}",
   "lab.prep.input_pixel": "x[{i}, {j}] = {v}",
@@ -176,13 +177,15 @@ export default {
   "lab.conv.output": "Output O[{f}]",
   "lab.conv.output_hint": "Hover a position to see its computation; click to keep it.",
   "lab.conv.channels": "Input channels",
-  "lab.conv.channels_hint": "The kernel has {C} channels: each gives a sum, and the {C} sums are added, as in the course's RGB example.",
+  "lab.conv.channels_hint":
+    "The kernel has {C} channels: each gives a sum, and the {C} sums are added, as in the course's RGB example.",
   "lab.conv.at": "Filter {f} at position (i, j) = ({i}, {j})",
   "lab.conv.window": "Window of X",
   "lab.conv.kernel_short": "Kernel K",
   "lab.conv.products": "Products",
   "lab.conv.animation": "Kernel sliding over the input",
-  "lab.conv.dk_formula": "∂L/∂K[f, c, m, n] = Σ_i Σ_j ∂L/∂O[f, i, j] · X[c, i·S + m − P, j·S + n − P]   (the input correlated with the upstream gradient)",
+  "lab.conv.dk_formula":
+    "∂L/∂K[f, c, m, n] = Σ_i Σ_j ∂L/∂O[f, i, j] · X[c, i·S + m − P, j·S + n − P]   (the input correlated with the upstream gradient)",
   "lab.conv.db_formula": "∂L/∂b[f] = Σ_i Σ_j ∂L/∂O[f, i, j]",
   "lab.conv.dx_formula": "∂L/∂X = full convolution of ∂L/∂O with the kernel turned by 180°",
   "lab.conv.dk_title": "Gradient of kernel {f}: ∂L/∂K",
@@ -241,7 +244,8 @@ export default {
   "lab.dense.top_grad": "The {k} largest ∂L/∂W of this neuron",
   "lab.dense.check_hint": "Click one to check it numerically.",
   "lab.dense.computed_here": "Computed here: this layer's {n} weight gradients travel only as statistics.",
-  "lab.dropout.note": "Dropout only acts while training (it zeroes {p} % of the units at random and scales the others by 1/(1 − p)). When predicting, it lets everything through: y = x.",
+  "lab.dropout.note":
+    "Dropout only acts while training (it zeroes {p} % of the units at random and scales the others by 1/(1 − p)). When predicting, it lets everything through: y = x.",
 
   "lab.softmax.formula": "ŷ_i = exp(z_i) / Σ_j exp(z_j)",
   "lab.softmax.class": "class",

@@ -53,7 +53,6 @@ export default {
   "layer.type.dropout": "dropout",
   "layer.type.softmax": "softmax",
 
-
   // ---- formules des couches, avec les notations du cours
   "formula.relu": "ReLU(x) = max(0, x)",
   "formula.leaky_relu": "LeakyReLU(x) = x si x > 0, sinon α·x",
@@ -78,7 +77,8 @@ export default {
   "lab.draw.undo_hint": "Annuler (Ctrl+Z)",
   "lab.draw.clear": "Effacer",
   "lab.draw.width": "Épaisseur",
-  "lab.draw.pad_label": "Zone de dessin : dessinez un chiffre à la souris, au doigt ou au stylet. Suppr efface ; P et E choisissent le stylo ou la gomme.",
+  "lab.draw.pad_label":
+    "Zone de dessin : dessinez un chiffre à la souris, au doigt ou au stylet. Suppr efface ; P et E choisissent le stylo ou la gomme.",
   "lab.draw.hint": "Dessinez ici un chiffre de 0 à 9",
   "lab.draw.drop": "Déposez l'image ici",
   "lab.draw.paper": "Papier",
@@ -103,7 +103,8 @@ export default {
   "lab.prep.empty": "Les étapes du prétraitement s'affichent ici.",
   "lab.prep.final": "Entrée du réseau, 28×28",
   "lab.prep.final_caption": "L'entrée du réseau : {h}×{w} valeurs de 0 (noir) à 1 (encre). Survolez pour les lire.",
-  "lab.prep.note": "Les chiffres de MNIST ont été fabriqués ainsi : l'encre recadrée, mise à l'échelle pour tenir dans un carré de 20×20, puis placée dans 28×28 avec son centre de masse au milieu. Votre dessin suit la même recette : le réseau voit le genre d'image sur lequel il a appris.",
+  "lab.prep.note":
+    "Les chiffres de MNIST ont été fabriqués ainsi : l'encre recadrée, mise à l'échelle pour tenir dans un carré de 20×20, puis placée dans 28×28 avec son centre de masse au milieu. Votre dessin suit la même recette : le réseau voit le genre d'image sur lequel il a appris.",
   "lab.prep.none": "(utilisée telle quelle : pas de prétraitement)",
   "lab.prep.pixel": "ligne {i}, colonne {j} : niveau de gris {v}",
   "lab.prep.input_pixel": "x[{i}, {j}] = {v}",
@@ -169,20 +170,23 @@ export default {
   "lab.detail.check_off": "✗ le serveur a calculé {v}",
   "lab.detail.rf_title": "Champ récepteur",
   "lab.detail.rf_full": "Après l'aplatissement, chaque unité voit toute l'entrée 28×28.",
-  "lab.detail.rf_rect": "Lignes {r0} à {r1}, colonnes {c0} à {c1} de l'entrée : {h}×{w} pixels peuvent changer cette valeur.",
+  "lab.detail.rf_rect":
+    "Lignes {r0} à {r1}, colonnes {c0} à {c1} de l'entrée : {h}×{w} pixels peuvent changer cette valeur.",
 
   "lab.conv.formula": "O[f, i, j] = Σ_c Σ_m Σ_n X[c, i·S + m − P, j·S + n − P] · K[f, c, m, n] + b[f]",
   "lab.conv.input": "Entrée X[{c}] ({shape}, P = {p})",
   "lab.conv.output": "Sortie O[{f}]",
   "lab.conv.output_hint": "Survolez une position pour voir son calcul ; cliquez pour la garder.",
   "lab.conv.channels": "Canaux d'entrée",
-  "lab.conv.channels_hint": "Le noyau a {C} canaux : chacun donne une somme, et les {C} sommes s'additionnent, comme dans l'exemple RVB du cours.",
+  "lab.conv.channels_hint":
+    "Le noyau a {C} canaux : chacun donne une somme, et les {C} sommes s'additionnent, comme dans l'exemple RVB du cours.",
   "lab.conv.at": "Filtre {f} à la position (i, j) = ({i}, {j})",
   "lab.conv.window": "Fenêtre de X",
   "lab.conv.kernel_short": "Noyau K",
   "lab.conv.products": "Produits",
   "lab.conv.animation": "Le noyau glisse sur l'entrée",
-  "lab.conv.dk_formula": "∂L/∂K[f, c, m, n] = Σ_i Σ_j ∂L/∂O[f, i, j] · X[c, i·S + m − P, j·S + n − P]   (l'entrée corrélée avec le gradient venu d'en haut)",
+  "lab.conv.dk_formula":
+    "∂L/∂K[f, c, m, n] = Σ_i Σ_j ∂L/∂O[f, i, j] · X[c, i·S + m − P, j·S + n − P]   (l'entrée corrélée avec le gradient venu d'en haut)",
   "lab.conv.db_formula": "∂L/∂b[f] = Σ_i Σ_j ∂L/∂O[f, i, j]",
   "lab.conv.dx_formula": "∂L/∂X = convolution complète de ∂L/∂O avec le noyau tourné de 180°",
   "lab.conv.dk_title": "Gradient du noyau {f} : ∂L/∂K",
@@ -199,7 +203,8 @@ export default {
 
   "lab.relu.before": "Avant : x",
   "lab.relu.after": "Après : y = max(0, x)",
-  "lab.relu.stats": "{zeros} de cette carte vaut zéro ({neg} valeurs négatives mises à 0) ; {layer} sur toute la couche.",
+  "lab.relu.stats":
+    "{zeros} de cette carte vaut zéro ({neg} valeurs négatives mises à 0) ; {layer} sur toute la couche.",
   "lab.relu.backward_formula": "∂L/∂x = ∂L/∂y · 1[x > 0]   (le gradient ne passe que par les unités actives)",
   "lab.relu.backward_generic": "∂L/∂x = ∂L/∂y · f′(x)",
   "lab.relu.grad_out": "∂L/∂y",
@@ -240,8 +245,10 @@ export default {
   "lab.dense.dx": "∂L/∂x = Wᵀ·∂L/∂z ({n})",
   "lab.dense.top_grad": "Les {k} plus grands ∂L/∂W de ce neurone",
   "lab.dense.check_hint": "Cliquez-en un pour le vérifier numériquement.",
-  "lab.dense.computed_here": "Calculé ici : les {n} gradients de poids de cette couche ne voyagent que sous forme de statistiques.",
-  "lab.dropout.note": "Le dropout n'agit qu'à l'entraînement (il met à zéro {p} % des unités au hasard et multiplie les autres par 1/(1 − p)). Pour prédire, il laisse tout passer : y = x.",
+  "lab.dense.computed_here":
+    "Calculé ici : les {n} gradients de poids de cette couche ne voyagent que sous forme de statistiques.",
+  "lab.dropout.note":
+    "Le dropout n'agit qu'à l'entraînement (il met à zéro {p} % des unités au hasard et multiplie les autres par 1/(1 − p)). Pour prédire, il laisse tout passer : y = x.",
 
   "lab.softmax.formula": "ŷ_i = exp(z_i) / Σ_j exp(z_j)",
   "lab.softmax.class": "classe",

@@ -3,7 +3,8 @@
 export default {
   "train.title": "Live training",
   "train.heading": "Watch a network learn",
-  "train.intro": "Pick a network and how to train it on real handwritten digits, then follow every step: the loss falls, the accuracy rises, the filters take shape.",
+  "train.intro":
+    "Pick a network and how to train it on real handwritten digits, then follow every step: the loss falls, the accuracy rises, the filters take shape.",
 
   // ---- the form
   "train.form.title": "Network and training",
@@ -14,11 +15,13 @@ export default {
   "train.preset.lenet_hint": "two 5×5 conv blocks, dense 400→120→84→10 (the lab's model)",
   "train.preset.custom": "Your own",
   "train.preset.custom_hint": "stack conv, pooling, activation and dense layers",
-  "train.custom.help": "Layers from input to output. A flatten is added before the first dense layer, and the output layer (dense 10 + softmax) is always added.",
+  "train.custom.help":
+    "Layers from input to output. A flatten is added before the first dense layer, and the output layer (dense 10 + softmax) is always added.",
   "train.custom.layers": "Your layers",
   "train.custom.add_type": "New layer",
   "train.custom.add": "Add",
-  "train.custom.empty": "No hidden layer: the pixels go straight to the output layer (a softmax regression, a one-layer perceptron).",
+  "train.custom.empty":
+    "No hidden layer: the pixels go straight to the output layer (a softmax regression, a one-layer perceptron).",
   "train.custom.type_of": "Type of layer {n}",
   "train.custom.up": "Move layer {n} up",
   "train.custom.down": "Move layer {n} down",
@@ -51,7 +54,8 @@ export default {
   "train.arch.total": "Total",
   "train.arch.added": "added",
   "train.arch.cost": "{macs} multiply-adds per image (forward pass).",
-  "train.data_line": "{train} digits to train on, {val} kept for validation · {batches} batches per epoch, {total} in all.",
+  "train.data_line":
+    "{train} digits to train on, {val} kept for validation · {batches} batches per epoch, {total} in all.",
   "train.form.optimizer": "Optimiser",
   "train.form.sgd": "SGD (momentum)",
   "train.form.lr": "Learning rate η",
@@ -77,7 +81,8 @@ export default {
   "train.progress.label": "Training progress",
   "train.progress.idle": "Choose the settings, then start: the curves appear here batch after batch.",
   "train.progress.preparing": "Preparing the digits and the network…",
-  "train.progress.running": "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} images/s · {elapsed} elapsed · about {eta} left",
+  "train.progress.running":
+    "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} images/s · {elapsed} elapsed · about {eta} left",
   "train.progress.done": "Epoch {epoch}/{epochs} · batch {batch}/{batches} · {speed} images/s · {elapsed} in all",
   "train.state.idle": "not started",
   "train.state.queued": "starting",
@@ -100,7 +105,8 @@ export default {
   "train.filters.title": "The first layer's filters",
   "train.filters.empty": "They start as random noise and take shape as the network learns.",
   "train.filters.none": "This network has no convolution: no filters to show.",
-  "train.filters.note": "{n} filter(s) {k} of {layer}: blue < 0, white = 0, red > 0, the first two rows on the same scale.",
+  "train.filters.note":
+    "{n} filter(s) {k} of {layer}: blue < 0, white = 0, red > 0, the first two rows on the same scale.",
   "train.filters.start": "At the start (random)",
   "train.filters.at": "After {step} batches (epoch {epoch}, batch {batch})",
   "train.filters.legend": "weight",
@@ -117,7 +123,8 @@ export default {
   "train.result.model_id": "Model id: {id} (usable in the API too).",
   "train.result.stopped": "Stopped early, after {n} complete epoch(s).",
   "train.result.expires": "Kept on the server for about {min} more minute(s).",
-  "train.confusion.caption": "Confusion matrix: each row is a true digit, each column what the network answered; the diagonal is right.",
+  "train.confusion.caption":
+    "Confusion matrix: each row is a true digit, each column what the network answered; the diagonal is right.",
   "train.confusion.corner": "true \\ answer",
   "train.confusion.recall": "right",
   "train.confusion.cell": "{count} image(s) of a {truth} read as {p}",

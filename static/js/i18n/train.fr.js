@@ -3,7 +3,8 @@
 export default {
   "train.title": "Entraînement en direct",
   "train.heading": "Regarder un réseau apprendre",
-  "train.intro": "Choisissez un réseau et sa façon d'apprendre sur de vrais chiffres manuscrits, puis suivez chaque étape : la perte baisse, la précision monte, les filtres prennent forme.",
+  "train.intro":
+    "Choisissez un réseau et sa façon d'apprendre sur de vrais chiffres manuscrits, puis suivez chaque étape : la perte baisse, la précision monte, les filtres prennent forme.",
 
   // ---- le formulaire
   "train.form.title": "Réseau et entraînement",
@@ -14,11 +15,13 @@ export default {
   "train.preset.lenet_hint": "deux blocs conv 5×5, dense 400→120→84→10 (le modèle du labo)",
   "train.preset.custom": "Le vôtre",
   "train.preset.custom_hint": "empilez convolutions, pooling, activations et couches denses",
-  "train.custom.help": "Les couches, de l'entrée vers la sortie. Un flatten est ajouté avant la première couche dense, et la couche de sortie (dense 10 + softmax) est toujours ajoutée.",
+  "train.custom.help":
+    "Les couches, de l'entrée vers la sortie. Un flatten est ajouté avant la première couche dense, et la couche de sortie (dense 10 + softmax) est toujours ajoutée.",
   "train.custom.layers": "Vos couches",
   "train.custom.add_type": "Nouvelle couche",
   "train.custom.add": "Ajouter",
-  "train.custom.empty": "Aucune couche cachée : les pixels vont droit à la couche de sortie (une régression softmax, un perceptron à une couche).",
+  "train.custom.empty":
+    "Aucune couche cachée : les pixels vont droit à la couche de sortie (une régression softmax, un perceptron à une couche).",
   "train.custom.type_of": "Type de la couche {n}",
   "train.custom.up": "Monter la couche {n}",
   "train.custom.down": "Descendre la couche {n}",
@@ -51,7 +54,8 @@ export default {
   "train.arch.total": "Total",
   "train.arch.added": "ajoutée",
   "train.arch.cost": "{macs} multiplications-additions par image (passe avant).",
-  "train.data_line": "{train} chiffres pour apprendre, {val} gardés pour la validation · {batches} lots par époque, {total} en tout.",
+  "train.data_line":
+    "{train} chiffres pour apprendre, {val} gardés pour la validation · {batches} lots par époque, {total} en tout.",
   "train.form.optimizer": "Optimiseur",
   "train.form.sgd": "SGD (momentum)",
   "train.form.lr": "Pas d'apprentissage η",
@@ -77,7 +81,8 @@ export default {
   "train.progress.label": "Progression de l'entraînement",
   "train.progress.idle": "Choisissez les réglages, puis lancez : les courbes apparaissent ici, lot après lot.",
   "train.progress.preparing": "Préparation des chiffres et du réseau…",
-  "train.progress.running": "Époque {epoch}/{epochs} · lot {batch}/{batches} · {speed} images/s · {elapsed} écoulées · encore {eta} environ",
+  "train.progress.running":
+    "Époque {epoch}/{epochs} · lot {batch}/{batches} · {speed} images/s · {elapsed} écoulées · encore {eta} environ",
   "train.progress.done": "Époque {epoch}/{epochs} · lot {batch}/{batches} · {speed} images/s · {elapsed} en tout",
   "train.state.idle": "pas commencé",
   "train.state.queued": "démarrage",
@@ -100,7 +105,8 @@ export default {
   "train.filters.title": "Les filtres de la première couche",
   "train.filters.empty": "Ils partent d'un bruit aléatoire et prennent forme à mesure que le réseau apprend.",
   "train.filters.none": "Ce réseau n'a pas de convolution : pas de filtre à montrer.",
-  "train.filters.note": "{n} filtre(s) {k} de {layer} : bleu < 0, blanc = 0, rouge > 0, les deux premières rangées sur la même échelle.",
+  "train.filters.note":
+    "{n} filtre(s) {k} de {layer} : bleu < 0, blanc = 0, rouge > 0, les deux premières rangées sur la même échelle.",
   "train.filters.start": "Au départ (aléatoires)",
   "train.filters.at": "Après {step} lots (époque {epoch}, lot {batch})",
   "train.filters.legend": "poids",
@@ -117,7 +123,8 @@ export default {
   "train.result.model_id": "Identifiant du modèle : {id} (utilisable aussi dans l'API).",
   "train.result.stopped": "Arrêté en cours de route, après {n} époque(s) complète(s).",
   "train.result.expires": "Gardé sur le serveur encore {min} minute(s) environ.",
-  "train.confusion.caption": "Matrice de confusion : chaque ligne est un vrai chiffre, chaque colonne la réponse du réseau ; la diagonale est juste.",
+  "train.confusion.caption":
+    "Matrice de confusion : chaque ligne est un vrai chiffre, chaque colonne la réponse du réseau ; la diagonale est juste.",
   "train.confusion.corner": "vrai \\ réponse",
   "train.confusion.recall": "justes",
   "train.confusion.cell": "{count} image(s) de {truth} lue(s) comme {p}",

@@ -62,8 +62,13 @@ export async function api(path, { method = "GET", body, query, signal } = {}) {
   if (!response.ok) {
     const error = payload?.error;
     let message = error?.message;
-    if (!message) message = response.status === 413 ? t("api.too_large") : t("api.http_error", { status: response.status });
-    throw new ApiError(message, { status: response.status, code: (error?.code) || `http_${response.status}`, detail: error?.detail });
+    if (!message)
+      message = response.status === 413 ? t("api.too_large") : t("api.http_error", { status: response.status });
+    throw new ApiError(message, {
+      status: response.status,
+      code: error?.code || `http_${response.status}`,
+      detail: error?.detail,
+    });
   }
   if (payload === null) throw new ApiError(t("api.bad_response"), { status: response.status, code: "bad_response" });
   return payload;
@@ -139,8 +144,12 @@ export class Coalescer {
     Promise.resolve()
       .then(() => this.task(state, controller.signal))
       .then(
-        (result) => { if (generation === this.generation) this.onResult(result, state); },
-        (err) => { if (generation === this.generation && !isAbort(err)) this.onError(err, state); },
+        (result) => {
+          if (generation === this.generation) this.onResult(result, state);
+        },
+        (err) => {
+          if (generation === this.generation && !isAbort(err)) this.onError(err, state);
+        },
       )
       .finally(() => {
         if (this.inFlight && this.inFlight.controller === controller) this.inFlight = null;

@@ -16,26 +16,46 @@
 import { h, pct } from "./dom.js";
 
 export class BarChart {
-  constructor({ labels, signed = false, columns = false, format = pct, caption = "", onRowEnter, onRowLeave, onRowClick } = {}) {
+  constructor({
+    labels,
+    signed = false,
+    columns = false,
+    format = pct,
+    caption = "",
+    onRowEnter,
+    onRowLeave,
+    onRowClick,
+  } = {}) {
     this.labels = labels;
     this.signed = signed;
     this.format = format;
-    this.el = h("div", { class: ["bars", signed && "bars--signed", columns && !signed && "bars--columns"], attrs: { role: "list", "aria-label": caption } });
+    this.el = h("div", {
+      class: ["bars", signed && "bars--signed", columns && !signed && "bars--columns"],
+      attrs: { role: "list", "aria-label": caption },
+    });
     this.rows = labels.map((label, k) => {
       const fill = h("div", { class: "bar-row__fill" });
       const ghost = h("div", { class: "bar-row__ghost", hidden: true });
       const value = h("span", { class: "bar-row__value" });
-      const row = h("div", { class: "bar-row", attrs: { role: "listitem" }, dataset: { index: String(k) } },
+      const row = h(
+        "div",
+        { class: "bar-row", attrs: { role: "listitem" }, dataset: { index: String(k) } },
         h("span", { class: "bar-row__label", text: label }),
         h("div", { class: "bar-row__track" }, ghost, fill),
-        value);
+        value,
+      );
       if (onRowEnter) row.addEventListener("pointerenter", () => onRowEnter(k));
       if (onRowLeave) row.addEventListener("pointerleave", () => onRowLeave(k));
       if (onRowClick) {
         row.tabIndex = 0;
         row.classList.add("is-clickable");
         row.addEventListener("click", () => onRowClick(k));
-        row.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onRowClick(k); } });
+        row.addEventListener("keydown", (e) => {
+          if (e.key === "Enter" || e.key === " ") {
+            e.preventDefault();
+            onRowClick(k);
+          }
+        });
       }
       this.el.append(row);
       return { row, fill, ghost, value };
@@ -47,7 +67,8 @@ export class BarChart {
   }
 
   update(values, { top = null, marked = null, ghost = null, max = null } = {}) {
-    const scaleMax = max ?? (this.signed ? Math.max(1e-12, ...values.map(Math.abs)) : Math.max(1e-12, ...values, ...(ghost || [])));
+    const scaleMax =
+      max ?? (this.signed ? Math.max(1e-12, ...values.map(Math.abs)) : Math.max(1e-12, ...values, ...(ghost || [])));
     values.forEach((v, k) => {
       const r = this.rows[k];
       if (!r) return;

@@ -15,7 +15,13 @@ export class LineChart {
     this.h = height;
     this.pad = { l: 44, r: 12, t: 10, b: 30 };
     this.opts = { xLabel, yLabel, yMin, yMax };
-    this.el = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, preserveAspectRatio: "xMidYMid meet" });
+    this.el = svg("svg", {
+      class: "chart",
+      viewBox: `0 0 ${width} ${height}`,
+      role: "img",
+      "aria-label": title,
+      preserveAspectRatio: "xMidYMid meet",
+    });
   }
 
   setLabels({ xLabel, yLabel, title } = {}) {
@@ -35,7 +41,9 @@ export class LineChart {
     const x1 = xs.length ? Math.max(...xs, x0 + 1) : 1;
     const y0 = this.opts.yMin ?? (ys.length ? Math.min(...ys) : 0);
     let y1 = this.opts.yMax ?? (ys.length ? Math.max(...ys) : 1);
-    if (y1 <= y0) { y1 = y0 + 1; }
+    if (y1 <= y0) {
+      y1 = y0 + 1;
+    }
     const X = (x) => l + ((x - x0) / (x1 - x0)) * pw;
     const Y = (y) => t + (1 - (y - y0) / (y1 - y0)) * ph;
     const nodes = [];
@@ -52,15 +60,36 @@ export class LineChart {
       const v = Math.round(x0 + ((x1 - x0) * k) / Math.max(1, xTicks));
       nodes.push(svg("text", { class: "chart__tick", x: X(v), y: t + ph + 14, "text-anchor": "middle" }, String(v)));
     }
-    if (this.opts.xLabel) nodes.push(svg("text", { class: "chart__label", x: l + pw / 2, y: this.h - 2, "text-anchor": "middle" }, this.opts.xLabel));
-    if (this.opts.yLabel) nodes.push(svg("text", { class: "chart__label", x: 10, y: t + ph / 2, "text-anchor": "middle", transform: `rotate(-90 10 ${t + ph / 2})` }, this.opts.yLabel));
+    if (this.opts.xLabel)
+      nodes.push(
+        svg("text", { class: "chart__label", x: l + pw / 2, y: this.h - 2, "text-anchor": "middle" }, this.opts.xLabel),
+      );
+    if (this.opts.yLabel)
+      nodes.push(
+        svg(
+          "text",
+          {
+            class: "chart__label",
+            x: 10,
+            y: t + ph / 2,
+            "text-anchor": "middle",
+            transform: `rotate(-90 10 ${t + ph / 2})`,
+          },
+          this.opts.yLabel,
+        ),
+      );
     for (const s of series) {
       if (!s.points.length) continue;
       const d = s.points.map((p, k) => `${k ? "L" : "M"}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(" ");
       nodes.push(svg("path", { class: `chart__line ${s.className || ""}`, d }));
       for (const p of s.points) {
-        nodes.push(svg("circle", { class: `chart__dot ${s.className || ""}`, cx: X(p[0]).toFixed(1), cy: Y(p[1]).toFixed(1), r: 3 },
-          svg("title", {}, `${s.label || ""} ${p[0]}: ${fmt(p[1])}`)));
+        nodes.push(
+          svg(
+            "circle",
+            { class: `chart__dot ${s.className || ""}`, cx: X(p[0]).toFixed(1), cy: Y(p[1]).toFixed(1), r: 3 },
+            svg("title", {}, `${s.label || ""} ${p[0]}: ${fmt(p[1])}`),
+          ),
+        );
       }
     }
     this.el.replaceChildren(...nodes);

@@ -48,8 +48,14 @@ export function receptiveField(layers, index, i, j, inputHW) {
     c0 = c0 * sw - pw;
     c1 = c1 * sw - pw + kw - 1;
   }
-  return { top: Math.max(0, r0), left: Math.max(0, c0), bottom: Math.min(H - 1, r1), right: Math.min(W - 1, c1), full: false,
-    unclipped: { top: r0, left: c0, bottom: r1, right: c1 } };
+  return {
+    top: Math.max(0, r0),
+    left: Math.max(0, c0),
+    bottom: Math.min(H - 1, r1),
+    right: Math.min(W - 1, c1),
+    full: false,
+    unclipped: { top: r0, left: c0, bottom: r1, right: c1 },
+  };
 }
 
 function valueOrPad(X, c, r, s) {
@@ -74,14 +80,23 @@ export function convAt(X, K, b, f, i, j, geometry) {
     const products = [];
     let sum = 0;
     for (let m = 0; m < kh; m++) {
-      const wr = [], pr = [], kr = [], prodr = [];
+      const wr = [],
+        pr = [],
+        kr = [],
+        prodr = [];
       for (let n = 0; n < kw; n++) {
         const { v, pad: isPad } = valueOrPad(X, c, top + m, left + n);
         const k = K.at(f, c, m, n);
-        wr.push(v); pr.push(isPad); kr.push(k); prodr.push(v * k);
+        wr.push(v);
+        pr.push(isPad);
+        kr.push(k);
+        prodr.push(v * k);
         sum += v * k;
       }
-      window.push(wr); pad.push(pr); kernel.push(kr); products.push(prodr);
+      window.push(wr);
+      pad.push(pr);
+      kernel.push(kr);
+      products.push(prodr);
     }
     channels.push({ c, window, pad, kernel, products, sum });
     total += sum;
@@ -106,7 +121,10 @@ export function poolAt(X, c, i, j, geometry, mode = "max") {
       const { v } = valueOrPad(X, c, top + m, left + n);
       row.push(v);
       sum += v;
-      if (v > best) { best = v; arg = [m, n]; }
+      if (v > best) {
+        best = v;
+        arg = [m, n];
+      }
     }
     window.push(row);
   }
@@ -153,11 +171,13 @@ export function convGradKernelAt(X, G, f, c, m, n, geometry) {
   const inputs = [];
   let sum = 0;
   for (let i = 0; i < Ho; i++) {
-    const pr = [], ir = [];
+    const pr = [],
+      ir = [];
     for (let j = 0; j < Wo; j++) {
       const { v } = valueOrPad(X, c, i * sh + m - ph, j * sw + n - pw);
       const p = v * G.at(f, i, j);
-      pr.push(p); ir.push(v);
+      pr.push(p);
+      ir.push(v);
       sum += p;
     }
     products.push(pr);
@@ -179,10 +199,16 @@ export function convGradInputAt(G, K, c, r, s, geometry) {
   const filters = [];
   let total = 0;
   for (let f = 0; f < F; f++) {
-    const gwin = [], rot = [], prods = [], valid = [];
+    const gwin = [],
+      rot = [],
+      prods = [],
+      valid = [];
     let sum = 0;
     for (let a = 0; a < kh; a++) {
-      const gr = [], rr = [], pr = [], vr = [];
+      const gr = [],
+        rr = [],
+        pr = [],
+        vr = [];
       for (let bb = 0; bb < kw; bb++) {
         const m = kh - 1 - a;
         const n = kw - 1 - bb;
@@ -191,10 +217,16 @@ export function convGradInputAt(G, K, c, r, s, geometry) {
         const ok = Number.isInteger(ii) && Number.isInteger(jj) && ii >= 0 && jj >= 0 && ii < Ho && jj < Wo;
         const g = ok ? G.at(f, ii, jj) : 0;
         const k = K.at(f, c, m, n);
-        gr.push(g); rr.push(k); pr.push(g * k); vr.push(ok);
+        gr.push(g);
+        rr.push(k);
+        pr.push(g * k);
+        vr.push(ok);
         sum += g * k;
       }
-      gwin.push(gr); rot.push(rr); prods.push(pr); valid.push(vr);
+      gwin.push(gr);
+      rot.push(rr);
+      prods.push(pr);
+      valid.push(vr);
     }
     filters.push({ f, gradWindow: gwin, rotated: rot, products: prods, valid, sum });
     total += sum;
@@ -203,5 +235,8 @@ export function convGradInputAt(G, K, c, r, s, geometry) {
 }
 
 export function rot180(m) {
-  return m.slice().reverse().map((row) => row.slice().reverse());
+  return m
+    .slice()
+    .reverse()
+    .map((row) => row.slice().reverse());
 }

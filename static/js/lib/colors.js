@@ -15,7 +15,19 @@
 
 const PALETTE_STOPS = {
   // ColorBrewer RdBu (reversed: negatives blue), 11 stops from −1 to +1
-  diverging: ["#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f"],
+  diverging: [
+    "#053061",
+    "#2166ac",
+    "#4393c3",
+    "#92c5de",
+    "#d1e5f0",
+    "#f7f7f7",
+    "#fddbc7",
+    "#f4a582",
+    "#d6604d",
+    "#b2182b",
+    "#67001f",
+  ],
   // viridis, 9 stops
   sequential: ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"],
   gray: ["#000000", "#ffffff"],
@@ -65,7 +77,7 @@ export function makeScale(kind, min, max) {
     /** position of v in [0, 1] along the palette */
     t(v) {
       const x = (v - lo) / span;
-      return x < 0 ? 0 : Math.min(x , 1);
+      return x < 0 ? 0 : Math.min(x, 1);
     },
     index(v) {
       if (Number.isNaN(v)) return 0;
@@ -96,7 +108,10 @@ export function rangeOf(values) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (min === Infinity) { min = 0; max = 0; }
+  if (min === Infinity) {
+    min = 0;
+    max = 0;
+  }
   return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
 }
 
@@ -108,7 +123,10 @@ export function mergeRanges(ranges) {
     min = Math.min(min, r.min);
     max = Math.max(max, r.max);
   }
-  if (min === Infinity) { min = 0; max = 0; }
+  if (min === Infinity) {
+    min = 0;
+    max = 0;
+  }
   return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
 }
 

@@ -24,7 +24,10 @@ export function h(tag, props = {}, ...children) {
     if (key === "class") el.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
     else if (key === "text") el.textContent = value;
     else if (key === "i18n") el.dataset.i18n = value;
-    else if (key === "attrs") for (const [a, v] of Object.entries(value)) { if (v !== undefined && v !== null && v !== false) el.setAttribute(a, v === true ? "" : v); }
+    else if (key === "attrs")
+      for (const [a, v] of Object.entries(value)) {
+        if (v !== undefined && v !== null && v !== false) el.setAttribute(a, v === true ? "" : v);
+      }
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key === "style") Object.assign(el.style, value);
     else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
@@ -60,10 +63,21 @@ export function debounce(fn, ms) {
   const debounced = (...args) => {
     lastArgs = args;
     clearTimeout(timer);
-    timer = setTimeout(() => { timer = null; fn(...lastArgs); }, ms);
+    timer = setTimeout(() => {
+      timer = null;
+      fn(...lastArgs);
+    }, ms);
   };
-  debounced.cancel = () => { clearTimeout(timer); timer = null; };
-  debounced.flush = () => { if (timer !== null) { debounced.cancel(); fn(...lastArgs); } };
+  debounced.cancel = () => {
+    clearTimeout(timer);
+    timer = null;
+  };
+  debounced.flush = () => {
+    if (timer !== null) {
+      debounced.cancel();
+      fn(...lastArgs);
+    }
+  };
   return debounced;
 }
 
@@ -112,7 +126,9 @@ export const tooltip = {
     tooltipEl.style.left = `${Math.max(4, x)}px`;
     tooltipEl.style.top = `${Math.max(4, y)}px`;
   },
-  hide() { if (tooltipEl) tooltipEl.hidden = true; },
+  hide() {
+    if (tooltipEl) tooltipEl.hidden = true;
+  },
 };
 
 // -------------------------------------------------------------------------------------------- toasts

@@ -6,7 +6,13 @@
  */
 
 export function safeFileName(name) {
-  return String(name || "convstep").normalize("NFKD").replace(/[^\w.@-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "convstep";
+  return (
+    String(name || "convstep")
+      .normalize("NFKD")
+      .replace(/[^\w.@-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 80) || "convstep"
+  );
 }
 
 function save(blob, fileName) {

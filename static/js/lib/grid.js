@@ -68,7 +68,7 @@ export class GridView {
     const td = h("td");
     const extra = o.classes ? o.classes(i, j, v) : null;
     if (extra) td.className = extra;
-    if (o.scale && Number.isFinite(v) && !(extra?.includes("is-pad"))) {
+    if (o.scale && Number.isFinite(v) && !extra?.includes("is-pad")) {
       td.style.background = o.scale.css(v);
       if (o.scale.isDark(v)) td.classList.add("is-dark");
     }
@@ -85,7 +85,11 @@ export class GridView {
       });
       td.append(input);
     } else {
-      td.textContent = Number.isFinite(v) ? o.format(v) : v === undefined || v === null || Number.isNaN(v) ? "·" : String(v);
+      td.textContent = Number.isFinite(v)
+        ? o.format(v)
+        : v === undefined || v === null || Number.isNaN(v)
+          ? "·"
+          : String(v);
     }
     if (o.onCellClick && !o.editable) {
       td.tabIndex = 0;

@@ -73,8 +73,13 @@ export class HeatmapView {
     if (this.opts.caption) this.captionEl = h("figcaption", { text: this.opts.caption });
     if (this.captionEl) this.el.append(this.captionEl);
     if (this.opts.exportable) {
-      const btn = h("button", { class: "btn btn--small", type: "button", text: "PNG", attrs: { title: t("heatmap.export") },
-        on: { click: () => this.download() } });
+      const btn = h("button", {
+        class: "btn btn--small",
+        type: "button",
+        text: "PNG",
+        attrs: { title: t("heatmap.export") },
+        on: { click: () => this.download() },
+      });
       btn.setAttribute("aria-label", `${t("heatmap.export")} — ${this.opts.label || ""}`);
       this.el.append(h("div", { class: "heatmap__tools" }, btn));
     }
@@ -86,8 +91,14 @@ export class HeatmapView {
     if (matrix) this.opts.matrix = matrix;
     if (scale) this.opts.scale = scale;
     if (label !== undefined) this.opts.label = label;
-    if (cell !== undefined) { this.opts.cell = cell; this.opts.width = undefined; }
-    if (width !== undefined) { this.opts.width = width; this.opts.cell = undefined; }
+    if (cell !== undefined) {
+      this.opts.cell = cell;
+      this.opts.width = undefined;
+    }
+    if (width !== undefined) {
+      this.opts.width = width;
+      this.opts.cell = undefined;
+    }
     if (caption !== undefined && this.captionEl) this.captionEl.textContent = caption;
     const m = this.opts.matrix;
     if (!m) return;
@@ -130,8 +141,14 @@ export class HeatmapView {
       ctx.strokeStyle = "rgba(255,255,255,0.35)";
       ctx.lineWidth = 1 / dpr;
       ctx.beginPath();
-      for (let j = 1; j < m.cols; j++) { ctx.moveTo(j * cw, 0); ctx.lineTo(j * cw, this.cssH); }
-      for (let i = 1; i < m.rows; i++) { ctx.moveTo(0, i * ch); ctx.lineTo(this.cssW, i * ch); }
+      for (let j = 1; j < m.cols; j++) {
+        ctx.moveTo(j * cw, 0);
+        ctx.lineTo(j * cw, this.cssH);
+      }
+      for (let i = 1; i < m.rows; i++) {
+        ctx.moveTo(0, i * ch);
+        ctx.lineTo(this.cssW, i * ch);
+      }
       ctx.stroke();
     }
     if (this.opts.showValues && cw >= 22) {
@@ -149,8 +166,26 @@ export class HeatmapView {
     for (const mark of this.marks) this.drawMark(ctx, mark, cw, ch);
     const focusCell = this.cursor || this.hover;
     if (focusCell && this.opts.interactive) {
-      this.drawMark(ctx, { top: focusCell.i, left: focusCell.j, bottom: focusCell.i, right: focusCell.j, color: "#111", width: 2 }, cw, ch);
-      this.drawMark(ctx, { top: focusCell.i, left: focusCell.j, bottom: focusCell.i, right: focusCell.j, color: "#fff", width: 1, inset: 2 }, cw, ch);
+      this.drawMark(
+        ctx,
+        { top: focusCell.i, left: focusCell.j, bottom: focusCell.i, right: focusCell.j, color: "#111", width: 2 },
+        cw,
+        ch,
+      );
+      this.drawMark(
+        ctx,
+        {
+          top: focusCell.i,
+          left: focusCell.j,
+          bottom: focusCell.i,
+          right: focusCell.j,
+          color: "#fff",
+          width: 1,
+          inset: 2,
+        },
+        cw,
+        ch,
+      );
     }
   }
 
@@ -189,7 +224,10 @@ export class HeatmapView {
   }
 
   showTooltipFor(cell, clientX, clientY) {
-    if (!cell) { tooltip.hide(); return; }
+    if (!cell) {
+      tooltip.hide();
+      return;
+    }
     tooltip.show(this.describe(cell), clientX, clientY);
   }
 
@@ -231,7 +269,10 @@ export class HeatmapView {
     if (moves[e.key]) {
       e.preventDefault();
       const [di, dj] = moves[e.key];
-      this.cursor = { i: Math.min(m.rows - 1, Math.max(0, this.cursor.i + di)), j: Math.min(m.cols - 1, Math.max(0, this.cursor.j + dj)) };
+      this.cursor = {
+        i: Math.min(m.rows - 1, Math.max(0, this.cursor.i + di)),
+        j: Math.min(m.cols - 1, Math.max(0, this.cursor.j + dj)),
+      };
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
     } else {
@@ -282,7 +323,10 @@ export function legend(scale, { title = "", digits = 3 } = {}) {
     ctx.putImageData(img, 0, 0);
     const labels = s.kind === "diverging" ? [s.min, 0, s.max] : [s.min, s.max];
     ticks.replaceChildren(...labels.map((v) => h("span", { text: fmt(v, digits) })));
-    el.setAttribute("aria-label", `${titleEl.textContent} ${t("legend.range", { min: fmt(s.min, 3), max: fmt(s.max, 3) })}`);
+    el.setAttribute(
+      "aria-label",
+      `${titleEl.textContent} ${t("legend.range", { min: fmt(s.min, 3), max: fmt(s.max, 3) })}`,
+    );
   };
   el.update(scale);
   return el;

@@ -60,7 +60,9 @@ export function detectLanguage(navigatorLanguages = navigator.languages || [navi
   const stored = storedLang();
   if (stored) return stored;
   for (const tag of navigatorLanguages) {
-    const base = String(tag || "").toLowerCase().split("-")[0];
+    const base = String(tag || "")
+      .toLowerCase()
+      .split("-")[0];
     if (LANGS.includes(base)) return base;
   }
   return "en";

@@ -137,7 +137,12 @@ export class Tensor {
   range() {
     if (!this._range) {
       if (this.data) this._range = rangeOf(this.data);
-      else if (this.stats) this._range = { min: this.stats.min, max: this.stats.max, absMax: this.stats.abs_max ?? Math.max(Math.abs(this.stats.min), Math.abs(this.stats.max)) };
+      else if (this.stats)
+        this._range = {
+          min: this.stats.min,
+          max: this.stats.max,
+          absMax: this.stats.abs_max ?? Math.max(Math.abs(this.stats.min), Math.abs(this.stats.max)),
+        };
       else this._range = { min: 0, max: 0, absMax: 0 };
     }
     return this._range;

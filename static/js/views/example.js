@@ -23,8 +23,13 @@ initPage();
 
 const root = $("#deck");
 const els = {
-  title: $("#step-title"), phase: $("#step-phase"), visual: $("#step-visual"), text: $("#step-text"), formulas: $("#step-formulas"),
-  status: $("#inputs-status"), error: $("#inputs-error"),
+  title: $("#step-title"),
+  phase: $("#step-phase"),
+  visual: $("#step-visual"),
+  text: $("#step-text"),
+  formulas: $("#step-formulas"),
+  status: $("#inputs-status"),
+  error: $("#inputs-error"),
 };
 const state = { result: null, documentInputs: null, pages: [], busy: false };
 window.convstepExample = state; // for tests and curious students

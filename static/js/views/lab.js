@@ -43,7 +43,11 @@ const state = new LabState({
 // for tests and curious students: the state is inspectable from the console
 window.convstepLab = state;
 
-const requestBody = (source, extra = {}) => ({ ...source.payload, ...(state.modelId ? { model: state.modelId } : {}), ...extra });
+const requestBody = (source, extra = {}) => ({
+  ...source.payload,
+  ...(state.modelId ? { model: state.modelId } : {}),
+  ...extra,
+});
 
 let forwardBusy = false;
 let backwardBusy = false;
@@ -61,13 +65,20 @@ const forwardRequests = new Coalescer(
       if (state.mode === "backward") requestBackward();
     },
     onError: (err) => state.set({ error: err.message }),
-    onBusyChange: (busy) => { forwardBusy = busy; syncBusy(); },
+    onBusyChange: (busy) => {
+      forwardBusy = busy;
+      syncBusy();
+    },
   },
 );
 
 const backwardRequests = new Coalescer(
-  ({ forward, label, steps, learningRate }, signal) => post("/api/backward", requestBody(forward.source, { label, learning_rate: learningRate, steps: Math.max(1, steps) }), { signal })
-    .then((json) => ({ json, forward })),
+  ({ forward, label, steps, learningRate }, signal) =>
+    post(
+      "/api/backward",
+      requestBody(forward.source, { label, learning_rate: learningRate, steps: Math.max(1, steps) }),
+      { signal },
+    ).then((json) => ({ json, forward })),
   {
     onResult: ({ json, forward }) => {
       const backward = normalizeBackward(json);
@@ -76,7 +87,10 @@ const backwardRequests = new Coalescer(
       state.set({ backward, error: null });
     },
     onError: (err) => state.set({ error: err.message }),
-    onBusyChange: (busy) => { backwardBusy = busy; syncBusy(); },
+    onBusyChange: (busy) => {
+      backwardBusy = busy;
+      syncBusy();
+    },
   },
 );
 
@@ -116,17 +130,27 @@ new Overview(state, {
   onSelect: (selection) => {
     state.set({ selection });
     const detail = $("#detail");
-    if (detail.getBoundingClientRect().top > window.innerHeight * 0.6) detail.scrollIntoView({ behavior: "smooth", block: "start" });
+    if (detail.getBoundingClientRect().top > window.innerHeight * 0.6)
+      detail.scrollIntoView({ behavior: "smooth", block: "start" });
   },
 });
 new BackwardPanel(state, {
-  onLabel: (label) => { state.set({ label, sgdSteps: 0 }); requestBackward(); },
-  onStep: () => { state.set({ sgdSteps: state.sgdSteps + 1 }); requestBackward(); },
+  onLabel: (label) => {
+    state.set({ label, sgdSteps: 0 });
+    requestBackward();
+  },
+  onStep: () => {
+    state.set({ sgdSteps: state.sgdSteps + 1 });
+    requestBackward();
+  },
   onReset: () => state.set({ sgdSteps: 0 }),
-  onLearningRate: (learningRate) => { state.set({ learningRate, sgdSteps: 0 }); requestBackward(); },
+  onLearningRate: (learningRate) => {
+    state.set({ learningRate, sgdSteps: 0 });
+    requestBackward();
+  },
 });
 new DetailPanel(state, {
-  imagePayload: () => (state.backward?.payload) || (state.source?.payload) || null,
+  imagePayload: () => state.backward?.payload || state.source?.payload || null,
 });
 
 // ------------------------------------------------------------------ toolbar of the network card
@@ -147,19 +171,24 @@ syncMode();
 $("#norm-select").addEventListener("change", (e) => state.set({ norm: e.target.value }));
 
 const exportButton = $("#export-json");
-state.on("forward", (f) => { exportButton.disabled = !f; });
+state.on("forward", (f) => {
+  exportButton.disabled = !f;
+});
 exportButton.addEventListener("click", () => {
   const f = state.forward;
   if (!f) return;
   const source = f.source || {};
-  downloadJSON({
-    convstep: "trace",
-    exported_at: new Date().toISOString(),
-    model: f.model,
-    source: source.kind || null,
-    forward: f.raw,
-    backward: state.backward && state.backward.forward === f ? state.backward.raw : null,
-  }, `convstep-${f.model}-${f.label}`);
+  downloadJSON(
+    {
+      convstep: "trace",
+      exported_at: new Date().toISOString(),
+      model: f.model,
+      source: source.kind || null,
+      forward: f.raw,
+      backward: state.backward && state.backward.forward === f ? state.backward.raw : null,
+    },
+    `convstep-${f.model}-${f.label}`,
+  );
 });
 
 // ------------------------------------------------------------------ start

@@ -22,7 +22,11 @@ import { CrossEntropyPanel } from "./playground/cross-entropy.js";
 initPage();
 
 const PANELS = {
-  convolution: ConvolutionPanel, course: CoursePanel, pooling: PoolingPanel, activations: ActivationsPanel, "cross-entropy": CrossEntropyPanel,
+  convolution: ConvolutionPanel,
+  course: CoursePanel,
+  pooling: PoolingPanel,
+  activations: ActivationsPanel,
+  "cross-entropy": CrossEntropyPanel,
 };
 const tabs = $$("[role='tab']", $("#playground"));
 const mounted = {};
@@ -52,6 +56,8 @@ tabs.forEach((tab, k) => {
   });
 });
 window.addEventListener("hashchange", () => open(window.location.hash.slice(1), { updateHash: false }));
-onLangChange(() => { for (const panel of Object.values(mounted)) panel.refresh(); });
+onLangChange(() => {
+  for (const panel of Object.values(mounted)) panel.refresh();
+});
 
 open(window.location.hash.slice(1) || "convolution", { updateHash: Boolean(window.location.hash) });

@@ -27,11 +27,25 @@ const LEARNING_RATE = 0.01;
 const DEFAULT_DIGIT_LABEL = 7; // the course's diagram follows a handwritten 7
 const root = $("#deck");
 const els = {
-  digit: $("#digit-select"), label: $("#label-select"), model: $("#model-select"), status: $("#status"),
-  title: $("#step-title"), phase: $("#step-phase"), visual: $("#step-visual"), text: $("#step-text"), formulas: $("#step-formulas"),
+  digit: $("#digit-select"),
+  label: $("#label-select"),
+  model: $("#model-select"),
+  status: $("#status"),
+  title: $("#step-title"),
+  phase: $("#step-phase"),
+  visual: $("#step-visual"),
+  text: $("#step-text"),
+  formulas: $("#step-formulas"),
 };
 const state = {
-  samples: [], models: [], modelId: null, source: null, chosenLabel: null, lesson: null, steps: [], loading: 0,
+  samples: [],
+  models: [],
+  modelId: null,
+  source: null,
+  chosenLabel: null,
+  lesson: null,
+  steps: [],
+  loading: 0,
 };
 // for tests and curious students
 window.convstepSteps = state;
@@ -104,24 +118,31 @@ function trueLabel(F) {
 function sourceText() {
   const src = state.source;
   const label = state.lesson ? state.lesson.label : "?";
-  if (src.kind === "sample") return t("steps.source.sample", { n: src.index, d: sampleByIndex(src.index).label, y: label });
+  if (src.kind === "sample")
+    return t("steps.source.sample", { n: src.index, d: sampleByIndex(src.index).label, y: label });
   return t("steps.source.drawing", { y: label });
 }
 
 // ------------------------------------------------------------------------------------------------ loading a lesson
 async function denseRows(F, neurons) {
   const rows = {};
-  await Promise.all(F.layers.filter((l) => l.type === "dense").map(async (L) => {
-    const k = neurons[L.name];
-    const W = L.params.W;
-    if (W && !W.missing) {
-      const cols = W.shape[1];
-      rows[L.name] = W.data.subarray(k * cols, (k + 1) * cols);
-    } else {
-      const json = await get(`/api/models/${encodeURIComponent(F.model)}/params/${encodeURIComponent(L.name)}/W`, { query: { row: k } });
-      rows[L.name] = Float32Array.from(json.values);
-    }
-  }));
+  await Promise.all(
+    F.layers
+      .filter((l) => l.type === "dense")
+      .map(async (L) => {
+        const k = neurons[L.name];
+        const W = L.params.W;
+        if (W && !W.missing) {
+          const cols = W.shape[1];
+          rows[L.name] = W.data.subarray(k * cols, (k + 1) * cols);
+        } else {
+          const json = await get(`/api/models/${encodeURIComponent(F.model)}/params/${encodeURIComponent(L.name)}/W`, {
+            query: { row: k },
+          });
+          rows[L.name] = Float32Array.from(json.values);
+        }
+      }),
+  );
   return rows;
 }
 
@@ -143,11 +164,20 @@ async function load() {
     const F = normalizeForward(await forwardReq);
     const label = known !== null ? known : trueLabel(F);
     const neurons = neuronsFor(F);
-    const [bjson, rows] = await Promise.all([backwardReq || post("/api/backward", backwardBody(payload, label, 1)), denseRows(F, neurons)]);
+    const [bjson, rows] = await Promise.all([
+      backwardReq || post("/api/backward", backwardBody(payload, label, 1)),
+      denseRows(F, neurons),
+    ]);
     if (ticket !== state.loading) return; // a newer digit was picked meanwhile
     const B = normalizeBackward(bjson);
     state.lesson = {
-      F, B, label, neurons, denseRows: rows, sourceText, moreSteps: 10,
+      F,
+      B,
+      label,
+      neurons,
+      denseRows: rows,
+      sourceText,
+      moreSteps: 10,
       fetchHistory: async (n) => (await post("/api/backward", backwardBody(payload, label, n))).sgd_step.history,
     };
     state.steps = buildSteps(state.lesson);
@@ -171,17 +201,25 @@ function setStatus(text) {
 
 // ------------------------------------------------------------------------------------------------ toolbar
 function fillDigitSelect() {
-  const options = state.samples.map((s) => h("option", { value: `sample:${s.index}`, text: t("steps.sample_option", { n: s.index, d: s.label }) }));
-  if (state.source && state.source.kind === "drawing") options.unshift(h("option", { value: "drawing", text: t("steps.drawing_option") }));
+  const options = state.samples.map((s) =>
+    h("option", { value: `sample:${s.index}`, text: t("steps.sample_option", { n: s.index, d: s.label }) }),
+  );
+  if (state.source && state.source.kind === "drawing")
+    options.unshift(h("option", { value: "drawing", text: t("steps.drawing_option") }));
   els.digit.replaceChildren(...options);
   els.digit.value = state.source.kind === "drawing" ? "drawing" : `sample:${state.source.index}`;
 }
 
 function syncLabelSelect() {
   const predicted = state.lesson ? state.lesson.F.label : null;
-  els.label.replaceChildren(...Array.from({ length: 10 }, (_, d) => h("option", {
-    value: String(d), text: d === predicted ? t("steps.label_predicted", { d }) : String(d),
-  })));
+  els.label.replaceChildren(
+    ...Array.from({ length: 10 }, (_, d) =>
+      h("option", {
+        value: String(d),
+        text: d === predicted ? t("steps.label_predicted", { d }) : String(d),
+      }),
+    ),
+  );
   if (state.lesson) els.label.value = String(state.lesson.label);
 }
 
@@ -193,7 +231,11 @@ async function fillModels() {
     state.models = [];
   }
   const current = state.modelId || root.dataset.defaultModel;
-  els.model.replaceChildren(...state.models.map((m) => h("option", { value: m.id, text: m.trained ? m.id : `${m.id} (${t("lab.model.untrained")})` })));
+  els.model.replaceChildren(
+    ...state.models.map((m) =>
+      h("option", { value: m.id, text: m.trained ? m.id : `${m.id} (${t("lab.model.untrained")})` }),
+    ),
+  );
   if (current) els.model.value = current;
   els.model.disabled = state.models.length < 2;
 }
@@ -235,7 +277,12 @@ $("#draw-use").addEventListener("click", async () => {
   }
   try {
     // the server preprocesses the drawing once (crop, scale, centre); the 28×28 result becomes the deep link
-    const json = await post("/api/forward", { image: pad.toDataURL(), preprocess: true, include_params: false, ...(state.modelId ? { model: state.modelId } : {}) });
+    const json = await post("/api/forward", {
+      image: pad.toDataURL(),
+      preprocess: true,
+      include_params: false,
+      ...(state.modelId ? { model: state.modelId } : {}),
+    });
     const F = normalizeForward(json);
     const code = encodeDigit(F.input);
     state.source = { kind: "drawing", code, image: decodeDigit(code) };

@@ -12,7 +12,12 @@ import { num } from "./render.js";
 import { markCells } from "../playground/common.js";
 
 const FIELDS = [
-  ["X", "X (3×3)"], ["f1", "f1"], ["f2", "f2"], ["W", "W"], ["b", "b"], ["y", "y"],
+  ["X", "X (3×3)"],
+  ["f1", "f1"],
+  ["f2", "f2"],
+  ["W", "W"],
+  ["b", "b"],
+  ["y", "y"],
 ];
 
 const copy = (v) => JSON.parse(JSON.stringify(v));
@@ -29,7 +34,10 @@ export class InputsEditor {
     this.blocks = {};
     for (const [key, label] of FIELDS) {
       const grid = new GridView({
-        matrix: [[0]], editable: true, format: num, caption: label,
+        matrix: [[0]],
+        editable: true,
+        format: num,
+        caption: label,
         onEdit: (i, j, value) => this.edit(key, i, j, value),
       });
       grid.el.dataset.input = key;
@@ -75,7 +83,11 @@ export class InputsEditor {
   mark() {
     const ref = this.reference;
     for (const [key] of FIELDS) {
-      markCells(this.grids[key].el, (i, j) => (ref && at(ref[key], i, j) !== at(this.inputs[key], i, j) ? "is-edited" : null), ["is-edited"]);
+      markCells(
+        this.grids[key].el,
+        (i, j) => (ref && at(ref[key], i, j) !== at(this.inputs[key], i, j) ? "is-edited" : null),
+        ["is-edited"],
+      );
     }
     this.eta.classList.toggle("is-edited", Boolean(ref && ref.eta !== this.inputs.eta));
   }

@@ -20,49 +20,99 @@ export class BackwardPanel {
     this.handlers = { onLabel, onStep, onReset, onLearningRate };
     this.root = $("#backward-panel");
     this.build();
-    for (const key of ["mode", "forward", "backward", "label", "sgdSteps", "learningRate"]) state.on(key, () => this.render());
-    onLangChange(() => { this.build(); this.render(); });
+    for (const key of ["mode", "forward", "backward", "label", "sgdSteps", "learningRate"])
+      state.on(key, () => this.render());
+    onLangChange(() => {
+      this.build();
+      this.render();
+    });
   }
 
   build() {
     // label picker: a radio group, arrow keys move the choice
-    this.labelButtons = DIGITS.map((d, k) => h("button", {
-      type: "button", text: d,
-      attrs: { role: "radio", "aria-checked": "false", "aria-label": t("lab.bw.label_item", { k }) },
-      on: { click: () => this.handlers.onLabel(k), keydown: (e) => this.labelKey(e, k) },
-    }));
+    this.labelButtons = DIGITS.map((d, k) =>
+      h("button", {
+        type: "button",
+        text: d,
+        attrs: { role: "radio", "aria-checked": "false", "aria-label": t("lab.bw.label_item", { k }) },
+        on: { click: () => this.handlers.onLabel(k), keydown: (e) => this.labelKey(e, k) },
+      }),
+    );
     this.lossEl = h("div", { class: "formula loss-line" });
     this.dzBars = new BarChart({ labels: DIGITS, signed: true, format: (v) => fmt(v, 3), caption: t("lab.bw.dz") });
     // SGD
-    this.lrSelect = h("select", { id: "lr-select", on: { change: () => this.handlers.onLearningRate(Number(this.lrSelect.value)) } },
-      ...LEARNING_RATES.map((v) => h("option", { value: String(v), text: String(v) })));
-    this.stepBtn = h("button", { type: "button", class: "btn btn--primary", id: "sgd-step", text: t("lab.bw.step"), on: { click: () => this.handlers.onStep() } });
-    this.resetBtn = h("button", { type: "button", class: "btn", id: "sgd-reset", text: t("lab.bw.reset"), on: { click: () => this.handlers.onReset() } });
+    this.lrSelect = h(
+      "select",
+      { id: "lr-select", on: { change: () => this.handlers.onLearningRate(Number(this.lrSelect.value)) } },
+      ...LEARNING_RATES.map((v) => h("option", { value: String(v), text: String(v) })),
+    );
+    this.stepBtn = h("button", {
+      type: "button",
+      class: "btn btn--primary",
+      id: "sgd-step",
+      text: t("lab.bw.step"),
+      on: { click: () => this.handlers.onStep() },
+    });
+    this.resetBtn = h("button", {
+      type: "button",
+      class: "btn",
+      id: "sgd-reset",
+      text: t("lab.bw.reset"),
+      on: { click: () => this.handlers.onReset() },
+    });
     this.summaryEl = h("div", { class: "sgd-summary", id: "sgd-summary", attrs: { "aria-live": "polite" } });
     this.afterBars = new BarChart({ labels: DIGITS, caption: t("lab.bw.after") });
-    this.chart = new LineChart({ width: 300, height: 150, yMin: 0, yMax: 1, xLabel: t("lab.bw.chart_x"), yLabel: t("lab.bw.chart_y"), title: t("lab.bw.chart_title") });
+    this.chart = new LineChart({
+      width: 300,
+      height: 150,
+      yMin: 0,
+      yMax: 1,
+      xLabel: t("lab.bw.chart_x"),
+      yLabel: t("lab.bw.chart_y"),
+      title: t("lab.bw.chart_title"),
+    });
     this.deltaTable = h("table", { class: "delta-table" });
-    this.sgdBody = h("div", { class: "sgd-body" },
+    this.sgdBody = h(
+      "div",
+      { class: "sgd-body" },
       h("div", {}, h("h4", { class: "hint", text: t("lab.bw.after") }), this.afterBars.el),
-      h("div", {}, h("h4", { class: "hint", text: t("lab.bw.chart_title") }), this.chart.el, this.deltaTable));
+      h("div", {}, h("h4", { class: "hint", text: t("lab.bw.chart_title") }), this.chart.el, this.deltaTable),
+    );
 
     this.root.replaceChildren(
-      h("div", { class: "bw-block" },
+      h(
+        "div",
+        { class: "bw-block" },
         h("h3", { text: t("lab.bw.label_title") }),
-        h("div", { class: "label-picker", attrs: { role: "radiogroup", "aria-label": t("lab.bw.label_title") } }, ...this.labelButtons),
+        h(
+          "div",
+          { class: "label-picker", attrs: { role: "radiogroup", "aria-label": t("lab.bw.label_title") } },
+          ...this.labelButtons,
+        ),
         h("p", { class: "hint", text: t("lab.bw.label_hint") }),
-        this.lossEl),
-      h("div", { class: "bw-block" },
+        this.lossEl,
+      ),
+      h(
+        "div",
+        { class: "bw-block" },
         h("h3", { text: t("lab.bw.dz_title") }),
         h("p", { class: "hint", text: t("lab.bw.dz_hint") }),
-        this.dzBars.el),
-      h("div", { class: "bw-block bw-sgd" },
+        this.dzBars.el,
+      ),
+      h(
+        "div",
+        { class: "bw-block bw-sgd" },
         h("h3", { text: t("lab.bw.sgd_title") }),
-        h("div", { class: "sgd-controls" },
+        h(
+          "div",
+          { class: "sgd-controls" },
           h("label", { class: "field", attrs: { for: "lr-select" } }, h("span", { text: "η" }), this.lrSelect),
-          this.stepBtn, this.resetBtn),
+          this.stepBtn,
+          this.resetBtn,
+        ),
         this.summaryEl,
-        this.sgdBody),
+        this.sgdBody,
+      ),
     );
   }
 
@@ -101,8 +151,13 @@ export class BackwardPanel {
     }
     const p = bw.probabilities[label];
     this.lossEl.replaceChildren(
-      "L = −ln ŷ", h("sub", { text: String(label) }), " = −ln(", h("span", { class: "v", text: fmt(p, 4) }), ") = ",
-      h("span", { class: "v", text: fmt(bw.loss, 4) }));
+      "L = −ln ŷ",
+      h("sub", { text: String(label) }),
+      " = −ln(",
+      h("span", { class: "v", text: fmt(p, 4) }),
+      ") = ",
+      h("span", { class: "v", text: fmt(bw.loss, 4) }),
+    );
     this.dzBars.update(bw.dLdz, { marked: label, max: 1 });
     this.stepBtn.disabled = s.sgdSteps >= MAX_STEPS;
     this.stepBtn.textContent = s.sgdSteps === 0 ? t("lab.bw.step") : t("lab.bw.step_more", { n: s.sgdSteps + 1 });
@@ -125,9 +180,24 @@ export class BackwardPanel {
     const after = bw.sgd.after[label];
     this.summaryEl.replaceChildren(
       h("span", { text: t("lab.bw.sgd_done", { n: steps, lr: bw.sgd.learningRate }) }),
-      h("span", {}, "ŷ", h("sub", { text: String(label) }), ": ", h("strong", { text: pct(before) }), " → ",
-        h("strong", { class: after >= before ? "up" : "down", text: pct(after), id: "sgd-after" })),
-      h("span", {}, "L: ", h("strong", { text: fmt(bw.sgd.lossBefore, 3) }), " → ", h("strong", { text: fmt(bw.sgd.lossAfter, 3) })),
+      h(
+        "span",
+        {},
+        "ŷ",
+        h("sub", { text: String(label) }),
+        ": ",
+        h("strong", { text: pct(before) }),
+        " → ",
+        h("strong", { class: after >= before ? "up" : "down", text: pct(after), id: "sgd-after" }),
+      ),
+      h(
+        "span",
+        {},
+        "L: ",
+        h("strong", { text: fmt(bw.sgd.lossBefore, 3) }),
+        " → ",
+        h("strong", { text: fmt(bw.sgd.lossAfter, 3) }),
+      ),
     );
     const afterTop = bw.sgd.after.indexOf(Math.max(...bw.sgd.after));
     this.afterBars.update(bw.sgd.after, { top: afterTop, marked: label, ghost: bw.sgd.before, max: 1 });
@@ -138,12 +208,31 @@ export class BackwardPanel {
       for (const [name, tensor] of Object.entries(params)) {
         const r = tensor.range();
         const stats = tensor.stats || {};
-        rows.push(h("tr", {}, h("td", { text: `${layer}.${name}` }), h("td", { text: fmt(r.absMax, 3) }), h("td", { text: fmt(stats.std ?? NaN, 3) })));
+        rows.push(
+          h(
+            "tr",
+            {},
+            h("td", { text: `${layer}.${name}` }),
+            h("td", { text: fmt(r.absMax, 3) }),
+            h("td", { text: fmt(stats.std ?? NaN, 3) }),
+          ),
+        );
       }
     }
     this.deltaTable.replaceChildren(
       h("caption", { class: "hint", text: t("lab.bw.delta_caption") }),
-      h("thead", {}, h("tr", {}, h("th", { text: t("lab.bw.delta_param") }), h("th", { text: "max |Δ|" }), h("th", { text: "σ(Δ)" }))),
-      h("tbody", {}, ...rows));
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { text: t("lab.bw.delta_param") }),
+          h("th", { text: "max |Δ|" }),
+          h("th", { text: "σ(Δ)" }),
+        ),
+      ),
+      h("tbody", {}, ...rows),
+    );
   }
 }

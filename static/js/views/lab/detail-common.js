@@ -38,13 +38,16 @@ export function formula(...parts) {
 }
 
 export function fillFormula(el, parts) {
-  el.replaceChildren(...parts.flat().map((p) => {
-    if (p === null || p === undefined) return "";
-    if (typeof p === "object" && !(p instanceof Node) && "v" in p) return h("span", { class: "v", text: typeof p.v === "number" ? fmt(p.v, p.digits || 4) : p.v });
-    if (typeof p === "object" && !(p instanceof Node) && "sub" in p) return h("sub", { text: String(p.sub) });
-    if (typeof p === "object" && !(p instanceof Node) && "sup" in p) return h("sup", { text: String(p.sup) });
-    return p;
-  }));
+  el.replaceChildren(
+    ...parts.flat().map((p) => {
+      if (p === null || p === undefined) return "";
+      if (typeof p === "object" && !(p instanceof Node) && "v" in p)
+        return h("span", { class: "v", text: typeof p.v === "number" ? fmt(p.v, p.digits || 4) : p.v });
+      if (typeof p === "object" && !(p instanceof Node) && "sub" in p) return h("sub", { text: String(p.sub) });
+      if (typeof p === "object" && !(p instanceof Node) && "sup" in p) return h("sup", { text: String(p.sup) });
+      return p;
+    }),
+  );
   return el;
 }
 
@@ -61,7 +64,8 @@ export function sizeFormula(layer) {
   };
   const rows = axis(n, g.kernel[0], g.stride[0], g.padding[0], ho);
   const parts = [t("lab.detail.size_formula"), " = ", ...rows];
-  if (w !== n || g.kernel[1] !== g.kernel[0] || g.stride[1] !== g.stride[0]) parts.push("  ×  ", ...axis(w, g.kernel[1], g.stride[1], g.padding[1], wo));
+  if (w !== n || g.kernel[1] !== g.kernel[0] || g.stride[1] !== g.stride[0])
+    parts.push("  ×  ", ...axis(w, g.kernel[1], g.stride[1], g.padding[1], wo));
   return formula(...parts);
 }
 
@@ -73,31 +77,61 @@ export function paletteOf(tensor, { signed = null, gray = false } = {}) {
 }
 
 /** Map c of a (C, H, W) tensor as an interactive heatmap at `cell` px per value. */
-export function mapView(tensor, c, { kind = null, cell = null, width = 196, label = "", describe, onHover, onSelect, scale = null } = {}) {
+export function mapView(
+  tensor,
+  c,
+  { kind = null, cell = null, width = 196, label = "", describe, onHover, onSelect, scale = null } = {},
+) {
   const matrix = tensor.matrix(c);
   const k = kind || paletteOf(tensor);
   const sc = scale || scaleFor(k, rangeOf(tensor.channel(c).data));
   return new HeatmapView({
-    matrix, scale: sc, cell: cell || width / matrix.cols, label, interactive: true, exportable: true, describe, onHover, onSelect,
+    matrix,
+    scale: sc,
+    cell: cell || width / matrix.cols,
+    label,
+    interactive: true,
+    exportable: true,
+    describe,
+    onHover,
+    onSelect,
   });
 }
 
 /** A vector (D) as a column-major block (as in the overview); describe/onHover/onSelect get the index k. */
-export function vectorView(tensor, { kind = null, cell = 10, label = "", describe, onHover, onSelect, scale = null } = {}) {
+export function vectorView(
+  tensor,
+  { kind = null, cell = 10, label = "", describe, onHover, onSelect, scale = null } = {},
+) {
   const d = tensor.size;
   const { rows, cols } = vectorLayout(d);
   const data = tensor.data;
-  const matrix = { rows, cols, get: (i, j) => { const k = j * rows + i; return k < d ? data[k] : NaN; } };
+  const matrix = {
+    rows,
+    cols,
+    get: (i, j) => {
+      const k = j * rows + i;
+      return k < d ? data[k] : NaN;
+    },
+  };
   const toK = (i, j) => j * rows + i;
   const k = kind || paletteOf(tensor);
   const view = new HeatmapView({
-    matrix, scale: scale || scaleFor(k, tensor.range()), cell, label, interactive: true, exportable: true,
+    matrix,
+    scale: scale || scaleFor(k, tensor.range()),
+    cell,
+    label,
+    interactive: true,
+    exportable: true,
     describe: (i, j, v) => (toK(i, j) < d ? (describe ? describe(toK(i, j), v) : `[${toK(i, j)}] ${fmt(v)}`) : "—"),
     onHover: (cellPos) => onHover?.(cellPos && toK(cellPos.i, cellPos.j) < d ? toK(cellPos.i, cellPos.j) : null),
     onSelect: (cellPos) => onSelect && toK(cellPos.i, cellPos.j) < d && onSelect(toK(cellPos.i, cellPos.j)),
   });
   view.markIndex = (kk, color = "#f29d0b") => {
-    if (kk === null || kk === undefined) { view.setMarks([]); return; }
+    if (kk === null || kk === undefined) {
+      view.setMarks([]);
+      return;
+    }
     const i = kk % rows;
     const j = Math.floor(kk / rows);
     view.setMarks([{ top: i, left: j, bottom: i, right: j, color, width: 2 }]);
@@ -120,8 +154,12 @@ export function receptiveFieldBlock(ctx) {
   const input = ctx.forward.input;
   const [, H, W] = input.shape;
   const view = new HeatmapView({
-    matrix: input.matrix(0), scale: makeScale("gray", 0, Math.max(1, input.range().max)), cell: 112 / W,
-    label: t("lab.detail.rf_title"), interactive: false, gridLines: false,
+    matrix: input.matrix(0),
+    scale: makeScale("gray", 0, Math.max(1, input.range().max)),
+    cell: 112 / W,
+    label: t("lab.detail.rf_title"),
+    interactive: false,
+    gridLines: false,
   });
   const text = h("p", { class: "hint" });
   const el = block(t("lab.detail.rf_title"), view.el, text);
@@ -129,11 +167,31 @@ export function receptiveFieldBlock(ctx) {
   el.show = (index, i, j) => {
     const layers = [{ type: "input", geometry: null }, ...ctx.forward.layers];
     // layers[] of cnn.receptiveField are the model's layers; index −1 (input) is the pixel itself
-    const rf = index < 0 ? { top: i, left: j, bottom: i, right: j, full: false } : receptiveField(layers.slice(1), index, i, j, [H, W]);
-    view.setMarks([{ top: rf.top, left: rf.left, bottom: rf.bottom, right: rf.right, color: "#f29d0b", width: 2, fill: "rgba(242,157,11,0.18)" }]);
+    const rf =
+      index < 0
+        ? { top: i, left: j, bottom: i, right: j, full: false }
+        : receptiveField(layers.slice(1), index, i, j, [H, W]);
+    view.setMarks([
+      {
+        top: rf.top,
+        left: rf.left,
+        bottom: rf.bottom,
+        right: rf.right,
+        color: "#f29d0b",
+        width: 2,
+        fill: "rgba(242,157,11,0.18)",
+      },
+    ]);
     text.textContent = rf.full
       ? t("lab.detail.rf_full")
-      : t("lab.detail.rf_rect", { r0: rf.top, r1: rf.bottom, c0: rf.left, c1: rf.right, h: rf.bottom - rf.top + 1, w: rf.right - rf.left + 1 });
+      : t("lab.detail.rf_rect", {
+          r0: rf.top,
+          r1: rf.bottom,
+          c0: rf.left,
+          c1: rf.right,
+          h: rf.bottom - rf.top + 1,
+          w: rf.right - rf.left + 1,
+        });
   };
   return el;
 }
@@ -141,7 +199,11 @@ export function receptiveFieldBlock(ctx) {
 /** Play/pause/step controls. positions: how many; get(): current index; set(k): go to k. */
 export function player({ count, get, set, label }) {
   let timer = null;
-  const speeds = [["slow", 700], ["normal", 260], ["fast", 60]];
+  const speeds = [
+    ["slow", 700],
+    ["normal", 260],
+    ["fast", 60],
+  ];
   let delay = 260;
   const posEl = h("span", { class: "pos", attrs: { "aria-live": "off" } });
   const playBtn = h("button", { type: "button", class: "btn btn--small", dataset: { action: "play" } });
@@ -153,7 +215,10 @@ export function player({ count, get, set, label }) {
   };
   const tick = () => {
     const next = get() + 1;
-    if (next >= count()) { stop(); return; }
+    if (next >= count()) {
+      stop();
+      return;
+    }
     set(next);
   };
   const start = () => {
@@ -163,17 +228,50 @@ export function player({ count, get, set, label }) {
     playBtn.setAttribute("aria-pressed", "true");
   };
   playBtn.addEventListener("click", () => (timer ? stop() : start()));
-  const stepBtn = (text, aria, delta) => h("button", {
-    type: "button", class: "btn btn--small", text, attrs: { "aria-label": aria },
-    on: { click: () => { stop(); set(Math.max(0, Math.min(count() - 1, get() + delta))); } },
-  });
-  const speed = h("select", { attrs: { "aria-label": t("player.speed") }, on: { change: () => { delay = Number(speed.value); if (timer) { stop(); start(); } } } },
-    ...speeds.map(([key, ms]) => h("option", { value: String(ms), text: t(`player.${key}`), selected: ms === delay })));
-  const el = h("div", { class: "player", attrs: { role: "group", "aria-label": label || t("player.label") } },
-    stepBtn("«", t("player.first"), -Infinity), stepBtn("‹", t("player.back"), -1), playBtn, stepBtn("›", t("player.step"), 1), speed, posEl);
+  const stepBtn = (text, aria, delta) =>
+    h("button", {
+      type: "button",
+      class: "btn btn--small",
+      text,
+      attrs: { "aria-label": aria },
+      on: {
+        click: () => {
+          stop();
+          set(Math.max(0, Math.min(count() - 1, get() + delta)));
+        },
+      },
+    });
+  const speed = h(
+    "select",
+    {
+      attrs: { "aria-label": t("player.speed") },
+      on: {
+        change: () => {
+          delay = Number(speed.value);
+          if (timer) {
+            stop();
+            start();
+          }
+        },
+      },
+    },
+    ...speeds.map(([key, ms]) => h("option", { value: String(ms), text: t(`player.${key}`), selected: ms === delay })),
+  );
+  const el = h(
+    "div",
+    { class: "player", attrs: { role: "group", "aria-label": label || t("player.label") } },
+    stepBtn("«", t("player.first"), -Infinity),
+    stepBtn("‹", t("player.back"), -1),
+    playBtn,
+    stepBtn("›", t("player.step"), 1),
+    speed,
+    posEl,
+  );
   stop();
   el.stop = stop;
-  el.setText = (text) => { posEl.textContent = text; };
+  el.setText = (text) => {
+    posEl.textContent = text;
+  };
   return el;
 }
 
@@ -183,7 +281,10 @@ export function argmaxAbs(data, from = 0, to = data.length) {
   let k = from;
   for (let i = from; i < to; i++) {
     const a = Math.abs(data[i]);
-    if (a > best) { best = a; k = i; }
+    if (a > best) {
+      best = a;
+      k = i;
+    }
   }
   return k - from;
 }
@@ -192,6 +293,10 @@ export function argmaxAbs(data, from = 0, to = data.length) {
 export function argmax(data, from = 0, to = data.length) {
   let best = -Infinity;
   let k = from;
-  for (let i = from; i < to; i++) if (data[i] > best) { best = data[i]; k = i; }
+  for (let i = from; i < to; i++)
+    if (data[i] > best) {
+      best = data[i];
+      k = i;
+    }
   return k - from;
 }

@@ -17,7 +17,19 @@ import { t } from "../../lib/i18n.js";
 import { convAt, convGradInputAt, convGradKernelAt, rot180 } from "../../lib/cnn.js";
 import { HeatmapView } from "../../lib/heatmap.js";
 import { layerInput } from "./trace.js";
-import { argmax, argmaxAbs, block, checkMark, fillFormula, formula, mapView, op, player, receptiveFieldBlock, sizeFormula } from "./detail-common.js";
+import {
+  argmax,
+  argmaxAbs,
+  block,
+  checkMark,
+  fillFormula,
+  formula,
+  mapView,
+  op,
+  player,
+  receptiveFieldBlock,
+  sizeFormula,
+} from "./detail-common.js";
 
 const WINDOW = "#f29d0b";
 
@@ -33,10 +45,15 @@ function signedScale(values) {
 function channelChips(C, current, onPick, labelFor) {
   const chips = [];
   for (let c = 0; c < C; c++) {
-    chips.push(h("button", {
-      type: "button", class: "chip", attrs: { "aria-pressed": String(c === current) }, text: labelFor(c),
-      on: { click: () => onPick(c) },
-    }));
+    chips.push(
+      h("button", {
+        type: "button",
+        class: "chip",
+        attrs: { "aria-pressed": String(c === current) },
+        text: labelFor(c),
+        on: { click: () => onPick(c) },
+      }),
+    );
   }
   return chips;
 }
@@ -63,26 +80,45 @@ function renderForward(ctx) {
 
   const kernelScale = signedScale(K.channel(f).data);
   const inputView = mapView(X, c, {
-    kind: isFirst ? "gray" : null, width: 168, label: `X[${c}]`,
+    kind: isFirst ? "gray" : null,
+    width: 168,
+    label: `X[${c}]`,
     describe: (i, j, v) => `X[${c}, ${i}, ${j}] = ${fmt(v)}`,
   });
   const inputTitle = h("h4");
   const kernelGrid = new GridView({ matrix: [[0]], scale: kernelScale, compact: K.shape[2] > 3 });
   const kernelTitle = h("h4");
   const outputView = mapView(O, f, {
-    kind: "diverging", width: 168, label: `O[${f}]`,
+    kind: "diverging",
+    width: 168,
+    label: `O[${f}]`,
     describe: (i, j, v) => `O[${f}, ${i}, ${j}] = ${fmt(v)}`,
     onHover: (cell) => setPosition(cell ? { i: cell.i, j: cell.j } : pinned, false),
-    onSelect: (cell) => { pinned = { i: cell.i, j: cell.j }; ctx.setPos(pinned); setPosition(pinned, true); },
+    onSelect: (cell) => {
+      pinned = { i: cell.i, j: cell.j };
+      ctx.setPos(pinned);
+      setPosition(pinned, true);
+    },
   });
   const rf = receptiveFieldBlock(ctx);
-  body.append(h("div", { class: "detail-row" },
-    h("div", { class: "detail-block" }, inputTitle, inputView.el),
-    op("∗"),
-    h("div", { class: "detail-block" }, kernelTitle, kernelGrid.el, b ? h("p", { class: "hint", text: `b[${f}] = ${fmt(b.at(f))}` }) : null),
-    op("="),
-    block(t("lab.conv.output", { f }), outputView.el, h("p", { class: "hint", text: t("lab.conv.output_hint") })),
-    rf));
+  body.append(
+    h(
+      "div",
+      { class: "detail-row" },
+      h("div", { class: "detail-block" }, inputTitle, inputView.el),
+      op("∗"),
+      h(
+        "div",
+        { class: "detail-block" },
+        kernelTitle,
+        kernelGrid.el,
+        b ? h("p", { class: "hint", text: `b[${f}] = ${fmt(b.at(f))}` }) : null,
+      ),
+      op("="),
+      block(t("lab.conv.output", { f }), outputView.el, h("p", { class: "hint", text: t("lab.conv.output_hint") })),
+      rf,
+    ),
+  );
 
   // the computation at one position
   const chipsEl = h("div", { class: "chip-row", attrs: { role: "group", "aria-label": t("lab.conv.channels") } });
@@ -96,14 +132,36 @@ function renderForward(ctx) {
   const anim = player({
     count: () => Ho * Wo,
     get: () => pos.i * Wo + pos.j,
-    set: (k) => { pinned = { i: Math.floor(k / Wo), j: k % Wo }; ctx.setPos(pinned); setPosition(pinned, true); },
+    set: (k) => {
+      pinned = { i: Math.floor(k / Wo), j: k % Wo };
+      ctx.setPos(pinned);
+      setPosition(pinned, true);
+    },
     label: t("lab.conv.animation"),
   });
-  body.append(h("div", { class: "detail-block" }, calcTitle, C > 1 ? h("p", { class: "hint", text: t("lab.conv.channels_hint", { C }) }) : null, chipsEl),
-    h("div", { class: "detail-row calc" },
-      block(t("lab.conv.window"), windowGrid.el), op("⊙"), block(t("lab.conv.kernel_short"), kGrid.el), op("="),
-      block(t("lab.conv.products"), prodGrid.el), op("→"), block("Σ", channelSum)),
-    totalLine, checkEl, anim);
+  body.append(
+    h(
+      "div",
+      { class: "detail-block" },
+      calcTitle,
+      C > 1 ? h("p", { class: "hint", text: t("lab.conv.channels_hint", { C }) }) : null,
+      chipsEl,
+    ),
+    h(
+      "div",
+      { class: "detail-row calc" },
+      block(t("lab.conv.window"), windowGrid.el),
+      op("⊙"),
+      block(t("lab.conv.kernel_short"), kGrid.el),
+      op("="),
+      block(t("lab.conv.products"), prodGrid.el),
+      op("→"),
+      block("Σ", channelSum),
+    ),
+    totalLine,
+    checkEl,
+    anim,
+  );
 
   function setPosition(p, pin) {
     pos = p;
@@ -112,7 +170,17 @@ function renderForward(ctx) {
     inputTitle.textContent = t("lab.conv.input", { c, shape: `${X.shape[1]}×${X.shape[2]}`, p: g.padding[0] });
     kernelTitle.textContent = `K[${f}, ${c}] (${K.shape[2]}×${K.shape[3]})`;
     inputView.update({ matrix: X.matrix(c), label: `X[${c}]` });
-    inputView.setMarks([{ top: r.top, left: r.left, bottom: r.top + r.kh - 1, right: r.left + r.kw - 1, color: WINDOW, width: 2, fill: "rgba(242,157,11,0.15)" }]);
+    inputView.setMarks([
+      {
+        top: r.top,
+        left: r.left,
+        bottom: r.top + r.kh - 1,
+        right: r.left + r.kw - 1,
+        color: WINDOW,
+        width: 2,
+        fill: "rgba(242,157,11,0.15)",
+      },
+    ]);
     kernelGrid.update({ matrix: ch.kernel });
     outputView.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: WINDOW, width: 2 }]);
     rf.show(ctx.index, p.i, p.j);
@@ -122,11 +190,25 @@ function renderForward(ctx) {
     kGrid.update({ matrix: ch.kernel });
     prodGrid.update({ matrix: ch.products, scale: signedScale(ch.products.flat()) });
     channelSum.textContent = `= ${fmt(ch.sum)}`;
-    chipsEl.replaceChildren(...(C > 1 ? channelChips(C, c, (k) => { c = k; setPosition(pos, false); }, (k) => `c${k}: ${fmt(r.channels[k].sum, 3)}`) : []));
+    chipsEl.replaceChildren(
+      ...(C > 1
+        ? channelChips(
+            C,
+            c,
+            (k) => {
+              c = k;
+              setPosition(pos, false);
+            },
+            (k) => `c${k}: ${fmt(r.channels[k].sum, 3)}`,
+          )
+        : []),
+    );
     const parts = [`O[${f}, ${p.i}, ${p.j}] = `];
     if (C > 1) {
       parts.push("Σ", { sub: "c" }, " (Σ", { sub: "m,n" }, " X·K) + b = ");
-      r.channels.forEach((chan, k) => { parts.push(k ? " + " : "", { v: chan.sum, digits: 3 }); });
+      r.channels.forEach((chan, k) => {
+        parts.push(k ? " + " : "", { v: chan.sum, digits: 3 });
+      });
     } else {
       parts.push("Σ", { sub: "m,n" }, " X·K + b = ", { v: ch.sum });
     }
@@ -137,7 +219,12 @@ function renderForward(ctx) {
   }
   setPosition(pos, true);
   return {
-    update: (p) => { if (p && p.i < Ho && p.j < Wo) { pinned = p; setPosition(p, true); } },
+    update: (p) => {
+      if (p && p.i < Ho && p.j < Wo) {
+        pinned = p;
+        setPosition(p, true);
+      }
+    },
     destroy: () => anim.stop(),
   };
 }
@@ -161,21 +248,57 @@ function renderBackward(ctx) {
   const [, H, W] = X.shape;
   let c = 0;
   const kStart = f * C * kh * kw;
-  let cell = (() => { const k = argmaxAbs(dK.data, kStart, kStart + kh * kw); return { m: Math.floor(k / kw), n: k % kw }; })();
+  let cell = (() => {
+    const k = argmaxAbs(dK.data, kStart, kStart + kh * kw);
+    return { m: Math.floor(k / kw), n: k % kw };
+  })();
   const dxBest = argmaxAbs(dX.channel(0).data);
   let pixel = ctx.pos && ctx.pos.i < H && ctx.pos.j < W ? ctx.pos : { i: Math.floor(dxBest / W), j: dxBest % W };
 
-  formulas.append(formula(t("lab.conv.dk_formula")), formula(t("lab.conv.db_formula")), formula(t("lab.conv.dx_formula")));
+  formulas.append(
+    formula(t("lab.conv.dk_formula")),
+    formula(t("lab.conv.db_formula")),
+    formula(t("lab.conv.dx_formula")),
+  );
 
   // ---- dL/dK
-  const gView = mapView(G, f, { kind: "diverging", width: 168, label: `dL/dO[${f}]`, describe: (i, j, v) => `∂L/∂O[${f}, ${i}, ${j}] = ${fmt(v)}` });
-  const xView = mapView(X, c, { kind: ctx.index === 0 ? "gray" : null, width: 168, label: `X[${c}]`, describe: (i, j, v) => `X[${c}, ${i}, ${j}] = ${fmt(v)}` });
+  const gView = mapView(G, f, {
+    kind: "diverging",
+    width: 168,
+    label: `dL/dO[${f}]`,
+    describe: (i, j, v) => `∂L/∂O[${f}, ${i}, ${j}] = ${fmt(v)}`,
+  });
+  const xView = mapView(X, c, {
+    kind: ctx.index === 0 ? "gray" : null,
+    width: 168,
+    label: `X[${c}]`,
+    describe: (i, j, v) => `X[${c}, ${i}, ${j}] = ${fmt(v)}`,
+  });
   const xTitle = h("h4");
   const dkTitle = h("h4");
-  const dkGrid = new GridView({ matrix: [[0]], compact: kh > 3, onCellClick: (m, n) => { cell = { m, n }; renderKernelCell(); } });
+  const dkGrid = new GridView({
+    matrix: [[0]],
+    compact: kh > 3,
+    onCellClick: (m, n) => {
+      cell = { m, n };
+      renderKernelCell();
+    },
+  });
   const gc = ctx.gradcheckBox();
-  const gcButton = h("button", { type: "button", class: "btn btn--small", id: "gradcheck-btn", on: { click: () => gc.run(col.name, "K", [f, c, cell.m, cell.n]) } });
-  const prodView = new HeatmapView({ matrix: { rows: Ho, cols: Wo, get: () => 0 }, scale: makeScale("diverging", -1, 1), width: 168, label: "products", interactive: true, exportable: true });
+  const gcButton = h("button", {
+    type: "button",
+    class: "btn btn--small",
+    id: "gradcheck-btn",
+    on: { click: () => gc.run(col.name, "K", [f, c, cell.m, cell.n]) },
+  });
+  const prodView = new HeatmapView({
+    matrix: { rows: Ho, cols: Wo, get: () => 0 },
+    scale: makeScale("diverging", -1, 1),
+    width: 168,
+    label: "products",
+    interactive: true,
+    exportable: true,
+  });
   const dkSum = h("div", { class: "formula formula--result" });
   const dkCheck = h("div");
   const dbLine = h("div", { class: "formula" });
@@ -183,13 +306,30 @@ function renderBackward(ctx) {
   body.append(
     h("h4", { text: t("lab.conv.dk_title", { f }) }),
     chipsEl,
-    h("div", { class: "detail-row" },
+    h(
+      "div",
+      { class: "detail-row" },
       h("div", { class: "detail-block" }, xTitle, xView.el),
       op("⋆"),
       block(t("lab.conv.upstream", { f }), gView.el),
       op("="),
-      h("div", { class: "detail-block" }, dkTitle, dkGrid.el, h("p", { class: "hint", text: t("lab.conv.dk_click") }), gcButton, gc)),
-    h("div", { class: "detail-row calc" }, block(t("lab.conv.dk_products"), prodView.el), h("div", { class: "detail-block" }, dkSum, dkCheck, dbLine)));
+      h(
+        "div",
+        { class: "detail-block" },
+        dkTitle,
+        dkGrid.el,
+        h("p", { class: "hint", text: t("lab.conv.dk_click") }),
+        gcButton,
+        gc,
+      ),
+    ),
+    h(
+      "div",
+      { class: "detail-row calc" },
+      block(t("lab.conv.dk_products"), prodView.el),
+      h("div", { class: "detail-block" }, dkSum, dkCheck, dbLine),
+    ),
+  );
 
   function renderKernelCell() {
     const r = convGradKernelAt(X, G, f, c, cell.m, cell.n, g);
@@ -198,15 +338,49 @@ function renderBackward(ctx) {
     xView.update({ matrix: X.matrix(c) });
     const top = cell.m - g.padding[0];
     const left = cell.n - g.padding[1];
-    xView.setMarks([{ top, left, bottom: top + (Ho - 1) * g.stride[0], right: left + (Wo - 1) * g.stride[1], color: WINDOW, width: 2 }]);
+    xView.setMarks([
+      {
+        top,
+        left,
+        bottom: top + (Ho - 1) * g.stride[0],
+        right: left + (Wo - 1) * g.stride[1],
+        color: WINDOW,
+        width: 2,
+      },
+    ]);
     const dkMatrix = dK.matrix(f, c);
-    dkGrid.update({ matrix: dkMatrix, scale: signedScale(dK.channel(f).data), classes: (m, n) => (m === cell.m && n === cell.n ? "is-strong" : null) });
+    dkGrid.update({
+      matrix: dkMatrix,
+      scale: signedScale(dK.channel(f).data),
+      classes: (m, n) => (m === cell.m && n === cell.n ? "is-strong" : null),
+    });
     gcButton.textContent = t("lab.gc.button", { name: `K[${f}, ${c}, ${cell.m}, ${cell.n}]` });
     const flat = r.products.flat();
-    prodView.update({ matrix: { rows: Ho, cols: Wo, get: (i, j) => r.products[i][j] }, scale: signedScale(flat), label: `G·X (${cell.m}, ${cell.n})` });
-    fillFormula(dkSum, [`∂L/∂K[${f}, ${c}, ${cell.m}, ${cell.n}] = Σ`, { sub: "i,j" }, ` ∂L/∂O[${f}, i, j] · X[${c}, i+${cell.m}−${g.padding[0]}, j+${cell.n}−${g.padding[1]}] = `, { v: r.sum }]);
+    prodView.update({
+      matrix: { rows: Ho, cols: Wo, get: (i, j) => r.products[i][j] },
+      scale: signedScale(flat),
+      label: `G·X (${cell.m}, ${cell.n})`,
+    });
+    fillFormula(dkSum, [
+      `∂L/∂K[${f}, ${c}, ${cell.m}, ${cell.n}] = Σ`,
+      { sub: "i,j" },
+      ` ∂L/∂O[${f}, i, j] · X[${c}, i+${cell.m}−${g.padding[0]}, j+${cell.n}−${g.padding[1]}] = `,
+      { v: r.sum },
+    ]);
     dkCheck.replaceChildren(checkMark(r.sum, dK.at(f, c, cell.m, cell.n)));
-    if (C > 1) chipsEl.replaceChildren(...channelChips(C, c, (k) => { c = k; renderKernelCell(); renderPixel(); }, (k) => `c${k}`));
+    if (C > 1)
+      chipsEl.replaceChildren(
+        ...channelChips(
+          C,
+          c,
+          (k) => {
+            c = k;
+            renderKernelCell();
+            renderPixel();
+          },
+          (k) => `c${k}`,
+        ),
+      );
   }
 
   if (db) {
@@ -217,9 +391,15 @@ function renderBackward(ctx) {
 
   // ---- dL/dX: full convolution with the rotated kernel
   const dxView = mapView(dX, c, {
-    kind: "diverging", width: 196, label: `dL/dX[${c}]`,
+    kind: "diverging",
+    width: 196,
+    label: `dL/dX[${c}]`,
     describe: (i, j, v) => `∂L/∂X[${c}, ${i}, ${j}] = ${fmt(v)}`,
-    onSelect: (p) => { pixel = { i: p.i, j: p.j }; ctx.setPos(pixel); renderPixel(); },
+    onSelect: (p) => {
+      pixel = { i: p.i, j: p.j };
+      ctx.setPos(pixel);
+      renderPixel();
+    },
   });
   const rotGrid = new GridView({ matrix: [[0]], compact: kh > 3 });
   const gwinGrid = new GridView({ matrix: [[0]], compact: kh > 3 });
@@ -230,11 +410,29 @@ function renderBackward(ctx) {
   const dxTitle = h("h4");
   body.append(
     h("h4", { text: t("lab.conv.dx_title") }),
-    h("div", { class: "detail-row" },
+    h(
+      "div",
+      { class: "detail-row" },
       block(t("lab.conv.dx_map", { c }), dxView.el, h("p", { class: "hint", text: t("lab.conv.dx_click") })),
-      h("div", { class: "detail-block" }, dxTitle,
-        h("div", { class: "detail-row calc" }, block(t("lab.conv.grad_window"), gwinGrid.el), op("⊙"), block(t("lab.conv.rotated", { f, c }), rotGrid.el), op("="), block(t("lab.conv.products"), pxProd.el)),
-        filterSums, dxTotal, dxCheck)));
+      h(
+        "div",
+        { class: "detail-block" },
+        dxTitle,
+        h(
+          "div",
+          { class: "detail-row calc" },
+          block(t("lab.conv.grad_window"), gwinGrid.el),
+          op("⊙"),
+          block(t("lab.conv.rotated", { f, c }), rotGrid.el),
+          op("="),
+          block(t("lab.conv.products"), pxProd.el),
+        ),
+        filterSums,
+        dxTotal,
+        dxCheck,
+      ),
+    ),
+  );
 
   function renderPixel() {
     const r = convGradInputAt(G, K, c, pixel.i, pixel.j, g);
@@ -243,19 +441,41 @@ function renderBackward(ctx) {
     dxView.setMarks([{ top: pixel.i, left: pixel.j, bottom: pixel.i, right: pixel.j, color: WINDOW, width: 2 }]);
     dxTitle.textContent = t("lab.conv.dx_at", { c, i: pixel.i, j: pixel.j, f });
     rotGrid.update({ matrix: rot180(toNested(K, f, c)), scale: signedScale(K.channel(f).data) });
-    gwinGrid.update({ matrix: fr.gradWindow, scale: signedScale(G.channel(f).data), classes: (a, bb) => (fr.valid[a][bb] ? null : "is-pad") });
+    gwinGrid.update({
+      matrix: fr.gradWindow,
+      scale: signedScale(G.channel(f).data),
+      classes: (a, bb) => (fr.valid[a][bb] ? null : "is-pad"),
+    });
     pxProd.update({ matrix: fr.products, scale: signedScale(fr.products.flat()) });
-    filterSums.replaceChildren(t("lab.conv.sum_filters"), ...r.filters.map((fi) => h("span", { class: fi.f === f ? "badge badge--accent" : "badge", text: `f${fi.f}: ${fmt(fi.sum, 3)}` })));
-    fillFormula(dxTotal, [`∂L/∂X[${c}, ${pixel.i}, ${pixel.j}] = Σ`, { sub: "f" }, " Σ", { sub: "m,n" }, " ∂L/∂O · rot180(K) = ", { v: r.total }]);
+    filterSums.replaceChildren(
+      t("lab.conv.sum_filters"),
+      ...r.filters.map((fi) =>
+        h("span", { class: fi.f === f ? "badge badge--accent" : "badge", text: `f${fi.f}: ${fmt(fi.sum, 3)}` }),
+      ),
+    );
+    fillFormula(dxTotal, [
+      `∂L/∂X[${c}, ${pixel.i}, ${pixel.j}] = Σ`,
+      { sub: "f" },
+      " Σ",
+      { sub: "m,n" },
+      " ∂L/∂O · rot180(K) = ",
+      { v: r.total },
+    ]);
     dxCheck.replaceChildren(checkMark(r.total, dX.at(c, pixel.i, pixel.j)));
   }
   renderKernelCell();
   renderPixel();
-  return { update: (p) => { if (p && p.i < H && p.j < W) { pixel = p; renderPixel(); } } };
+  return {
+    update: (p) => {
+      if (p && p.i < H && p.j < W) {
+        pixel = p;
+        renderPixel();
+      }
+    },
+  };
 }
 
 function toNested(K, f, c) {
   const m = K.matrix(f, c);
   return Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.get(i, j)));
 }
-

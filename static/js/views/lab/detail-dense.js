@@ -11,7 +11,17 @@ import { t } from "../../lib/i18n.js";
 import { denseTerms, unflattenIndex } from "../../lib/cnn.js";
 import { Tensor } from "../../lib/tensor.js";
 import { layerInput } from "./trace.js";
-import { argmax, argmaxAbs, block, checkMark, fillFormula, formula, op, vectorView, layerFormula } from "./detail-common.js";
+import {
+  argmax,
+  argmaxAbs,
+  block,
+  checkMark,
+  fillFormula,
+  formula,
+  op,
+  vectorView,
+  layerFormula,
+} from "./detail-common.js";
 import { linkedViews } from "./detail-relu.js";
 
 const TOP_TERMS = 8;
@@ -30,14 +40,36 @@ function originOf(ctx, j) {
 }
 
 function neuronPicker(count, current, onPick) {
-  const input = h("input", { type: "number", min: "0", max: String(count - 1), value: String(current), attrs: { "aria-label": t("lab.dense.neuron") } });
+  const input = h("input", {
+    type: "number",
+    min: "0",
+    max: String(count - 1),
+    value: String(current),
+    attrs: { "aria-label": t("lab.dense.neuron") },
+  });
   input.addEventListener("change", () => {
     const v = Math.max(0, Math.min(count - 1, Math.round(Number(input.value) || 0)));
     onPick(v);
   });
-  const step = (d, text) => h("button", { type: "button", class: "btn btn--small", text, attrs: { "aria-label": t(d < 0 ? "lab.dense.prev" : "lab.dense.next") }, on: { click: () => onPick((Number(input.value) + d + count) % count) } });
-  const el = h("div", { class: "player" }, h("span", { text: t("lab.dense.neuron") }), step(-1, "◀"), input, step(1, "▶"));
-  el.set = (v) => { input.value = String(v); };
+  const step = (d, text) =>
+    h("button", {
+      type: "button",
+      class: "btn btn--small",
+      text,
+      attrs: { "aria-label": t(d < 0 ? "lab.dense.prev" : "lab.dense.next") },
+      on: { click: () => onPick((Number(input.value) + d + count) % count) },
+    });
+  const el = h(
+    "div",
+    { class: "player" },
+    h("span", { text: t("lab.dense.neuron") }),
+    step(-1, "◀"),
+    input,
+    step(1, "▶"),
+  );
+  el.set = (v) => {
+    input.value = String(v);
+  };
   return el;
 }
 
@@ -52,7 +84,13 @@ function termRow(label, value, maxAbs, extra = null) {
   const frac = Math.min(1, Math.abs(value) / (maxAbs || 1)) * 50;
   fill.style.width = `${frac}%`;
   if (value < 0) fill.style.left = `${50 - frac}%`;
-  return h("div", { class: "term" }, extra || h("span", { text: label }), h("div", { class: "term__bar" }, fill), h("span", { text: fmt(value) }));
+  return h(
+    "div",
+    { class: "term" },
+    extra || h("span", { text: label }),
+    h("div", { class: "term__bar" }, fill),
+    h("span", { text: fmt(value) }),
+  );
 }
 
 // ------------------------------------------------------------------------------------------------ forward
@@ -65,7 +103,13 @@ function renderForward(ctx) {
   let neuron = ctx.pos && ctx.pos.j < n ? ctx.pos.j : argmax(z.data);
   formulas.append(formula(layerFormula(col)));
 
-  const zView = vectorView(z, { kind: "diverging", cell: 12, label: "z", describe: (k, v) => `z[${k}] = ${fmt(v)}`, onSelect: (k) => pick(k, true) });
+  const zView = vectorView(z, {
+    kind: "diverging",
+    cell: 12,
+    label: "z",
+    describe: (k, v) => `z[${k}] = ${fmt(v)}`,
+    onSelect: (k) => pick(k, true),
+  });
   const xView = vectorView(x, { cell: 10, label: "x", describe: (k, v) => `x[${k}]${originOf(ctx, k)} = ${fmt(v)}` });
   const wSlot = h("div");
   const pSlot = h("div");
@@ -76,12 +120,24 @@ function renderForward(ctx) {
   const wTitle = h("h4");
   body.append(
     picker,
-    h("div", { class: "detail-row" },
-      block(t("lab.dense.x", { n: x.size }), xView.el), op("⊙"),
-      h("div", { class: "detail-block" }, wTitle, wSlot), op("="),
-      block(t("lab.dense.products"), pSlot), op("→"),
-      block(t("lab.dense.z", { n }), zView.el, h("p", { class: "hint", text: t("lab.dense.z_hint") }))),
-    h("div", { class: "detail-row" }, block(t("lab.dense.top", { k: TOP_TERMS }), terms), h("div", { class: "detail-block" }, line, check)));
+    h(
+      "div",
+      { class: "detail-row" },
+      block(t("lab.dense.x", { n: x.size }), xView.el),
+      op("⊙"),
+      h("div", { class: "detail-block" }, wTitle, wSlot),
+      op("="),
+      block(t("lab.dense.products"), pSlot),
+      op("→"),
+      block(t("lab.dense.z", { n }), zView.el, h("p", { class: "hint", text: t("lab.dense.z_hint") })),
+    ),
+    h(
+      "div",
+      { class: "detail-row" },
+      block(t("lab.dense.top", { k: TOP_TERMS }), terms),
+      h("div", { class: "detail-block" }, line, check),
+    ),
+  );
 
   let token = 0;
   async function pick(k, persist) {
@@ -101,20 +157,52 @@ function renderForward(ctx) {
     }
     if (mine !== token) return;
     const r = denseTerms(row.data, x.data, b ? b.at(k) : 0);
-    const wView = vectorView(row, { kind: "diverging", cell: 10, label: `W[${k}]`, describe: (j, v) => `W[${k}, ${j}] = ${fmt(v)}` });
-    const prods = new Tensor(Float32Array.from(r.terms, (tt) => tt.product), [r.terms.length]);
-    const pView = vectorView(prods, { kind: "diverging", cell: 10, label: `W[${k}]·x`, describe: (j, v) => `W[${k}, ${j}]·x[${j}] = ${fmt(row.data[j], 3)} × ${fmt(x.data[j], 3)} = ${fmt(v)}` });
+    const wView = vectorView(row, {
+      kind: "diverging",
+      cell: 10,
+      label: `W[${k}]`,
+      describe: (j, v) => `W[${k}, ${j}] = ${fmt(v)}`,
+    });
+    const prods = new Tensor(
+      Float32Array.from(r.terms, (tt) => tt.product),
+      [r.terms.length],
+    );
+    const pView = vectorView(prods, {
+      kind: "diverging",
+      cell: 10,
+      label: `W[${k}]·x`,
+      describe: (j, v) => `W[${k}, ${j}]·x[${j}] = ${fmt(row.data[j], 3)} × ${fmt(x.data[j], 3)} = ${fmt(v)}`,
+    });
     wSlot.replaceChildren(wView.el);
     pSlot.replaceChildren(pView.el);
     const top = r.sorted.slice(0, TOP_TERMS);
     const rest = r.sum - top.reduce((a, tt) => a + tt.product, 0);
     const maxAbs = Math.max(...top.map((tt) => Math.abs(tt.product)), Math.abs(rest), Math.abs(r.bias));
     terms.replaceChildren(
-      ...top.map((tt) => termRow(`W·x[${tt.j}]${originOf(ctx, tt.j)}`, tt.product, maxAbs,
-        h("span", { title: `${fmt(tt.w)} × ${fmt(tt.x)}`, text: `[${tt.j}]${originOf(ctx, tt.j)} ${fmt(tt.w, 3)}×${fmt(tt.x, 3)}` }))),
+      ...top.map((tt) =>
+        termRow(
+          `W·x[${tt.j}]${originOf(ctx, tt.j)}`,
+          tt.product,
+          maxAbs,
+          h("span", {
+            title: `${fmt(tt.w)} × ${fmt(tt.x)}`,
+            text: `[${tt.j}]${originOf(ctx, tt.j)} ${fmt(tt.w, 3)}×${fmt(tt.x, 3)}`,
+          }),
+        ),
+      ),
       termRow(t("lab.dense.others", { n: r.terms.length - top.length }), rest, maxAbs),
-      termRow("b", r.bias, maxAbs));
-    fillFormula(line, [`z[${k}] = Σ`, { sub: "j" }, ` W[${k}, j]·x[j] + b[${k}] = `, { v: r.sum }, " + ", { v: r.bias }, " = ", { v: r.z }]);
+      termRow("b", r.bias, maxAbs),
+    );
+    fillFormula(line, [
+      `z[${k}] = Σ`,
+      { sub: "j" },
+      ` W[${k}, j]·x[j] + b[${k}] = `,
+      { v: r.sum },
+      " + ",
+      { v: r.bias },
+      " = ",
+      { v: r.z },
+    ]);
     check.replaceChildren(checkMark(r.z, z.data[k]));
   }
   pick(neuron, false);
@@ -132,10 +220,25 @@ function renderBackward(ctx) {
   const db = bl.grads.b;
   const n = dz.size;
   let neuron = ctx.pos && ctx.pos.j < n ? ctx.pos.j : argmaxAbs(dz.data);
-  formulas.append(formula(t("lab.dense.dw_formula")), formula(t("lab.dense.db_formula")), formula(t("lab.dense.dx_formula")));
+  formulas.append(
+    formula(t("lab.dense.dw_formula")),
+    formula(t("lab.dense.db_formula")),
+    formula(t("lab.dense.dx_formula")),
+  );
 
-  const dzView = vectorView(dz, { kind: "diverging", cell: 12, label: "∂L/∂z", describe: (k, v) => `∂L/∂z[${k}] = ${fmt(v)}`, onSelect: (k) => pick(k, true) });
-  const dxView = vectorView(dx, { kind: "diverging", cell: 10, label: "∂L/∂x", describe: (k, v) => `∂L/∂x[${k}]${originOf(ctx, k)} = ${fmt(v)}` });
+  const dzView = vectorView(dz, {
+    kind: "diverging",
+    cell: 12,
+    label: "∂L/∂z",
+    describe: (k, v) => `∂L/∂z[${k}] = ${fmt(v)}`,
+    onSelect: (k) => pick(k, true),
+  });
+  const dxView = vectorView(dx, {
+    kind: "diverging",
+    cell: 10,
+    label: "∂L/∂x",
+    describe: (k, v) => `∂L/∂x[${k}]${originOf(ctx, k)} = ${fmt(v)}`,
+  });
   const picker = neuronPicker(n, neuron, (k) => pick(k, true));
   const rowSlot = h("div");
   const rowTitle = h("h4");
@@ -146,14 +249,27 @@ function renderBackward(ctx) {
   const gc = ctx.gradcheckBox();
   body.append(
     picker,
-    h("div", { class: "detail-row" },
-      block(t("lab.dense.dz", { n }), dzView.el, h("p", { class: "hint", text: t("lab.dense.z_hint") })), op("×"),
-      block(t("lab.dense.x", { n: x.size }), vectorView(x, { cell: 10, label: "x" }).el), op("="),
+    h(
+      "div",
+      { class: "detail-row" },
+      block(t("lab.dense.dz", { n }), dzView.el, h("p", { class: "hint", text: t("lab.dense.z_hint") })),
+      op("×"),
+      block(t("lab.dense.x", { n: x.size }), vectorView(x, { cell: 10, label: "x" }).el),
+      op("="),
       h("div", { class: "detail-block" }, rowTitle, rowSlot, note),
-      block(t("lab.dense.dx", { n: dx.size }), dxView.el)),
-    h("div", { class: "detail-row" },
-      block(t("lab.dense.top_grad", { k: TOP_TERMS }), terms, h("p", { class: "hint", text: t("lab.dense.check_hint") })),
-      h("div", { class: "detail-block" }, line, bLine, gc)));
+      block(t("lab.dense.dx", { n: dx.size }), dxView.el),
+    ),
+    h(
+      "div",
+      { class: "detail-row" },
+      block(
+        t("lab.dense.top_grad", { k: TOP_TERMS }),
+        terms,
+        h("p", { class: "hint", text: t("lab.dense.check_hint") }),
+      ),
+      h("div", { class: "detail-block" }, line, bLine, gc),
+    ),
+  );
 
   function pick(k, persist) {
     neuron = k;
@@ -161,19 +277,51 @@ function renderBackward(ctx) {
     if (persist) ctx.setPos({ i: 0, j: k });
     dzView.markIndex(k);
     const g = dz.data[k];
-    const row = new Tensor(Float32Array.from(x.data, (v) => g * v), [x.size]);
+    const row = new Tensor(
+      Float32Array.from(x.data, (v) => g * v),
+      [x.size],
+    );
     rowTitle.textContent = `∂L/∂W[${k}, :]`;
-    rowSlot.replaceChildren(vectorView(row, { kind: "diverging", cell: 10, label: `dL/dW[${k}]`, describe: (j, v) => `∂L/∂W[${k}, ${j}] = ${fmt(g, 3)} × ${fmt(x.data[j], 3)} = ${fmt(v)}` }).el);
+    rowSlot.replaceChildren(
+      vectorView(row, {
+        kind: "diverging",
+        cell: 10,
+        label: `dL/dW[${k}]`,
+        describe: (j, v) => `∂L/∂W[${k}, ${j}] = ${fmt(g, 3)} × ${fmt(x.data[j], 3)} = ${fmt(v)}`,
+      }).el,
+    );
     const serverRow = dW?.data ? dW.data.subarray(k * x.size, (k + 1) * x.size) : null;
     note.textContent = serverRow ? "" : t("lab.dense.computed_here", { n: dW ? dW.size : 0 });
-    const order = Array.from(row.data.keys()).sort((a, bb) => Math.abs(row.data[bb]) - Math.abs(row.data[a])).slice(0, TOP_TERMS);
+    const order = Array.from(row.data.keys())
+      .sort((a, bb) => Math.abs(row.data[bb]) - Math.abs(row.data[a]))
+      .slice(0, TOP_TERMS);
     const maxAbs = Math.abs(row.data[order[0]]) || 1;
-    terms.replaceChildren(...order.map((j) => termRow("", row.data[j], maxAbs, h("button", {
-      type: "button", class: "gc-term", text: `∂L/∂W[${k}, ${j}]${originOf(ctx, j)}`, attrs: { title: t("lab.gc.button", { name: `W[${k}, ${j}]` }) },
-      on: { click: () => gc.run(col.name, "W", [k, j]) },
-    }))));
+    terms.replaceChildren(
+      ...order.map((j) =>
+        termRow(
+          "",
+          row.data[j],
+          maxAbs,
+          h("button", {
+            type: "button",
+            class: "gc-term",
+            text: `∂L/∂W[${k}, ${j}]${originOf(ctx, j)}`,
+            attrs: { title: t("lab.gc.button", { name: `W[${k}, ${j}]` }) },
+            on: { click: () => gc.run(col.name, "W", [k, j]) },
+          }),
+        ),
+      ),
+    );
     const j0 = order[0];
-    fillFormula(line, [`∂L/∂W[${k}, ${j0}] = ∂L/∂z[${k}] · x[${j0}] = `, { v: g }, " × ", { v: x.data[j0] }, " = ", { v: row.data[j0] }, " "]);
+    fillFormula(line, [
+      `∂L/∂W[${k}, ${j0}] = ∂L/∂z[${k}] · x[${j0}] = `,
+      { v: g },
+      " × ",
+      { v: x.data[j0] },
+      " = ",
+      { v: row.data[j0] },
+      " ",
+    ]);
     if (serverRow) line.append(checkMark(row.data[j0], serverRow[j0]));
     fillFormula(bLine, [`∂L/∂b[${k}] = ∂L/∂z[${k}] = `, { v: g }, " "]);
     if (db?.data) bLine.append(checkMark(g, db.data[k]));
@@ -192,11 +340,27 @@ function renderDropout(ctx) {
   formulas.append(formula(layerFormula(col)));
   const line = h("div", { class: "formula formula--result" });
   const label = backward ? ["∂L/∂y", "∂L/∂x"] : ["x", "y"];
-  const linked = linkedViews(ctx, [{ tensor: before, label: label[0] }, { tensor: after, label: label[1] }], {
-    onPosition: (p) => fillFormula(line, [`${label[1]}[${p.j}] = ${label[0]}[${p.j}] = `, { v: after.data[p.j] }]),
-  });
-  body.append(h("p", { class: "note", text: t("lab.dropout.note", { p: Math.round((col.config.rate ?? 0) * 100) }) }),
-    h("div", { class: "detail-row" }, block(label[0], linked.views[0].el), op("="), block(label[1], linked.views[1].el)), line);
+  const linked = linkedViews(
+    ctx,
+    [
+      { tensor: before, label: label[0] },
+      { tensor: after, label: label[1] },
+    ],
+    {
+      onPosition: (p) => fillFormula(line, [`${label[1]}[${p.j}] = ${label[0]}[${p.j}] = `, { v: after.data[p.j] }]),
+    },
+  );
+  body.append(
+    h("p", { class: "note", text: t("lab.dropout.note", { p: Math.round((col.config.rate ?? 0) * 100) }) }),
+    h(
+      "div",
+      { class: "detail-row" },
+      block(label[0], linked.views[0].el),
+      op("="),
+      block(label[1], linked.views[1].el),
+    ),
+    line,
+  );
   linked.move(ctx.pos || { i: 0, j: 0 });
   return { update: (p) => p && linked.pin(p) };
 }

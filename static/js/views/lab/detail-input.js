@@ -28,24 +28,55 @@ export function render(ctx) {
       rows.push(row);
     }
     gridTitle.textContent = t("lab.input.around", { i: p.i, j: p.j });
-    grid.update({ matrix: rows, classes: (a, b) => (a === HALF && b === HALF ? "is-strong" : null), format: (v) => fmt(v, 2) });
+    grid.update({
+      matrix: rows,
+      classes: (a, b) => (a === HALF && b === HALF ? "is-strong" : null),
+      format: (v) => fmt(v, 2),
+    });
     for (const v of views) v.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: "#f29d0b", width: 2 }]);
   };
   let pinned = ctx.pos && ctx.pos.i < H && ctx.pos.j < W ? ctx.pos : { i: Math.floor(H / 2), j: Math.floor(W / 2) };
   const handlers = {
     onHover: (p) => show(p ? { i: p.i, j: p.j } : pinned),
-    onSelect: (p) => { pinned = { i: p.i, j: p.j }; ctx.setPos(pinned); show(pinned); },
+    onSelect: (p) => {
+      pinned = { i: p.i, j: p.j };
+      ctx.setPos(pinned);
+      show(pinned);
+    },
   };
-  const inputView = mapView(X, c, { kind: "gray", scale: gray, width: 280, label: t("lab.input.title"), describe: (i, j, v) => `x[${i}, ${j}] = ${fmt(v, 3)}`, ...handlers });
+  const inputView = mapView(X, c, {
+    kind: "gray",
+    scale: gray,
+    width: 280,
+    label: t("lab.input.title"),
+    describe: (i, j, v) => `x[${i}, ${j}] = ${fmt(v, 3)}`,
+    ...handlers,
+  });
   views.push(inputView);
   const blocks = [block(t("lab.input.title"), inputView.el, h("p", { class: "hint", text: t("lab.input.hint") }))];
   if (ctx.mode === "backward") {
-    const gView = mapView(ctx.backward.gradImage, c, { kind: "diverging", width: 280, label: "∂L/∂x", describe: (i, j, v) => `∂L/∂x[${i}, ${j}] = ${fmt(v)}`, ...handlers });
+    const gView = mapView(ctx.backward.gradImage, c, {
+      kind: "diverging",
+      width: 280,
+      label: "∂L/∂x",
+      describe: (i, j, v) => `∂L/∂x[${i}, ${j}] = ${fmt(v)}`,
+      ...handlers,
+    });
     views.push(gView);
-    blocks.push(op("→"), block(t("lab.input.grad_title"), gView.el, h("p", { class: "hint", text: t("lab.input.grad_hint") })));
+    blocks.push(
+      op("→"),
+      block(t("lab.input.grad_title"), gView.el, h("p", { class: "hint", text: t("lab.input.grad_hint") })),
+    );
   }
   blocks.push(h("div", { class: "detail-block" }, gridTitle, grid.el));
   body.append(h("div", { class: "detail-row" }, ...blocks));
   show(pinned);
-  return { update: (p) => { if (p && p.i < H && p.j < W) { pinned = p; show(p); } } };
+  return {
+    update: (p) => {
+      if (p && p.i < H && p.j < W) {
+        pinned = p;
+        show(p);
+      }
+    },
+  };
 }

@@ -11,7 +11,17 @@ import { makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { poolAt } from "../../lib/cnn.js";
 import { layerInput } from "./trace.js";
-import { block, checkMark, fillFormula, formula, mapView, op, receptiveFieldBlock, sizeFormula, layerFormula } from "./detail-common.js";
+import {
+  block,
+  checkMark,
+  fillFormula,
+  formula,
+  mapView,
+  op,
+  receptiveFieldBlock,
+  sizeFormula,
+  layerFormula,
+} from "./detail-common.js";
 
 const MODES = { maxpool: "max", avgpool: "avg", sumpool: "sum" };
 const ACCENT = "#f29d0b";
@@ -36,14 +46,20 @@ export function render(ctx) {
   const big = backward ? bl.gradInput : X;
   const small = backward ? bl.gradOutput : P;
   const bigView = mapView(big, c, {
-    kind: backward ? "diverging" : "sequential", width: 224, label: backward ? "∂L/∂X" : "X",
+    kind: backward ? "diverging" : "sequential",
+    width: 224,
+    label: backward ? "∂L/∂X" : "X",
     describe: (i, j, v) => `${backward ? "∂L/∂X" : "X"}[${c}, ${i}, ${j}] = ${fmt(v)}`,
-    onHover: (p) => p && show(outputOf(p.i, p.j), false), onSelect: (p) => pin(outputOf(p.i, p.j)),
+    onHover: (p) => p && show(outputOf(p.i, p.j), false),
+    onSelect: (p) => pin(outputOf(p.i, p.j)),
   });
   const smallView = mapView(small, c, {
-    kind: backward ? "diverging" : "sequential", width: 168, label: backward ? "∂L/∂P" : "P",
+    kind: backward ? "diverging" : "sequential",
+    width: 168,
+    label: backward ? "∂L/∂P" : "P",
     describe: (i, j, v) => `${backward ? "∂L/∂P" : "P"}[${c}, ${i}, ${j}] = ${fmt(v)}`,
-    onHover: (p) => p && show({ i: p.i, j: p.j }, false), onSelect: (p) => pin({ i: p.i, j: p.j }),
+    onHover: (p) => p && show({ i: p.i, j: p.j }, false),
+    onSelect: (p) => pin({ i: p.i, j: p.j }),
   });
   const windowGrid = new GridView({ matrix: [[0]], compact: false });
   const line = h("div", { class: "formula formula--result" });
@@ -52,14 +68,32 @@ export function render(ctx) {
   const bigBlock = block(backward ? t("lab.pool.grad_in") : t("lab.pool.input", { c }), bigView.el);
   const smallBlock = block(backward ? t("lab.pool.grad_out") : t("lab.pool.output", { c }), smallView.el);
   body.append(
-    h("div", { class: "detail-row" }, ...(backward ? [smallBlock, op("→"), bigBlock] : [bigBlock, op("→"), smallBlock]), rf),
-    h("div", { class: "detail-row calc" }, block(t("lab.pool.window"), windowGrid.el), h("div", { class: "detail-block" }, line, check)));
+    h(
+      "div",
+      { class: "detail-row" },
+      ...(backward ? [smallBlock, op("→"), bigBlock] : [bigBlock, op("→"), smallBlock]),
+      rf,
+    ),
+    h(
+      "div",
+      { class: "detail-row calc" },
+      block(t("lab.pool.window"), windowGrid.el),
+      h("div", { class: "detail-block" }, line, check),
+    ),
+  );
 
   // every window, and its maximum, on the big map
   const baseMarks = [];
   for (let i = 0; i < Ho; i++) {
     for (let j = 0; j < Wo; j++) {
-      baseMarks.push({ top: i * sh, left: j * sw, bottom: i * sh + kh - 1, right: j * sw + kw - 1, color: "rgba(255,255,255,0.35)", width: 1 });
+      baseMarks.push({
+        top: i * sh,
+        left: j * sw,
+        bottom: i * sh + kh - 1,
+        right: j * sw + kw - 1,
+        color: "rgba(255,255,255,0.35)",
+        width: 1,
+      });
       // mark the maximum of every window that saw some signal (in an all-zero window every cell is "the max")
       if (argmaxT && mode === "max" && P.at(c, i, j) > 0) {
         const r = argmaxT.at(c, i, j, 0);
@@ -83,19 +117,30 @@ export function render(ctx) {
   function show(p) {
     const r = poolAt(X, c, p.i, p.j, g, mode);
     const [am, an] = r.argmax;
-    bigView.setMarks([...baseMarks, { top: r.top, left: r.left, bottom: r.top + kh - 1, right: r.left + kw - 1, color: ACCENT, width: 3 }]);
+    bigView.setMarks([
+      ...baseMarks,
+      { top: r.top, left: r.left, bottom: r.top + kh - 1, right: r.left + kw - 1, color: ACCENT, width: 3 },
+    ]);
     smallView.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: ACCENT, width: 2 }]);
     rf.show(ctx.index, p.i, p.j);
     windowGrid.update({
-      matrix: r.window, scale: makeScale("sequential", 0, Math.max(1e-6, X.range().max)),
+      matrix: r.window,
+      scale: makeScale("sequential", 0, Math.max(1e-6, X.range().max)),
       caption: `X[${c}, ${r.top}…${r.top + kh - 1}, ${r.left}…${r.left + kw - 1}]`,
       classes: (m, n) => (mode === "max" && m === am && n === an ? "is-strong" : null),
     });
-    const values = r.window.flat().map((v) => fmt(v, 3)).join(", ");
+    const values = r.window
+      .flat()
+      .map((v) => fmt(v, 3))
+      .join(", ");
     if (backward) {
       const gOut = bl.gradOutput.at(c, p.i, p.j);
       if (mode === "max") {
-        fillFormula(line, [`∂L/∂X[${c}, ${r.top + am}, ${r.left + an}] = ∂L/∂P[${c}, ${p.i}, ${p.j}] = `, { v: gOut }, ` ; ${t("lab.pool.others_zero", { n: kh * kw - 1 })}`]);
+        fillFormula(line, [
+          `∂L/∂X[${c}, ${r.top + am}, ${r.left + an}] = ∂L/∂P[${c}, ${p.i}, ${p.j}] = `,
+          { v: gOut },
+          ` ; ${t("lab.pool.others_zero", { n: kh * kw - 1 })}`,
+        ]);
         check.replaceChildren(checkMark(gOut, bl.gradInput.at(c, r.top + am, r.left + an)));
       } else {
         const share = mode === "avg" ? gOut / (kh * kw) : gOut;
@@ -109,5 +154,12 @@ export function render(ctx) {
     check.replaceChildren(checkMark(r.output, P.at(c, p.i, p.j)));
   }
   show(pinned);
-  return { update: (p) => { if (p && p.i < Ho && p.j < Wo) { pinned = p; show(p); } } };
+  return {
+    update: (p) => {
+      if (p && p.i < Ho && p.j < Wo) {
+        pinned = p;
+        show(p);
+      }
+    },
+  };
 }

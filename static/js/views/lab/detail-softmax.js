@@ -30,14 +30,39 @@ export function render(ctx) {
     const bw = ctx.backward;
     const label = bw.label;
     formulas.append(formula(t("lab.softmax.loss_formula")), formula(t("lab.softmax.dz_formula")));
-    const rows = bw.probabilities.map((p, i) => h("tr", { class: i === label ? "is-hover" : "" },
-      h("td", { text: String(i) }), h("td", { text: fmt(p, 4) }), h("td", { text: String(bw.target[i]) }),
-      h("td", { text: fmt(bw.dLdz[i], 4) }), h("td", {}, bar(bw.dLdz[i], true))));
+    const rows = bw.probabilities.map((p, i) =>
+      h(
+        "tr",
+        { class: i === label ? "is-hover" : "" },
+        h("td", { text: String(i) }),
+        h("td", { text: fmt(p, 4) }),
+        h("td", { text: String(bw.target[i]) }),
+        h("td", { text: fmt(bw.dLdz[i], 4) }),
+        h("td", {}, bar(bw.dLdz[i], true)),
+      ),
+    );
     body.append(
-      h("table", { class: "softmax-table" },
-        h("thead", {}, h("tr", {}, h("th", { text: t("lab.softmax.class") }), h("th", { text: "ŷᵢ" }), h("th", { text: "yᵢ" }), h("th", { text: "ŷᵢ − yᵢ" }), h("th", { text: "" }))),
-        h("tbody", {}, ...rows)),
-      line, check);
+      h(
+        "table",
+        { class: "softmax-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { text: t("lab.softmax.class") }),
+            h("th", { text: "ŷᵢ" }),
+            h("th", { text: "yᵢ" }),
+            h("th", { text: "ŷᵢ − yᵢ" }),
+            h("th", { text: "" }),
+          ),
+        ),
+        h("tbody", {}, ...rows),
+      ),
+      line,
+      check,
+    );
     const p = bw.probabilities[label];
     fillFormula(line, ["L = −ln ŷ", { sub: label }, " = −ln(", { v: p }, ") = ", { v: -Math.log(p) }]);
     check.append(checkMark(-Math.log(p), bw.loss), " ", h("span", { class: "hint", text: t("lab.softmax.ln_note") }));
@@ -47,23 +72,74 @@ export function render(ctx) {
   formulas.append(formula(t("lab.softmax.formula")));
   const sumExp = s.finite ? s.sum : NaN;
   const rows = s.z.map((zi, i) => {
-    const tr = h("tr", { class: i === top ? "is-top" : "", tabIndex: 0 },
-      h("td", { text: String(i) }), h("td", { text: fmt(zi, 4) }), h("td", { text: fmt(s.exps[i], 4) }),
-      h("td", { text: fmt(s.probabilities[i], 4) }), h("td", {}, bar(s.probabilities[i])));
+    const tr = h(
+      "tr",
+      { class: i === top ? "is-top" : "", tabIndex: 0 },
+      h("td", { text: String(i) }),
+      h("td", { text: fmt(zi, 4) }),
+      h("td", { text: fmt(s.exps[i], 4) }),
+      h("td", { text: fmt(s.probabilities[i], 4) }),
+      h("td", {}, bar(s.probabilities[i])),
+    );
     tr.addEventListener("pointerenter", () => show(i));
     tr.addEventListener("focus", () => show(i));
     return tr;
   });
   body.append(
-    h("table", { class: "softmax-table" },
-      h("thead", {}, h("tr", {}, h("th", { text: t("lab.softmax.class") }), h("th", { text: "zᵢ" }), h("th", { text: "exp(zᵢ)" }), h("th", { text: "ŷᵢ" }), h("th", { text: "" }))),
+    h(
+      "table",
+      { class: "softmax-table" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { text: t("lab.softmax.class") }),
+          h("th", { text: "zᵢ" }),
+          h("th", { text: "exp(zᵢ)" }),
+          h("th", { text: "ŷᵢ" }),
+          h("th", { text: "" }),
+        ),
+      ),
       h("tbody", {}, ...rows),
-      h("tfoot", {}, h("tr", {}, h("th", { text: "Σ" }), h("td", { text: "" }), h("td", { text: fmt(sumExp, 4) }), h("td", { text: "1" }), h("td", { text: "" })))),
-    line, check);
+      h(
+        "tfoot",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { text: "Σ" }),
+          h("td", { text: "" }),
+          h("td", { text: fmt(sumExp, 4) }),
+          h("td", { text: "1" }),
+          h("td", { text: "" }),
+        ),
+      ),
+    ),
+    line,
+    check,
+  );
 
   function show(i) {
     rows.forEach((r, k) => r.classList.toggle("is-hover", k === i));
-    fillFormula(line, ["ŷ", { sub: i }, " = exp(", { v: s.z[i] }, ") / Σ", { sub: "j" }, " exp(z", { sub: "j" }, ") = ", { v: s.exps[i] }, " / ", { v: sumExp }, " = ", { v: s.probabilities[i] }, ` (${pct(s.probabilities[i])})`]);
+    fillFormula(line, [
+      "ŷ",
+      { sub: i },
+      " = exp(",
+      { v: s.z[i] },
+      ") / Σ",
+      { sub: "j" },
+      " exp(z",
+      { sub: "j" },
+      ") = ",
+      { v: s.exps[i] },
+      " / ",
+      { v: sumExp },
+      " = ",
+      { v: s.probabilities[i] },
+      ` (${pct(s.probabilities[i])})`,
+    ]);
     check.replaceChildren(checkMark(s.probabilities[i], probs[i]));
   }
   show(ctx.pos && ctx.pos.j < s.z.length ? ctx.pos.j : top);

@@ -48,7 +48,10 @@ export class DetailPanel {
     this.key = null;
     this.rowCache = new Map();
     for (const k of ["forward", "backward", "mode", "selection"]) state.on(k, () => this.render());
-    onLangChange(() => { this.key = null; this.render(); });
+    onLangChange(() => {
+      this.key = null;
+      this.render();
+    });
   }
 
   render() {
@@ -86,9 +89,19 @@ export class DetailPanel {
       return;
     }
     const ctx = {
-      state: this.state, forward, backward, mode, col, index: col.index, channel: selection.channel, pos: selection.pos,
-      body, formulas,
-      setPos: (pos) => { this.state.selection = { ...this.state.selection, pos }; },
+      state: this.state,
+      forward,
+      backward,
+      mode,
+      col,
+      index: col.index,
+      channel: selection.channel,
+      pos: selection.pos,
+      body,
+      formulas,
+      setPos: (pos) => {
+        this.state.selection = { ...this.state.selection, pos };
+      },
       paramRow: (layer, param, row) => this.paramRow(layer, param, row),
       gradcheckBox: () => this.gradcheckBox(),
     };
@@ -105,13 +118,34 @@ export class DetailPanel {
     const type = t(`layer.type.${col.type}`);
     const title = h("h3", {}, col.name, type.toLowerCase() === col.name.toLowerCase() ? null : ` · ${type}`);
     const parts = [title, h("span", { class: "badge", text: shapeLabel(col.outputShape) })];
-    if (this.state.mode === "backward") parts.push(h("span", { class: "badge badge--accent", text: t("lab.detail.backward_badge") }));
+    if (this.state.mode === "backward")
+      parts.push(h("span", { class: "badge badge--accent", text: t("lab.detail.backward_badge") }));
     if (maps > 1) {
-      const go = (delta) => this.state.set({ selection: { index: col.index, channel: (selection.channel + delta + maps) % maps, pos: selection.pos } });
-      parts.push(h("div", { class: "detail-nav" },
-        h("button", { type: "button", class: "btn btn--small", text: "◀", attrs: { "aria-label": t("lab.detail.prev_map") }, on: { click: () => go(-1) } }),
-        h("span", { class: "channel-label", text: t("lab.detail.map_of", { c: selection.channel, n: maps }) }),
-        h("button", { type: "button", class: "btn btn--small", text: "▶", attrs: { "aria-label": t("lab.detail.next_map") }, on: { click: () => go(1) } })));
+      const go = (delta) =>
+        this.state.set({
+          selection: { index: col.index, channel: (selection.channel + delta + maps) % maps, pos: selection.pos },
+        });
+      parts.push(
+        h(
+          "div",
+          { class: "detail-nav" },
+          h("button", {
+            type: "button",
+            class: "btn btn--small",
+            text: "◀",
+            attrs: { "aria-label": t("lab.detail.prev_map") },
+            on: { click: () => go(-1) },
+          }),
+          h("span", { class: "channel-label", text: t("lab.detail.map_of", { c: selection.channel, n: maps }) }),
+          h("button", {
+            type: "button",
+            class: "btn btn--small",
+            text: "▶",
+            attrs: { "aria-label": t("lab.detail.next_map") },
+            on: { click: () => go(1) },
+          }),
+        ),
+      );
     }
     return h("div", { class: "detail-head" }, ...parts);
   }
@@ -120,8 +154,10 @@ export class DetailPanel {
     const model = this.state.forward.model || this.state.modelId;
     const key = `${model}/${layer}/${param}/${row}`;
     if (!this.rowCache.has(key)) {
-      const promise = get(`/api/models/${encodeURIComponent(model)}/params/${encodeURIComponent(layer)}/${encodeURIComponent(param)}`, { query: { row } })
-        .then((json) => Tensor.from(json.values));
+      const promise = get(
+        `/api/models/${encodeURIComponent(model)}/params/${encodeURIComponent(layer)}/${encodeURIComponent(param)}`,
+        { query: { row } },
+      ).then((json) => Tensor.from(json.values));
       promise.catch(() => this.rowCache.delete(key));
       this.rowCache.set(key, promise);
     }
@@ -131,24 +167,50 @@ export class DetailPanel {
   /** "Check this gradient": analytic (backprop) vs numerical (central differences) for one parameter entry. */
   gradcheckBox() {
     const request = new LatestOnly();
-    const el = h("div", { class: "gradcheck-box", attrs: { "aria-live": "polite" } }, h("span", { class: "hint", text: t("lab.gc.hint") }));
+    const el = h(
+      "div",
+      { class: "gradcheck-box", attrs: { "aria-live": "polite" } },
+      h("span", { class: "hint", text: t("lab.gc.hint") }),
+    );
     el.run = async (layer, param, index) => {
       const payload = this.imagePayload();
       if (!payload) return;
       el.replaceChildren(h("span", { text: t("lab.gc.running", { name: `${layer}.${param}[${index.join(", ")}]` }) }));
       try {
-        const json = await request.run((signal) => post("/api/gradcheck", {
-          ...payload, label: this.state.trueLabel, model: this.state.forward.model, layer, param, indices: [index],
-        }, { signal }));
+        const json = await request.run((signal) =>
+          post(
+            "/api/gradcheck",
+            {
+              ...payload,
+              label: this.state.trueLabel,
+              model: this.state.forward.model,
+              layer,
+              param,
+              indices: [index],
+            },
+            { signal },
+          ),
+        );
         const c = json.checks[0];
         const ok = c.relative_error < 1e-4;
         el.replaceChildren(
-          h("strong", { text: `${layer}.${param}[${c.index.join(", ")}]` }), " ",
-          h("span", { class: ["badge", ok ? "badge--good" : "badge--bad"], text: ok ? t("lab.gc.ok") : t("lab.gc.off") }),
-          h("dl", {},
-            h("dt", { text: t("lab.gc.analytic") }), h("dd", { class: "gc-analytic", text: fmt(c.analytic, 6) }),
-            h("dt", { text: t("lab.gc.numerical", { eps: json.eps }) }), h("dd", { class: "gc-numerical", text: fmt(c.numerical, 6) }),
-            h("dt", { text: t("lab.gc.relative") }), h("dd", { class: "gc-relative", text: fmt(c.relative_error, 2) })));
+          h("strong", { text: `${layer}.${param}[${c.index.join(", ")}]` }),
+          " ",
+          h("span", {
+            class: ["badge", ok ? "badge--good" : "badge--bad"],
+            text: ok ? t("lab.gc.ok") : t("lab.gc.off"),
+          }),
+          h(
+            "dl",
+            {},
+            h("dt", { text: t("lab.gc.analytic") }),
+            h("dd", { class: "gc-analytic", text: fmt(c.analytic, 6) }),
+            h("dt", { text: t("lab.gc.numerical", { eps: json.eps }) }),
+            h("dd", { class: "gc-numerical", text: fmt(c.numerical, 6) }),
+            h("dt", { text: t("lab.gc.relative") }),
+            h("dd", { class: "gc-relative", text: fmt(c.relative_error, 2) }),
+          ),
+        );
       } catch (err) {
         if (isAbort(err)) return;
         el.replaceChildren(h("span", { class: "error-box", text: err.message }));

@@ -45,8 +45,12 @@ export class InputPanel {
     for (const b of toolButtons) b.addEventListener("click", () => setTool(b.dataset.tool));
     $("#undo").addEventListener("click", () => this.pad.undo());
     $("#clear").addEventListener("click", () => this.pad.clear());
-    $("#stroke-width").addEventListener("input", (e) => { this.pad.lineWidth = Number(e.target.value) / 280; });
-    $("#paper").addEventListener("change", (e) => { this.pad.background = e.target.value; });
+    $("#stroke-width").addEventListener("input", (e) => {
+      this.pad.lineWidth = Number(e.target.value) / 280;
+    });
+    $("#paper").addEventListener("change", (e) => {
+      this.pad.background = e.target.value;
+    });
     $("#samples-more").addEventListener("click", () => {
       this.samplePage = (this.samplePage + 1) % Math.max(1, Math.ceil(this.samples.length / SAMPLES_PER_PAGE));
       this.renderSamples();
@@ -60,8 +64,10 @@ export class InputPanel {
       }
     });
     this.canvas.addEventListener("keydown", (e) => {
-      if (e.key === "Delete" || e.key === "Backspace") { e.preventDefault(); this.pad.clear(); }
-      else if (e.key === "p") setTool("pen");
+      if (e.key === "Delete" || e.key === "Backspace") {
+        e.preventDefault();
+        this.pad.clear();
+      } else if (e.key === "p") setTool("pen");
       else if (e.key === "e") setTool("eraser");
     });
   }
@@ -107,7 +113,9 @@ export class InputPanel {
     try {
       const json = await get("/api/samples");
       const list = Array.isArray(json) ? json : json.samples || [];
-      const samples = list.map((s, k) => ({ index: k, label: s.label, image: s.image || s.pixels || s.values })).filter((s) => Array.isArray(s.image));
+      const samples = list
+        .map((s, k) => ({ index: k, label: s.label, image: s.image || s.pixels || s.values }))
+        .filter((s) => Array.isArray(s.image));
       this.samples = interleaveByLabel(samples);
       this.renderSamples();
     } catch (err) {
@@ -119,29 +127,49 @@ export class InputPanel {
     const list = $("#samples");
     const start = this.samplePage * SAMPLES_PER_PAGE;
     const page = this.samples.slice(start, start + SAMPLES_PER_PAGE);
-    list.replaceChildren(...page.map((s) => {
-      const c = h("canvas", { width: 28, height: 28 });
-      const ctx = c.getContext("2d");
-      const img = ctx.createImageData(28, 28);
-      const k = Math.max(...s.image.flat()) > 1.5 ? 1 : 255;
-      s.image.forEach((row, i) => row.forEach((v, j) => {
-        const p = (i * 28 + j) * 4;
-        img.data[p] = img.data[p + 1] = img.data[p + 2] = Math.round(v * k);
-        img.data[p + 3] = 255;
-      }));
-      ctx.putImageData(img, 0, 0);
-      const btn = h("button", {
-        type: "button", class: "sample", dataset: { index: String(s.index) },
-        attrs: { "aria-pressed": "false", "aria-label": t("lab.samples.item", { label: s.label }), role: "listitem" },
-        on: { click: () => this.useSample(s) },
-      }, c, h("span", { class: "sample__label", text: String(s.label), attrs: { "aria-hidden": "true" } }));
-      return btn;
-    }));
+    list.replaceChildren(
+      ...page.map((s) => {
+        const c = h("canvas", { width: 28, height: 28 });
+        const ctx = c.getContext("2d");
+        const img = ctx.createImageData(28, 28);
+        const k = Math.max(...s.image.flat()) > 1.5 ? 1 : 255;
+        s.image.forEach((row, i) =>
+          row.forEach((v, j) => {
+            const p = (i * 28 + j) * 4;
+            img.data[p] = img.data[p + 1] = img.data[p + 2] = Math.round(v * k);
+            img.data[p + 3] = 255;
+          }),
+        );
+        ctx.putImageData(img, 0, 0);
+        const btn = h(
+          "button",
+          {
+            type: "button",
+            class: "sample",
+            dataset: { index: String(s.index) },
+            attrs: {
+              "aria-pressed": "false",
+              "aria-label": t("lab.samples.item", { label: s.label }),
+              role: "listitem",
+            },
+            on: { click: () => this.useSample(s) },
+          },
+          c,
+          h("span", { class: "sample__label", text: String(s.label), attrs: { "aria-hidden": "true" } }),
+        );
+        return btn;
+      }),
+    );
     $("#samples-more").hidden = this.samples.length <= SAMPLES_PER_PAGE;
   }
 
   useSample(sample) {
-    const payload = { kind: "sample", sampleIndex: sample.index, label: sample.label, payload: { image: sample.image, preprocess: true } };
+    const payload = {
+      kind: "sample",
+      sampleIndex: sample.index,
+      label: sample.label,
+      payload: { image: sample.image, preprocess: true },
+    };
     this.pad.setBase(digitImage(sample.image), payload);
   }
 
@@ -159,7 +187,9 @@ export class InputPanel {
       e.preventDefault();
       drop.hidden = false;
     });
-    frame.addEventListener("dragleave", () => { drop.hidden = true; });
+    frame.addEventListener("dragleave", () => {
+      drop.hidden = true;
+    });
     frame.addEventListener("drop", (e) => {
       e.preventDefault();
       drop.hidden = true;
@@ -205,7 +235,8 @@ export function interleaveByLabel(samples) {
   }
   const queues = [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k));
   const out = [];
-  for (let round = 0; out.length < samples.length; round++) for (const q of queues) if (round < q.length) out.push(q[round]);
+  for (let round = 0; out.length < samples.length; round++)
+    for (const q of queues) if (round < q.length) out.push(q[round]);
   return out;
 }
 
@@ -214,8 +245,14 @@ function loadImage(file) {
   return new Promise((resolve, reject) => {
     const url = URL.createObjectURL(file);
     const img = new Image();
-    img.onload = () => { URL.revokeObjectURL(url); resolve(img); };
-    img.onerror = () => { URL.revokeObjectURL(url); reject(new Error("unreadable")); };
+    img.onload = () => {
+      URL.revokeObjectURL(url);
+      resolve(img);
+    };
+    img.onerror = () => {
+      URL.revokeObjectURL(url);
+      reject(new Error("unreadable"));
+    };
     img.src = url;
   });
 }

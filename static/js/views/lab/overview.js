@@ -24,7 +24,14 @@ export function vectorMatrix(tensor) {
   const d = tensor.size;
   const { rows, cols } = vectorLayout(d);
   const data = tensor.data;
-  return { rows, cols, get: (i, j) => { const k = j * rows + i; return k < d ? data[k] : NaN; } };
+  return {
+    rows,
+    cols,
+    get: (i, j) => {
+      const k = j * rows + i;
+      return k < d ? data[k] : NaN;
+    },
+  };
 }
 
 /** A few characters that say what a layer does, its numbers included ("conv 5×5", "max 2×2", "W·x+b"). */
@@ -32,17 +39,28 @@ export function shortType(col) {
   const g = col.geometry;
   const size = g ? `${g.kernel[0]}×${g.kernel[1]}` : "";
   switch (col.type) {
-    case "conv2d": return `conv ${size}`;
-    case "maxpool": return `max ${size}`;
-    case "avgpool": return `avg ${size}`;
-    case "sumpool": return `sum ${size}`;
-    case "dense": return "W·x + b";
-    case "relu": return "max(0, x)";
-    case "input": return t("layer.type.input");
-    case "dropout": return `p = ${col.config.rate ?? "?"}`;
-    case "softmax": return "eᶻ / Σ eᶻ";
-    case "flatten": return "c·h·w";
-    default: return t(`layer.type.${col.type}`);
+    case "conv2d":
+      return `conv ${size}`;
+    case "maxpool":
+      return `max ${size}`;
+    case "avgpool":
+      return `avg ${size}`;
+    case "sumpool":
+      return `sum ${size}`;
+    case "dense":
+      return "W·x + b";
+    case "relu":
+      return "max(0, x)";
+    case "input":
+      return t("layer.type.input");
+    case "dropout":
+      return `p = ${col.config.rate ?? "?"}`;
+    case "softmax":
+      return "eᶻ / Σ eᶻ";
+    case "flatten":
+      return "c·h·w";
+    default:
+      return t(`layer.type.${col.type}`);
   }
 }
 
@@ -76,7 +94,10 @@ export class Overview {
     this.signature = null;
     for (const key of ["forward", "backward", "mode", "norm"]) state.on(key, () => this.render());
     state.on("selection", () => this.markSelection());
-    onLangChange(() => { this.signature = null; this.render(); });
+    onLangChange(() => {
+      this.signature = null;
+      this.render();
+    });
   }
 
   valuesOf(column) {
@@ -97,7 +118,10 @@ export class Overview {
     const signature = `${f.model}|${cols.map((c) => `${c.name}:${c.outputShape.join("x")}`).join(",")}`;
     if (signature !== this.signature) this.build(cols, signature);
     // same layout, new numbers: the columns must point at this trace's tensors
-    else this.columns.forEach((entry, k) => { entry.col = cols[k]; });
+    else
+      this.columns.forEach((entry, k) => {
+        entry.col = cols[k];
+      });
     this.paint();
     this.markSelection();
   }
@@ -113,36 +137,58 @@ export class Overview {
         mapsEl.style.gridTemplateColumns = `repeat(${perRow}, ${tile}px)`;
         for (let c = 0; c < maps; c++) {
           const canvas = h("canvas");
-          const btn = h("button", {
-            type: "button", class: "map-btn",
-            attrs: { "aria-pressed": "false", "aria-label": t("lab.net.map_label", { layer: col.name, c }) },
-            on: { click: () => this.onSelect({ index: col.index, channel: c, pos: null }) },
-          }, canvas);
+          const btn = h(
+            "button",
+            {
+              type: "button",
+              class: "map-btn",
+              attrs: { "aria-pressed": "false", "aria-label": t("lab.net.map_label", { layer: col.name, c }) },
+              on: { click: () => this.onSelect({ index: col.index, channel: c, pos: null }) },
+            },
+            canvas,
+          );
           btn.dataset.channel = String(c);
           buttons.push({ btn, canvas, c, tile });
           mapsEl.append(btn);
         }
       } else {
         const canvas = h("canvas");
-        const btn = h("button", {
-          type: "button", class: "map-btn",
-          attrs: { "aria-pressed": "false", "aria-label": t("lab.net.vector_label", { layer: col.name, n: col.output.size }) },
-          on: { click: (e) => this.onSelect({ index: col.index, channel: 0, pos: this.vectorUnitAt(col, canvas, e) }) },
-        }, canvas);
+        const btn = h(
+          "button",
+          {
+            type: "button",
+            class: "map-btn",
+            attrs: {
+              "aria-pressed": "false",
+              "aria-label": t("lab.net.vector_label", { layer: col.name, n: col.output.size }),
+            },
+            on: {
+              click: (e) => this.onSelect({ index: col.index, channel: 0, pos: this.vectorUnitAt(col, canvas, e) }),
+            },
+          },
+          canvas,
+        );
         buttons.push({ btn, canvas, c: 0, vector: true });
         mapsEl.append(btn);
       }
       const width = isMaps(col.output) ? perRow * tile + (perRow - 1) * 2 + 12 : 64;
       const leg = legend(makeScale("sequential", 0, 1), { digits: 2 });
       const nameBtn = h("button", {
-        type: "button", class: "layer-col__name", text: col.name, title: col.formula || "",
+        type: "button",
+        class: "layer-col__name",
+        text: col.name,
+        title: col.formula || "",
         on: { click: () => this.onSelect({ index: col.index, channel: 0, pos: null }) },
       });
-      const el = h("div", { class: "layer-col", attrs: { role: "listitem" }, dataset: { index: String(col.index), layer: col.name } },
+      const el = h(
+        "div",
+        { class: "layer-col", attrs: { role: "listitem" }, dataset: { index: String(col.index), layer: col.name } },
         nameBtn,
         h("span", { class: "layer-col__type", text: shortType(col), title: t(`layer.type.${col.type}`) }),
         h("span", { class: "layer-col__shape", text: shapeLabel(col.outputShape) }),
-        mapsEl, leg);
+        mapsEl,
+        leg,
+      );
       el.style.width = `${Math.max(60, width)}px`;
       return { col, el, buttons, legend: leg };
     });
@@ -171,7 +217,9 @@ export class Overview {
     const global = mergeRanges(this.columns.map(({ col }, k) => (ownScale(col) ? null : ranges[k])));
     const globalSigned = makeScale("diverging", -global.absMax, global.absMax);
     const globalSeq = makeScale("sequential", 0, global.max > 0 ? global.max : 1);
-    const legends = [legend(globalSigned, { title: mode === "backward" ? t("lab.net.legend_grad") : t("lab.net.legend_signed") })];
+    const legends = [
+      legend(globalSigned, { title: mode === "backward" ? t("lab.net.legend_grad") : t("lab.net.legend_signed") }),
+    ];
     if (mode === "forward") legends.push(legend(globalSeq, { title: t("lab.net.legend_act") }));
     this.legendsEl.replaceChildren(...legends);
     this.columns.forEach(({ col, buttons, legend: leg, el }, k) => {
@@ -223,7 +271,8 @@ export class Overview {
     for (const { col, el, buttons } of this.columns) {
       const selected = sel && sel.index === col.index;
       el.classList.toggle("is-selected", Boolean(selected));
-      for (const b of buttons) b.btn.setAttribute("aria-pressed", String(Boolean(selected && (b.vector || b.c === sel.channel))));
+      for (const b of buttons)
+        b.btn.setAttribute("aria-pressed", String(Boolean(selected && (b.vector || b.c === sel.channel))));
     }
   }
 }

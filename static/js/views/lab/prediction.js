@@ -34,7 +34,11 @@ export class PredictionCard {
     state.on("error", () => this.renderStatus());
     state.on("models", () => this.renderModels());
     state.on("modelId", () => this.renderModels());
-    onLangChange(() => { this.render(); this.renderModels(); this.bars.setCaption(t("lab.predict.bars")); });
+    onLangChange(() => {
+      this.render();
+      this.renderModels();
+      this.bars.setCaption(t("lab.predict.bars"));
+    });
     this.render();
   }
 
@@ -55,9 +59,10 @@ export class PredictionCard {
     this.digit.classList.remove("is-empty");
     this.digit.classList.toggle("is-unsure", p[top] < 0.6);
     this.digit.setAttribute("aria-label", t("lab.predict.digit", { digit: top }));
-    this.confidence.textContent = p[top] >= 0.6
-      ? t("lab.predict.sure", { p: pct(p[top]) })
-      : t("lab.predict.unsure", { p: pct(p[top]), second: order[1][1], p2: pct(order[1][0]) });
+    this.confidence.textContent =
+      p[top] >= 0.6
+        ? t("lab.predict.sure", { p: pct(p[top]) })
+        : t("lab.predict.unsure", { p: pct(p[top]), second: order[1][1], p2: pct(order[1][0]) });
     const marked = this.state.mode === "backward" ? this.state.trueLabel : null;
     this.bars.update(p, { top, marked, max: 1 });
   }
@@ -71,12 +76,15 @@ export class PredictionCard {
   renderModels() {
     const { models, modelId } = this.state;
     if (!models) return;
-    const options = models.map((m) => h("option", {
-      value: m.id,
-      text: `${m.id}${m.trained === false ? ` (${t("lab.model.untrained")})` : ""}${m.test_accuracy ? ` · ${pct(m.test_accuracy)}` : ""}`,
-      selected: m.id === modelId,
-    }));
-    if (modelId && !models.some((m) => m.id === modelId)) options.push(h("option", { value: modelId, text: modelId, selected: true }));
+    const options = models.map((m) =>
+      h("option", {
+        value: m.id,
+        text: `${m.id}${m.trained === false ? ` (${t("lab.model.untrained")})` : ""}${m.test_accuracy ? ` · ${pct(m.test_accuracy)}` : ""}`,
+        selected: m.id === modelId,
+      }),
+    );
+    if (modelId && !models.some((m) => m.id === modelId))
+      options.push(h("option", { value: modelId, text: modelId, selected: true }));
     this.modelSelect.replaceChildren(...options);
   }
 }

@@ -35,10 +35,12 @@ function describe(step) {
       if (Array.isArray(info.size)) parts.push(`${info.size[0]}×${info.size[1]} px`);
       break;
     case "stroke":
-      if (info.width_before !== undefined) parts.push(t("lab.prep.stroke", { a: fmt(info.width_before, 2), b: fmt(info.width_after, 2) }));
+      if (info.width_before !== undefined)
+        parts.push(t("lab.prep.stroke", { a: fmt(info.width_before, 2), b: fmt(info.width_after, 2) }));
       break;
     case "centered":
-      if (Array.isArray(info.shift)) parts.push(t("lab.prep.shift", { dy: fmt(info.shift[0], 2), dx: fmt(info.shift[1], 2) }));
+      if (Array.isArray(info.shift))
+        parts.push(t("lab.prep.shift", { dy: fmt(info.shift[0], 2), dx: fmt(info.shift[1], 2) }));
       break;
     default:
       break;
@@ -72,32 +74,49 @@ export class PrepCard {
       return;
     }
     const lang = getLang();
-    this.stepsEl.replaceChildren(...f.preprocessing.map((step) => {
-      const title = (lang === "fr" ? step.title_fr : step.title_en) || step.name;
-      const tensor = stepTensor(step.image);
-      let visual;
-      if (tensor) {
-        const m = tensor.matrix();
-        const view = new HeatmapView({
-          matrix: m, scale: this.gray255, cell: THUMB / Math.max(m.rows, m.cols),
-          label: title, interactive: true, exportable: true, gridLines: false,
-          describe: (i, j, v) => t("lab.prep.pixel", { i, j, v: Math.round(v) }),
-        });
-        visual = view.el;
-      } else {
-        visual = h("img", { src: step.image, alt: title, width: THUMB });
-      }
-      return h("li", { class: "prep-step" }, visual,
-        h("span", { class: "prep-step__title", text: title }),
-        h("span", { class: "prep-step__info", text: describe(step) }));
-    }));
+    this.stepsEl.replaceChildren(
+      ...f.preprocessing.map((step) => {
+        const title = (lang === "fr" ? step.title_fr : step.title_en) || step.name;
+        const tensor = stepTensor(step.image);
+        let visual;
+        if (tensor) {
+          const m = tensor.matrix();
+          const view = new HeatmapView({
+            matrix: m,
+            scale: this.gray255,
+            cell: THUMB / Math.max(m.rows, m.cols),
+            label: title,
+            interactive: true,
+            exportable: true,
+            gridLines: false,
+            describe: (i, j, v) => t("lab.prep.pixel", { i, j, v: Math.round(v) }),
+          });
+          visual = view.el;
+        } else {
+          visual = h("img", { src: step.image, alt: title, width: THUMB });
+        }
+        return h(
+          "li",
+          { class: "prep-step" },
+          visual,
+          h("span", { class: "prep-step__title", text: title }),
+          h("span", { class: "prep-step__info", text: describe(step) }),
+        );
+      }),
+    );
 
     const input = f.input.matrix(0);
     const caption = t("lab.prep.final_caption", { h: input.rows, w: input.cols });
     if (!this.finalView) {
       this.finalView = new HeatmapView({
-        matrix: input, scale: this.gray1, cell: FINAL_CELL, label: t("lab.prep.final"), interactive: true, exportable: true,
-        gridLines: false, describe: (i, j, v) => t("lab.prep.input_pixel", { i, j, v: fmt(v, 3) }),
+        matrix: input,
+        scale: this.gray1,
+        cell: FINAL_CELL,
+        label: t("lab.prep.final"),
+        interactive: true,
+        exportable: true,
+        gridLines: false,
+        describe: (i, j, v) => t("lab.prep.input_pixel", { i, j, v: fmt(v, 3) }),
       });
       this.finalHint = h("p", { class: "hint" });
       this.finalEl.replaceChildren(this.finalView.el, this.finalHint);

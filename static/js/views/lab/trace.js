@@ -89,8 +89,15 @@ export function normalizeBackward(json) {
 /** The input column followed by one column per layer. */
 export function columns(forward) {
   const input = {
-    index: -1, name: "input", type: "input", formula: "", geometry: null,
-    outputShape: forward.input.shape, output: forward.input, params: {}, extra: {},
+    index: -1,
+    name: "input",
+    type: "input",
+    formula: "",
+    geometry: null,
+    outputShape: forward.input.shape,
+    output: forward.input,
+    params: {},
+    extra: {},
   };
   return [input, ...forward.layers];
 }

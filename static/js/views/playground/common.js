@@ -17,11 +17,20 @@ import { t } from "../../lib/i18n.js";
 export function field(labelKey, control, { inline = true } = {}) {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   control.id = id;
-  return h("label", { class: ["field", !inline && "field--stacked"], attrs: { for: id } }, h("span", { i18n: labelKey, text: t(labelKey) }), control);
+  return h(
+    "label",
+    { class: ["field", !inline && "field--stacked"], attrs: { for: id } },
+    h("span", { i18n: labelKey, text: t(labelKey) }),
+    control,
+  );
 }
 
 export function numberInput({ value, min = null, max = null, step = 1, onChange, width = "5em", label = null }) {
-  const input = h("input", { type: "number", value: String(value), attrs: { min, max, step, inputmode: "decimal", "aria-label": label } });
+  const input = h("input", {
+    type: "number",
+    value: String(value),
+    attrs: { min, max, step, inputmode: "decimal", "aria-label": label },
+  });
   input.style.width = width;
   input.addEventListener("change", () => {
     const v = Number(input.value);
@@ -33,18 +42,33 @@ export function numberInput({ value, min = null, max = null, step = 1, onChange,
 }
 
 export function segmented(options, value, onChange, { label = "" } = {}) {
-  const buttons = options.map((o) => h("button", {
-    type: "button", dataset: { value: String(o.value) }, attrs: { "aria-pressed": String(o.value === value) },
-    ...(o.key ? { i18n: o.key, text: t(o.key) } : { text: o.text }),
-    on: { click: () => { el.set(o.value); onChange(o.value); } },
-  }));
+  const buttons = options.map((o) =>
+    h("button", {
+      type: "button",
+      dataset: { value: String(o.value) },
+      attrs: { "aria-pressed": String(o.value === value) },
+      ...(o.key ? { i18n: o.key, text: t(o.key) } : { text: o.text }),
+      on: {
+        click: () => {
+          el.set(o.value);
+          onChange(o.value);
+        },
+      },
+    }),
+  );
   const el = h("div", { class: "segmented segmented--wrap", attrs: { role: "group", "aria-label": label } }, buttons);
-  el.set = (v) => { for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.value === String(v))); };
+  el.set = (v) => {
+    for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.value === String(v)));
+  };
   return el;
 }
 
 export function statusBadge(ok, okKey, badKey, params = {}) {
-  return h("span", { class: ["badge", ok ? "badge--good" : "badge--bad"], dataset: { status: ok ? "match" : "mismatch" }, text: t(ok ? okKey : badKey, params) });
+  return h("span", {
+    class: ["badge", ok ? "badge--good" : "badge--bad"],
+    dataset: { status: ok ? "match" : "mismatch" },
+    text: t(ok ? okKey : badKey, params),
+  });
 }
 
 export function sameNumbers(a, b, tol = 1e-6) {
@@ -54,13 +78,21 @@ export function sameNumbers(a, b, tol = 1e-6) {
 }
 
 export const title = (key, tag = "h2") => h(tag, { class: "play-title", i18n: key, text: t(key) });
-export const para = (key, params = null, cls = null) => h("p", { class: cls, i18n: key, text: t(key, params || {}), dataset: params ? { i18nParams: JSON.stringify(params) } : {} });
+export const para = (key, params = null, cls = null) =>
+  h("p", {
+    class: cls,
+    i18n: key,
+    text: t(key, params || {}),
+    dataset: params ? { i18nParams: JSON.stringify(params) } : {},
+  });
 
 export function markCells(table, fn, classes = ["is-highlight", "is-strong", "is-dim", "is-edited"]) {
-  table.querySelectorAll("tbody tr").forEach((tr, i) => Array.from(tr.children).forEach((td, j) => {
-    const want = fn(i, j);
-    for (const c of classes) td.classList.toggle(c, c === want);
-  }));
+  table.querySelectorAll("tbody tr").forEach((tr, i) =>
+    Array.from(tr.children).forEach((td, j) => {
+      const want = fn(i, j);
+      for (const c of classes) td.classList.toggle(c, c === want);
+    }),
+  );
 }
 
 const present = (nodes) => nodes.flat().filter((n) => n !== null && n !== undefined && n !== false);

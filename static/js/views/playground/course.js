@@ -14,11 +14,39 @@ import { t } from "../../lib/i18n.js";
 import { op, player } from "../lab/detail-common.js";
 import { fill, put, sameNumbers, statusBadge, title } from "./common.js";
 
-const RGB_R = [[11, 23, 14, 0, 0], [0, 2, 15, 10, 0], [0, 0, 3, 11, 1], [0, 0, 1, 1, 0], [0, 11, 1, 0, 0]];
-const RGB_G = [[0, 0, 12, 0, 0], [0, 20, 18, 11, 0], [0, 0, 6, 4, 1], [0, 0, 3, 1, 0], [0, 90, 0, 0, 0]];
-const RGB_B = [[0, 12, 98, 0, 0], [0, 0, 0, 56, 0], [3, 0, 10, 11, 16], [0, 0, 0, 1, 0], [0, 90, 12, 0, 0]];
-const FIVE = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]];
-const CROSS = [[1, 0, 1], [0, 1, 0], [1, 0, 1]];
+const RGB_R = [
+  [11, 23, 14, 0, 0],
+  [0, 2, 15, 10, 0],
+  [0, 0, 3, 11, 1],
+  [0, 0, 1, 1, 0],
+  [0, 11, 1, 0, 0],
+];
+const RGB_G = [
+  [0, 0, 12, 0, 0],
+  [0, 20, 18, 11, 0],
+  [0, 0, 6, 4, 1],
+  [0, 0, 3, 1, 0],
+  [0, 90, 0, 0, 0],
+];
+const RGB_B = [
+  [0, 12, 98, 0, 0],
+  [0, 0, 0, 56, 0],
+  [3, 0, 10, 11, 16],
+  [0, 0, 0, 1, 0],
+  [0, 90, 12, 0, 0],
+];
+const FIVE = [
+  [1, 1, 1, 0, 0],
+  [0, 1, 1, 1, 0],
+  [0, 0, 1, 1, 1],
+  [0, 0, 1, 1, 0],
+  [0, 1, 1, 0, 0],
+];
+const CROSS = [
+  [1, 0, 1],
+  [0, 1, 0],
+  [1, 0, 1],
+];
 
 /**
  * Each example: id, i18n keys (title, source), the request, and what the course prints:
@@ -28,14 +56,64 @@ const CROSS = [[1, 0, 1], [0, 1, 0], [1, 0, 1]];
  *   document.wrong         true when the printed result is wrong (explanation key: play.course.<id>.why)
  */
 export const EXAMPLES = [
-  { id: "five", request: { input: FIVE, kernel: CROSS }, document: { output: [[4, 3, 4], [2, 4, 3], [2, 3, 4]] } },
-  { id: "rgb", request: { input: [RGB_R, RGB_G, RGB_B], kernel: [CROSS, [[-1, 1, 1], [0, 0, 0], [1, 0, 1]], [[1, 0, 1], [-1, 0, 0], [1, 0, 1]]] },
-    document: { first: 159, channel_sums: [30, 18, 111] } },
-  { id: "portion", request: { input: [[0, 0, 0, 0, 0], [0, 2, 50, 20, 0], [0, 20, 18, 20, 0], [0, 20, 20, 20, 0]], kernel: [[-1, 2, 2], [2, 6, 2], [2, 2, -1]] },
-    document: { first: 134 } },
-  { id: "stride1d", request: { input: [0, 1, 2, -1, 1, -3, 0], kernel: [1, 0, -1], stride: 2 }, document: { output: [-2, 1, 1] } },
-  { id: "padding1d", request: { input: [-1, -2, 2, 1, 2, 1, -3], kernel: [2, 1, -3], padding: 1 },
-    document: { output: [-1, -2, 2, 1, 2, 1, -3], wrong: true } },
+  {
+    id: "five",
+    request: { input: FIVE, kernel: CROSS },
+    document: {
+      output: [
+        [4, 3, 4],
+        [2, 4, 3],
+        [2, 3, 4],
+      ],
+    },
+  },
+  {
+    id: "rgb",
+    request: {
+      input: [RGB_R, RGB_G, RGB_B],
+      kernel: [
+        CROSS,
+        [
+          [-1, 1, 1],
+          [0, 0, 0],
+          [1, 0, 1],
+        ],
+        [
+          [1, 0, 1],
+          [-1, 0, 0],
+          [1, 0, 1],
+        ],
+      ],
+    },
+    document: { first: 159, channel_sums: [30, 18, 111] },
+  },
+  {
+    id: "portion",
+    request: {
+      input: [
+        [0, 0, 0, 0, 0],
+        [0, 2, 50, 20, 0],
+        [0, 20, 18, 20, 0],
+        [0, 20, 20, 20, 0],
+      ],
+      kernel: [
+        [-1, 2, 2],
+        [2, 6, 2],
+        [2, 2, -1],
+      ],
+    },
+    document: { first: 134 },
+  },
+  {
+    id: "stride1d",
+    request: { input: [0, 1, 2, -1, 1, -3, 0], kernel: [1, 0, -1], stride: 2 },
+    document: { output: [-2, 1, 1] },
+  },
+  {
+    id: "padding1d",
+    request: { input: [-1, -2, 2, 1, 2, 1, -3], kernel: [2, 1, -3], padding: 1 },
+    document: { output: [-1, -2, 2, 1, 2, 1, -3], wrong: true },
+  },
   { id: "stride2d", request: { input: FIVE, kernel: CROSS, stride: 2 }, document: { size: 2 } },
   { id: "same2d", request: { input: FIVE, kernel: CROSS, padding: 1 }, document: { size: 5 } },
 ];
@@ -81,27 +159,81 @@ class ExampleCard {
     const inputs = threeD ? res.padded_input : [res.padded_input];
     const kernels = threeD ? ex.request.kernel : [ex.request.kernel];
     const channelNames = threeD ? ["R", "G", "B"] : [""];
-    this.inputGrids = inputs.map((m, c) => new GridView({ matrix: asRows(m), format: num, caption: threeD ? t("play.course.channel", { c: channelNames[c] }) : t("play.course.input"),
-      classes: () => null }));
-    const kernelGrids = kernels.map((k, c) => new GridView({ matrix: asRows(k), format: num, caption: threeD ? t("play.course.kernel_c", { c: channelNames[c] }) : t("play.course.kernel") }));
+    this.inputGrids = inputs.map(
+      (m, c) =>
+        new GridView({
+          matrix: asRows(m),
+          format: num,
+          caption: threeD ? t("play.course.channel", { c: channelNames[c] }) : t("play.course.input"),
+          classes: () => null,
+        }),
+    );
+    const kernelGrids = kernels.map(
+      (k, c) =>
+        new GridView({
+          matrix: asRows(k),
+          format: num,
+          caption: threeD ? t("play.course.kernel_c", { c: channelNames[c] }) : t("play.course.kernel"),
+        }),
+    );
     this.outGrid = new GridView({ matrix: asRows(res.output), format: num, caption: t("play.course.output") });
-    this.prodGrids = inputs.map((_, c) => new GridView({ matrix: [[0]], format: num, compact: true,
-      caption: threeD ? `${t("play.conv.products")} ${channelNames[c]}` : t("play.conv.products") }));
+    this.prodGrids = inputs.map(
+      (_, c) =>
+        new GridView({
+          matrix: [[0]],
+          format: num,
+          compact: true,
+          caption: threeD ? `${t("play.conv.products")} ${channelNames[c]}` : t("play.conv.products"),
+        }),
+    );
     this.sumLine = h("div", { class: "formula formula--result course-sum" });
     const docRow = this.documentRow(ok);
     const count = res.positions.length;
-    this.anim = player({ count: () => count, get: () => this.k, set: (k) => this.show(k), label: t("play.course.animate") });
+    this.anim = player({
+      count: () => count,
+      get: () => this.k,
+      set: (k) => this.show(k),
+      label: t("play.course.animate"),
+    });
     const pad = res.padding.some((p) => p > 0);
-    fill(this.el,
-      h("header", { class: "course-card__head" }, h("h3", { text: t(`play.course.${ex.id}.title`) }), ex.document.wrong ? statusBadge(false, "", "play.course.misprint") : statusBadge(ok, "play.course.verified", "play.course.differs")),
+    fill(
+      this.el,
+      h(
+        "header",
+        { class: "course-card__head" },
+        h("h3", { text: t(`play.course.${ex.id}.title`) }),
+        ex.document.wrong
+          ? statusBadge(false, "", "play.course.misprint")
+          : statusBadge(ok, "play.course.verified", "play.course.differs"),
+      ),
       h("p", { class: "hint", text: t(`play.course.${ex.id}.source`) }),
-      h("div", { class: "stage-row" },
-        ...this.inputGrids.flatMap((g, c) => [c ? op("+") : null, h("div", { class: "course-pair" }, g.el, op("∗"), kernelGrids[c].el)]),
-        op("="), this.outGrid.el),
+      h(
+        "div",
+        { class: "stage-row" },
+        ...this.inputGrids.flatMap((g, c) => [
+          c ? op("+") : null,
+          h("div", { class: "course-pair" }, g.el, op("∗"), kernelGrids[c].el),
+        ]),
+        op("="),
+        this.outGrid.el,
+      ),
       pad ? h("p", { class: "hint", text: t("play.course.padded", { p: res.padding[2] }) }) : null,
-      h("div", { class: "stage-row course-products" }, this.prodGrids.map((g) => g.el), this.sumLine),
-      h("div", { class: "formula" }, `${t("play.conv.size")}: `, res.formula.height ? `${res.formula.height} × ` : "", res.formula.width),
-      this.anim, docRow);
+      h(
+        "div",
+        { class: "stage-row course-products" },
+        this.prodGrids.map((g) => g.el),
+        this.sumLine,
+      ),
+      h(
+        "div",
+        { class: "formula" },
+        `${t("play.conv.size")}: `,
+        res.formula.height ? `${res.formula.height} × ` : "",
+        res.formula.width,
+      ),
+      this.anim,
+      docRow,
+    );
     this.show(Math.min(this.k, count - 1));
   }
 
@@ -116,17 +248,54 @@ class ExampleCard {
         const c = asRows(res.output)[i][j];
         return Math.abs(d - c) < 1e-9 ? "doc-match" : "doc-mismatch";
       };
-      parts.push(new GridView({ matrix: asRows(doc.output), format: num, caption: t("play.course.printed"), classes: statuses }).el);
+      parts.push(
+        new GridView({ matrix: asRows(doc.output), format: num, caption: t("play.course.printed"), classes: statuses })
+          .el,
+      );
     } else if (doc.first !== undefined) {
       const p = res.positions[0];
       const sums = doc.channel_sums ? `${doc.channel_sums.join(" + ")} = ` : "";
-      parts.push(h("p", {}, t("play.course.printed_first"), " ", h("strong", { text: `${sums}${doc.first}` }), " · ", t("play.course.computed"), " ",
-        h("strong", { text: `${p.channel_sums.length > 1 ? `${p.channel_sums.map(num).join(" + ")} = ` : ""}${num(p.value)}` })));
+      parts.push(
+        h(
+          "p",
+          {},
+          t("play.course.printed_first"),
+          " ",
+          h("strong", { text: `${sums}${doc.first}` }),
+          " · ",
+          t("play.course.computed"),
+          " ",
+          h("strong", {
+            text: `${p.channel_sums.length > 1 ? `${p.channel_sums.map(num).join(" + ")} = ` : ""}${num(p.value)}`,
+          }),
+        ),
+      );
     } else if (doc.size !== undefined) {
-      parts.push(h("p", {}, t("play.course.printed_size", { n: doc.size }), " · ", t("play.course.computed"), " ", h("strong", { text: res.output_shape.join("×") })));
+      parts.push(
+        h(
+          "p",
+          {},
+          t("play.course.printed_size", { n: doc.size }),
+          " · ",
+          t("play.course.computed"),
+          " ",
+          h("strong", { text: res.output_shape.join("×") }),
+        ),
+      );
     }
-    const why = doc.wrong ? h("p", { class: "note note--bad", text: t(`play.course.${ex.id}.why`, { correct: `[${res.output.map(num).join(", ")}]` }) }) : null;
-    return h("div", { class: ["course-doc", doc.wrong && "is-wrong"] }, ...parts, why, ok && !doc.wrong ? h("p", { class: "example-ok", text: t("play.course.match") }) : null);
+    const why = doc.wrong
+      ? h("p", {
+          class: "note note--bad",
+          text: t(`play.course.${ex.id}.why`, { correct: `[${res.output.map(num).join(", ")}]` }),
+        })
+      : null;
+    return h(
+      "div",
+      { class: ["course-doc", doc.wrong && "is-wrong"] },
+      ...parts,
+      why,
+      ok && !doc.wrong ? h("p", { class: "example-ok", text: t("play.course.match") }) : null,
+    );
   }
 
   show(k) {
@@ -144,15 +313,22 @@ class ExampleCard {
     const cols = asRows(threeDInput(res.padded_input))[0].length;
     const isPad = (i, j) => i < pt || i >= rows - pb || j < pl || j >= cols - pr;
     for (const g of this.inputGrids) {
-      g.update({ classes: (i, j) => [isPad(i, j) && "is-pad", i >= r0 && i < r0 + kh && j >= c0 && j < c0 + kw && "is-highlight"].filter(Boolean).join(" ") || null });
+      g.update({
+        classes: (i, j) =>
+          [isPad(i, j) && "is-pad", i >= r0 && i < r0 + kh && j >= c0 && j < c0 + kw && "is-highlight"]
+            .filter(Boolean)
+            .join(" ") || null,
+      });
     }
     const Wo = res.output_shape[res.output_shape.length - 1];
     const done = k;
-    this.outGrid.update({ classes: (i, j) => {
-      const idx = i * Wo + j;
-      if (idx === done) return "is-strong";
-      return idx > done ? "is-dim" : null;
-    } });
+    this.outGrid.update({
+      classes: (i, j) => {
+        const idx = i * Wo + j;
+        if (idx === done) return "is-strong";
+        return idx > done ? "is-dim" : null;
+      },
+    });
     const products = res.output_shape.length === 1 || !Array.isArray(p.products[0][0]) ? [p.products] : p.products;
     this.prodGrids.forEach((g, c) => g.update({ matrix: asRows(products[c]) }));
     const sums = p.channel_sums.length > 1 ? `${p.channel_sums.map(num).join(" + ")} = ` : "";
@@ -165,8 +341,16 @@ export class CoursePanel {
   constructor(panel) {
     this.panel = panel;
     this.cards = EXAMPLES.map((ex) => new ExampleCard(ex));
-    put(panel, title("play.course.title"), h("p", { class: "hint", i18n: "play.course.intro", text: t("play.course.intro") }),
-      h("div", { class: "course-cards" }, this.cards.map((c) => c.el)));
+    put(
+      panel,
+      title("play.course.title"),
+      h("p", { class: "hint", i18n: "play.course.intro", text: t("play.course.intro") }),
+      h(
+        "div",
+        { class: "course-cards" },
+        this.cards.map((c) => c.el),
+      ),
+    );
     for (const c of this.cards) c.load();
   }
 

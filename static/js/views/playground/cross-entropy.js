@@ -45,32 +45,85 @@ export class CrossEntropyPanel {
   }
 
   build() {
-    this.caseButtons = COURSE_CASES.map((c) => h("button", { type: "button", class: "btn btn--small", dataset: { case: c.id },
-      i18n: `play.ce.case_${c.id}`, text: t(`play.ce.case_${c.id}`), on: { click: () => { this.q = c.q.slice(); this.label = 0; this.render(); } } }));
+    this.caseButtons = COURSE_CASES.map((c) =>
+      h("button", {
+        type: "button",
+        class: "btn btn--small",
+        dataset: { case: c.id },
+        i18n: `play.ce.case_${c.id}`,
+        text: t(`play.ce.case_${c.id}`),
+        on: {
+          click: () => {
+            this.q = c.q.slice();
+            this.label = 0;
+            this.render();
+          },
+        },
+      }),
+    );
     this.table = h("table", { class: "ce-table" });
     this.result = h("div", { class: "play-formulas", attrs: { "aria-live": "polite" } });
-    put(this.panel, title("play.ce.title"), h("p", { class: "hint", i18n: "play.ce.intro", text: t("play.ce.intro") }),
+    put(
+      this.panel,
+      title("play.ce.title"),
+      h("p", { class: "hint", i18n: "play.ce.intro", text: t("play.ce.intro") }),
       h("div", { class: "play-controls" }, this.caseButtons),
-      h("div", { class: "stage-row ce-row" }, this.table, this.result));
+      h("div", { class: "stage-row ce-row" }, this.table, this.result),
+    );
   }
 
   render() {
     const p = ANIMALS.map((_, i) => (i === this.label ? 1 : 0));
     const ln = crossEntropy(p, this.q);
-    const head = h("tr", {}, h("th", { text: t("play.ce.animal") }), h("th", { text: t("play.ce.true") }), h("th", { text: "Q(i)" }), h("th", { text: "P(i)" }), h("th", { text: "−P(i) · ln Q(i)" }));
+    const head = h(
+      "tr",
+      {},
+      h("th", { text: t("play.ce.animal") }),
+      h("th", { text: t("play.ce.true") }),
+      h("th", { text: "Q(i)" }),
+      h("th", { text: "P(i)" }),
+      h("th", { text: "−P(i) · ln Q(i)" }),
+    );
     const rows = ANIMALS.map((a, i) => {
-      const radio = h("input", { type: "radio", name: "ce-label", value: String(i), checked: i === this.label, attrs: { "aria-label": t("play.ce.true_of", { a: t(`play.ce.${a}`) }) },
-        on: { change: () => { this.label = i; this.render(); } } });
-      const qInput = h("input", { type: "number", value: String(this.q[i]), attrs: { min: "0", max: "1", step: "0.01", "aria-label": `Q(${t(`play.ce.${a}`)})` },
-        on: { change: () => {
-          const v = Number(qInput.value);
-          const ok = qInput.value.trim() !== "" && v >= 0 && v <= 1;
-          qInput.setAttribute("aria-invalid", String(!ok));
-          if (ok) { this.q[i] = v; this.render(); }
-        } } });
+      const radio = h("input", {
+        type: "radio",
+        name: "ce-label",
+        value: String(i),
+        checked: i === this.label,
+        attrs: { "aria-label": t("play.ce.true_of", { a: t(`play.ce.${a}`) }) },
+        on: {
+          change: () => {
+            this.label = i;
+            this.render();
+          },
+        },
+      });
+      const qInput = h("input", {
+        type: "number",
+        value: String(this.q[i]),
+        attrs: { min: "0", max: "1", step: "0.01", "aria-label": `Q(${t(`play.ce.${a}`)})` },
+        on: {
+          change: () => {
+            const v = Number(qInput.value);
+            const ok = qInput.value.trim() !== "" && v >= 0 && v <= 1;
+            qInput.setAttribute("aria-invalid", String(!ok));
+            if (ok) {
+              this.q[i] = v;
+              this.render();
+            }
+          },
+        },
+      });
       qInput.style.width = "6em";
-      return h("tr", { class: i === this.label ? "is-true" : null }, h("td", { text: t(`play.ce.${a}`) }), h("td", {}, radio), h("td", {}, qInput),
-        h("td", { text: String(p[i]) }), h("td", { class: "num", text: p[i] ? fmt(ln.terms[i]) : "0" }));
+      return h(
+        "tr",
+        { class: i === this.label ? "is-true" : null },
+        h("td", { text: t(`play.ce.${a}`) }),
+        h("td", {}, radio),
+        h("td", {}, qInput),
+        h("td", { text: String(p[i]) }),
+        h("td", { class: "num", text: p[i] ? fmt(ln.terms[i]) : "0" }),
+      );
     });
     fill(this.table, h("thead", {}, head), h("tbody", {}, rows));
 
@@ -80,14 +133,34 @@ export class CrossEntropyPanel {
     const log2 = crossEntropy(p, this.q, Math.log2).value;
     const course = COURSE_CASES.find((c) => this.label === 0 && c.q.every((v, i) => v === this.q[i]));
     const parts = [
-      formula("H(P, Q) = −Σ", { sub: "i" }, " P(i) · ln Q(i) = −ln Q(", t(`play.ce.${ANIMALS[this.label]}`), ") = −ln(", { v: fmt(qTrue) }, ") = ", { v: Number.isFinite(ln.value) ? fmt(ln.value, 4) : "∞" }),
-      h("p", { class: "note", text: t("play.ce.ln_note", { ln: fmt(ln.value, 4), l10: fmt(log10, 3), l2: fmt(log2, 3) }) }),
+      formula(
+        "H(P, Q) = −Σ",
+        { sub: "i" },
+        " P(i) · ln Q(i) = −ln Q(",
+        t(`play.ce.${ANIMALS[this.label]}`),
+        ") = −ln(",
+        { v: fmt(qTrue) },
+        ") = ",
+        { v: Number.isFinite(ln.value) ? fmt(ln.value, 4) : "∞" },
+      ),
+      h("p", {
+        class: "note",
+        text: t("play.ce.ln_note", { ln: fmt(ln.value, 4), l10: fmt(log10, 3), l2: fmt(log2, 3) }),
+      }),
     ];
     if (qTrue === 0) parts.push(h("p", { class: "error-box", text: t("play.ce.infinite") }));
-    if (Math.abs(sumQ - 1) > 1e-9) parts.push(h("p", { class: "error-box", text: t("play.ce.not_distribution", { s: fmt(sumQ, 4) }) }));
+    if (Math.abs(sumQ - 1) > 1e-9)
+      parts.push(h("p", { class: "error-box", text: t("play.ce.not_distribution", { s: fmt(sumQ, 4) }) }));
     if (course) {
-      parts.push(h("p", {}, t("play.ce.course_prints", { v: course.printed }), " ",
-        statusBadge(agreesWithPrint(ln.value, course.printed), "play.course.verified", "play.course.differs")));
+      parts.push(
+        h(
+          "p",
+          {},
+          t("play.ce.course_prints", { v: course.printed }),
+          " ",
+          statusBadge(agreesWithPrint(ln.value, course.printed), "play.course.verified", "play.course.differs"),
+        ),
+      );
     }
     parts.push(h("p", { class: "hint", text: t("play.ce.zero_terms") }));
     fill(this.result, ...parts);

@@ -12,7 +12,20 @@ import { Tensor } from "../../lib/tensor.js";
 import { convGradInputAt, convGradKernelAt } from "../../lib/cnn.js";
 import { block, checkMark, formula, op, vectorView } from "../lab/detail-common.js";
 import { layerInput } from "../lab/trace.js";
-import { argmaxOf, cellMark, heat, locate, mapsStrip, note, para, scaleOf, short, strongestChannel, tensorRange, windowMark } from "./visuals.js";
+import {
+  argmaxOf,
+  cellMark,
+  heat,
+  locate,
+  mapsStrip,
+  note,
+  para,
+  scaleOf,
+  short,
+  strongestChannel,
+  tensorRange,
+  windowMark,
+} from "./visuals.js";
 
 const f3 = (v) => fmt(v, 3);
 const row = (...children) => h("div", { class: "stage-row" }, ...children);
@@ -33,38 +46,70 @@ function strongestKernelEntry(dK) {
 // ------------------------------------------------------------------------------------------------ loss
 export function lossStep(ctx) {
   return {
-    id: "loss", phase: "backward", title: () => t("steps.loss.title"),
+    id: "loss",
+    phase: "backward",
+    title: () => t("steps.loss.title"),
     render({ visual, text, formulas }) {
       const { B } = ctx;
       const y = B.label;
       const p = B.probabilities[y];
       const bars = new BarChart({ labels: digits(B.probabilities.length), caption: t("steps.softmax.bars") });
       bars.update(B.probabilities, { marked: y, top: argmaxOf(B.probabilities), max: 1 });
-      const target = new GridView({ matrix: [B.target], compact: true, format: (v) => String(v), caption: `y (${t("steps.loss.one_hot")})`,
-        classes: (i, j) => (j === y ? "is-strong" : null) });
+      const target = new GridView({
+        matrix: [B.target],
+        compact: true,
+        format: (v) => String(v),
+        caption: `y (${t("steps.loss.one_hot")})`,
+        classes: (i, j) => (j === y ? "is-strong" : null),
+      });
       visual.append(row(block(t("steps.loss.target", { y }), target.el), block(t("steps.loss.probs"), bars.el)));
       text.append(para(t("steps.loss.text", { y, p: pct(p) })), note(t("steps.loss.ln_note")));
-      formulas.append(formula("L = −Σ", { sub: "i" }, " y", { sub: "i" }, " · ln ŷ", { sub: "i" }, ` = −ln ŷ[${y}] = −ln(`, { v: p }, ") = ", { v: -Math.log(p) }),
+      formulas.append(
+        formula(
+          "L = −Σ",
+          { sub: "i" },
+          " y",
+          { sub: "i" },
+          " · ln ŷ",
+          { sub: "i" },
+          ` = −ln ŷ[${y}] = −ln(`,
+          { v: p },
+          ") = ",
+          { v: -Math.log(p) },
+        ),
         checkMark(-Math.log(p), B.loss),
-        formula(t("steps.loss.extremes")));
+        formula(t("steps.loss.extremes")),
+      );
     },
   };
 }
 
 export function dzStep(ctx) {
   return {
-    id: "dL_dz", phase: "backward", title: () => t("steps.dz.title"),
+    id: "dL_dz",
+    phase: "backward",
+    title: () => t("steps.dz.title"),
     render({ visual, text, formulas }) {
       const { B } = ctx;
       const y = B.label;
-      const bars = new BarChart({ labels: digits(B.dLdz.length), signed: true, format: (v) => fmt(v), caption: "∂L/∂z" });
+      const bars = new BarChart({
+        labels: digits(B.dLdz.length),
+        signed: true,
+        format: (v) => fmt(v),
+        caption: "∂L/∂z",
+      });
       bars.update(B.dLdz, { marked: y });
       const other = argmaxOf(B.dLdz);
       visual.append(row(block("∂L/∂z = ŷ − y", bars.el)));
       text.append(para(t("steps.dz.text", { y })), para(t("steps.dz.text2")));
-      formulas.append(formula("∂L/∂z", { sub: "i" }, " = ŷ", { sub: "i" }, " − y", { sub: "i" }),
-        formula(`∂L/∂z[${y}] = `, { v: B.probabilities[y] }, " − 1 = ", { v: B.probabilities[y] - 1 }), checkMark(B.probabilities[y] - 1, B.dLdz[y]),
-        other !== y ? formula(`∂L/∂z[${other}] = `, { v: B.probabilities[other] }, " − 0 = ", { v: B.probabilities[other] }) : null);
+      formulas.append(
+        formula("∂L/∂z", { sub: "i" }, " = ŷ", { sub: "i" }, " − y", { sub: "i" }),
+        formula(`∂L/∂z[${y}] = `, { v: B.probabilities[y] }, " − 1 = ", { v: B.probabilities[y] - 1 }),
+        checkMark(B.probabilities[y] - 1, B.dLdz[y]),
+        other !== y
+          ? formula(`∂L/∂z[${other}] = `, { v: B.probabilities[other] }, " − 0 = ", { v: B.probabilities[other] })
+          : null,
+      );
     },
   };
 }
@@ -73,7 +118,9 @@ export function dzStep(ctx) {
 export function denseGradStep(ctx, index) {
   const L = ctx.F.layers[index];
   return {
-    id: `${L.name}-grads`, phase: "backward", layer: L.name,
+    id: `${L.name}-grads`,
+    phase: "backward",
+    layer: L.name,
     title: () => t("steps.dw.title", { layer: L.name }),
     render({ visual, text, formulas }) {
       const g = ctx.B.layers[index];
@@ -86,22 +133,53 @@ export function denseGradStep(ctx, index) {
       const cell = Math.max(4, Math.min(12, Math.floor(680 / x.size)));
       const column = { rows: dz.size, cols: 1, get: (i) => dz.at(i) };
       const xRow = { rows: 1, cols: x.size, get: (i, jj) => x.at(jj) };
-      const outer = h("div", { class: "outer-product" },
+      const outer = h(
+        "div",
+        { class: "outer-product" },
         h("span", { class: "outer-product__corner", text: "∂L/∂z · xᵀ" }),
-        block(`xᵀ (${x.size})`, heat(xRow, { kind: "sequential", cell, marks: [cellMark(0, j)], describe: (i, jj, v) => `x[${jj}] = ${fmt(v)}` }).el),
-        block(`∂L/∂z`, heat(column, { kind: "diverging", cell, marks: [cellMark(y, 0)], describe: (i, jj, v) => `∂L/∂z[${i}] = ${fmt(v)}` }).el),
+        block(
+          `xᵀ (${x.size})`,
+          heat(xRow, {
+            kind: "sequential",
+            cell,
+            marks: [cellMark(0, j)],
+            describe: (i, jj, v) => `x[${jj}] = ${fmt(v)}`,
+          }).el,
+        ),
+        block(
+          `∂L/∂z`,
+          heat(column, {
+            kind: "diverging",
+            cell,
+            marks: [cellMark(y, 0)],
+            describe: (i, jj, v) => `∂L/∂z[${i}] = ${fmt(v)}`,
+          }).el,
+        ),
         dW && !dW.missing
-          ? block(`∂L/∂W (${dW.shape[0]}×${dW.shape[1]})`, heat(dW.matrix(), { kind: "diverging", cell, label: "∂L/∂W", marks: [cellMark(y, j)],
-            describe: (i, jj, v) => `∂L/∂W[${i}, ${jj}] = ${fmt(v)}` }).el)
-          : h("p", { class: "hint", text: t("lab.dense.computed_here", { n: dz.size * x.size }) }));
+          ? block(
+              `∂L/∂W (${dW.shape[0]}×${dW.shape[1]})`,
+              heat(dW.matrix(), {
+                kind: "diverging",
+                cell,
+                label: "∂L/∂W",
+                marks: [cellMark(y, j)],
+                describe: (i, jj, v) => `∂L/∂W[${i}, ${jj}] = ${fmt(v)}`,
+              }).el,
+            )
+          : h("p", { class: "hint", text: t("lab.dense.computed_here", { n: dz.size * x.size }) }),
+      );
       visual.append(outer);
       text.append(para(t("steps.dw.text", { layer: L.name })), para(t("steps.dw.text2")));
       const value = dz.at(y) * x.at(j);
-      formulas.append(formula(t("lab.dense.dw_formula")),
-        formula(`∂L/∂W[${y}, ${j}] = ∂L/∂z[${y}] · x[${j}] = `, { v: dz.at(y) }, " × ", { v: x.at(j) }, " = ", { v: value }),
+      formulas.append(
+        formula(t("lab.dense.dw_formula")),
+        formula(`∂L/∂W[${y}, ${j}] = ∂L/∂z[${y}] · x[${j}] = `, { v: dz.at(y) }, " × ", { v: x.at(j) }, " = ", {
+          v: value,
+        }),
         dW && !dW.missing ? checkMark(value, dW.at(y, j)) : null,
         formula(t("lab.dense.db_formula"), `:  ∂L/∂b[${y}] = `, { v: dz.at(y) }),
-        g.grads.b ? checkMark(dz.at(y), g.grads.b.at(y)) : null);
+        g.grads.b ? checkMark(dz.at(y), g.grads.b.at(y)) : null,
+      );
     },
   };
 }
@@ -109,7 +187,8 @@ export function denseGradStep(ctx, index) {
 /** ∂L/∂x = Wᵀ·∂L/∂z, then back through the hidden dense layers and their ReLUs, down to the flattened vector. */
 export function denseBackStep(ctx, lastDense, flattenIndex) {
   return {
-    id: "dense-backward", phase: "backward",
+    id: "dense-backward",
+    phase: "backward",
     title: () => t("steps.dx.title"),
     render({ visual, text, formulas }) {
       const { F, B } = ctx;
@@ -120,12 +199,22 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
       }
       const items = [];
       for (const c of chain) {
-        items.push(block(`∂L/∂(${t("steps.dx.input_of", { layer: c.name })}) (${c.grad.size})`, vectorView(c.grad, { cell: 9, kind: "diverging" }).el), op("→"));
+        items.push(
+          block(
+            `∂L/∂(${t("steps.dx.input_of", { layer: c.name })}) (${c.grad.size})`,
+            vectorView(c.grad, { cell: 9, kind: "diverging" }).el,
+          ),
+          op("→"),
+        );
       }
       const P = flattenIndex >= 0 ? B.layers[flattenIndex].gradInput : null;
       if (P && P.ndim === 3) {
-        items.push(block(t("steps.dx.maps", { shape: `${P.shape[0]}@${P.shape[1]}×${P.shape[2]}` }),
-          mapsStrip(P, { kind: "diverging", size: P.shape[0] > 1 ? 44 : 140, labelOf: (c) => String(c) })));
+        items.push(
+          block(
+            t("steps.dx.maps", { shape: `${P.shape[0]}@${P.shape[1]}×${P.shape[2]}` }),
+            mapsStrip(P, { kind: "diverging", size: P.shape[0] > 1 ? 44 : 140, labelOf: (c) => String(c) }),
+          ),
+        );
       } else items.pop();
       visual.append(h("div", { class: "stage-row stage-row--wrap" }, items));
       // one entry of Wᵀ·∂L/∂z of the last dense layer, term by term
@@ -134,15 +223,25 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
       const dz = B.layers[lastDense].gradOutput;
       const dx = B.layers[lastDense].gradInput;
       const j = argmaxOf(dx.data, { abs: true });
-      const terms = Array.from(dz.data, (g, i) => ({ i, g, w: W.at(i, j), p: g * W.at(i, j) })).sort((a, b) => Math.abs(b.p) - Math.abs(a.p));
+      const terms = Array.from(dz.data, (g, i) => ({ i, g, w: W.at(i, j), p: g * W.at(i, j) })).sort(
+        (a, b) => Math.abs(b.p) - Math.abs(a.p),
+      );
       const sum = terms.reduce((s, term) => s + term.p, 0);
       const hidden = chain.length > 1; // hidden dense layers, each with its ReLU, between the last one and flatten
       text.append(para(t("steps.dx.text", { layer: L.name })), hidden ? para(t("steps.dx.text2")) : null);
-      formulas.append(formula(t("lab.dense.dx_formula")),
-        formula(`∂L/∂x[${j}] = Σ`, { sub: "i" }, ` W[i, ${j}]·∂L/∂z[i] = `, ...terms.slice(0, 3).flatMap((term, q) => [q ? " + " : "", `(${f3(term.w)} × ${f3(term.g)})`]),
-          " + … = ", { v: sum }),
+      formulas.append(
+        formula(t("lab.dense.dx_formula")),
+        formula(
+          `∂L/∂x[${j}] = Σ`,
+          { sub: "i" },
+          ` W[i, ${j}]·∂L/∂z[i] = `,
+          ...terms.slice(0, 3).flatMap((term, q) => [q ? " + " : "", `(${f3(term.w)} × ${f3(term.g)})`]),
+          " + … = ",
+          { v: sum },
+        ),
         checkMark(sum, dx.at(j)),
-        hidden ? formula(t("lab.relu.backward_formula")) : null);
+        hidden ? formula(t("lab.relu.backward_formula")) : null,
+      );
     },
   };
 }
@@ -151,8 +250,13 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
 export function poolBackStep(ctx, poolIndex, actIndex) {
   const P = ctx.F.layers[poolIndex];
   return {
-    id: `${P.name}-backward`, phase: "backward", layer: P.name,
-    title: () => (actIndex !== null ? t("steps.pool_back.title", { pool: P.name, act: ctx.F.layers[actIndex].name }) : t("steps.pool_back.title_pool", { pool: P.name })),
+    id: `${P.name}-backward`,
+    phase: "backward",
+    layer: P.name,
+    title: () =>
+      actIndex !== null
+        ? t("steps.pool_back.title", { pool: P.name, act: ctx.F.layers[actIndex].name })
+        : t("steps.pool_back.title_pool", { pool: P.name }),
     render({ visual, text, formulas }) {
       const { F, B } = ctx;
       const gOut = B.layers[poolIndex].gradOutput;
@@ -168,23 +272,55 @@ export function poolBackStep(ctx, poolIndex, actIndex) {
       const am = argmax ? { r: argmax.at(c, p.i, p.j, 0), s: argmax.at(c, p.i, p.j, 1) } : { r: top, s: left };
       const scale = scaleOf("diverging", tensorRange(routed, c));
       const parts = [
-        block(`∂L/∂${P.name}[${c}] (${gOut.shape[1]}×${gOut.shape[2]})`, heat(gOut.matrix(c), { kind: "diverging", size: 110, marks: [cellMark(p.i, p.j)] }).el), op("→"),
-        block(t("steps.pool_back.routed", { c }), heat(routed.matrix(c), { scale, size: 160, marks: [windowMark(top, left, kh, kw, false), cellMark(am.r, am.s, "#111")] }).el),
+        block(
+          `∂L/∂${P.name}[${c}] (${gOut.shape[1]}×${gOut.shape[2]})`,
+          heat(gOut.matrix(c), { kind: "diverging", size: 110, marks: [cellMark(p.i, p.j)] }).el,
+        ),
+        op("→"),
+        block(
+          t("steps.pool_back.routed", { c }),
+          heat(routed.matrix(c), {
+            scale,
+            size: 160,
+            marks: [windowMark(top, left, kh, kw, false), cellMark(am.r, am.s, "#111")],
+          }).el,
+        ),
       ];
-      const fm = [formula(P.type === "maxpool" ? t("lab.pool.backward_formula") : t("lab.pool.backward_avg")),
-        formula(`∂L/∂X[${c}, ${am.r}, ${am.s}] = ∂L/∂P[${c}, ${p.i}, ${p.j}] = `, { v: gOut.at(c, p.i, p.j) }, `   (${t("lab.pool.others_zero", { n: kh * kw - 1 })})`),
-        checkMark(gOut.at(c, p.i, p.j), routed.at(c, am.r, am.s))];
+      const fm = [
+        formula(P.type === "maxpool" ? t("lab.pool.backward_formula") : t("lab.pool.backward_avg")),
+        formula(
+          `∂L/∂X[${c}, ${am.r}, ${am.s}] = ∂L/∂P[${c}, ${p.i}, ${p.j}] = `,
+          { v: gOut.at(c, p.i, p.j) },
+          `   (${t("lab.pool.others_zero", { n: kh * kw - 1 })})`,
+        ),
+        checkMark(gOut.at(c, p.i, p.j), routed.at(c, am.r, am.s)),
+      ];
       if (actIndex !== null) {
         const A = F.layers[actIndex];
         const pre = layerInput(F, actIndex);
         const after = B.layers[actIndex].gradInput;
         const mask = { rows: pre.shape[1], cols: pre.shape[2], get: (i, j) => (pre.at(c, i, j) > 0 ? 1 : 0) };
-        parts.push(op("⊙"), block(t("steps.pool_back.mask", { layer: A.name }), heat(mask, { kind: "gray", range: { min: 0, max: 1, absMax: 1 }, size: 160, marks: [cellMark(am.r, am.s)] }).el),
-          op("="), block(t("steps.pool_back.after", { c }), heat(after.matrix(c), { scale, size: 160, marks: [cellMark(am.r, am.s)] }).el));
+        parts.push(
+          op("⊙"),
+          block(
+            t("steps.pool_back.mask", { layer: A.name }),
+            heat(mask, { kind: "gray", range: { min: 0, max: 1, absMax: 1 }, size: 160, marks: [cellMark(am.r, am.s)] })
+              .el,
+          ),
+          op("="),
+          block(
+            t("steps.pool_back.after", { c }),
+            heat(after.matrix(c), { scale, size: 160, marks: [cellMark(am.r, am.s)] }).el,
+          ),
+        );
         const o = pre.at(c, am.r, am.s);
-        fm.push(formula(t("lab.relu.backward_formula")),
-          formula(`∂L/∂O[${c}, ${am.r}, ${am.s}] = `, { v: routed.at(c, am.r, am.s) }, " × 1[", { v: o }, " > 0] = ", { v: routed.at(c, am.r, am.s) * (o > 0 ? 1 : 0) }),
-          checkMark(routed.at(c, am.r, am.s) * (o > 0 ? 1 : 0), after.at(c, am.r, am.s)));
+        fm.push(
+          formula(t("lab.relu.backward_formula")),
+          formula(`∂L/∂O[${c}, ${am.r}, ${am.s}] = `, { v: routed.at(c, am.r, am.s) }, " × 1[", { v: o }, " > 0] = ", {
+            v: routed.at(c, am.r, am.s) * (o > 0 ? 1 : 0),
+          }),
+          checkMark(routed.at(c, am.r, am.s) * (o > 0 ? 1 : 0), after.at(c, am.r, am.s)),
+        );
       }
       visual.append(row(...parts));
       text.append(para(t("steps.pool_back.text", { k: `${kh}×${kw}` })));
@@ -199,7 +335,9 @@ export function poolBackStep(ctx, poolIndex, actIndex) {
 export function convKernelGradStep(ctx, index) {
   const L = ctx.F.layers[index];
   return {
-    id: `${L.name}-dK`, phase: "backward", layer: L.name,
+    id: `${L.name}-dK`,
+    phase: "backward",
+    layer: L.name,
     title: () => t("steps.dk.title", { layer: L.name }),
     render({ visual, text, formulas }) {
       const { F, B } = ctx;
@@ -213,28 +351,68 @@ export function convKernelGradStep(ctx, index) {
       const [, , kh, kw] = dK.shape;
       const [, Ho, Wo] = G.shape;
       const prodMatrix = { rows: Ho, cols: Wo, get: (i, j) => r.products[i][j] };
-      const kGrid = new GridView({ matrix: dK.matrix(e.f, e.c), compact: kh > 3, format: short, scale: scaleOf("diverging", { absMax: Math.abs(dK.at(e.f, e.c, e.m, e.n)) || 1 }),
-        classes: (m, n) => (m === e.m && n === e.n ? "is-strong" : null), caption: `∂L/∂K[${e.f}, ${e.c}]` });
+      const kGrid = new GridView({
+        matrix: dK.matrix(e.f, e.c),
+        compact: kh > 3,
+        format: short,
+        scale: scaleOf("diverging", { absMax: Math.abs(dK.at(e.f, e.c, e.m, e.n)) || 1 }),
+        classes: (m, n) => (m === e.m && n === e.n ? "is-strong" : null),
+        caption: `∂L/∂K[${e.f}, ${e.c}]`,
+      });
       const first = index === 0;
-      visual.append(row(
-        block(t("steps.dk.input", { c: e.c }), heat(X.matrix(e.c), { kind: first ? "gray" : "sequential", size: 140,
-          marks: [windowMark(e.m - g.padding[0], e.n - g.padding[1], Ho, Wo, false)] }).el), op("⊙"),
-        block(t("steps.dk.upstream", { f: e.f }), heat(G.matrix(e.f), { kind: "diverging", size: 140 }).el), op("="),
-        block(t("steps.dk.products"), heat(prodMatrix, { kind: "diverging", size: 140 }).el), op("→ Σ"),
-        block("", kGrid.el)));
+      visual.append(
+        row(
+          block(
+            t("steps.dk.input", { c: e.c }),
+            heat(X.matrix(e.c), {
+              kind: first ? "gray" : "sequential",
+              size: 140,
+              marks: [windowMark(e.m - g.padding[0], e.n - g.padding[1], Ho, Wo, false)],
+            }).el,
+          ),
+          op("⊙"),
+          block(t("steps.dk.upstream", { f: e.f }), heat(G.matrix(e.f), { kind: "diverging", size: 140 }).el),
+          op("="),
+          block(t("steps.dk.products"), heat(prodMatrix, { kind: "diverging", size: 140 }).el),
+          op("→ Σ"),
+          block("", kGrid.el),
+        ),
+      );
       if (first) {
         const gi = B.gradImage;
-        visual.append(row(block(t("steps.dk.all_kernels"), mapsStrip(new Tensor(dK.data, [dK.shape[0], kh, kw]), { kind: "diverging", size: 48, marked: e.f, labelOf: (c) => `∂K[${c}]` })),
-          block(t("lab.input.grad_title"), heat(gi.matrix(0), { kind: "diverging", size: 140 }).el)));
+        visual.append(
+          row(
+            block(
+              t("steps.dk.all_kernels"),
+              mapsStrip(new Tensor(dK.data, [dK.shape[0], kh, kw]), {
+                kind: "diverging",
+                size: 48,
+                marked: e.f,
+                labelOf: (c) => `∂K[${c}]`,
+              }),
+            ),
+            block(t("lab.input.grad_title"), heat(gi.matrix(0), { kind: "diverging", size: 140 }).el),
+          ),
+        );
       }
-      text.append(para(t("steps.dk.text", { m: e.m, n: e.n })), para(t(first ? "steps.dk.text_first" : "steps.dk.text2")));
+      text.append(
+        para(t("steps.dk.text", { m: e.m, n: e.n })),
+        para(t(first ? "steps.dk.text_first" : "steps.dk.text2")),
+      );
       if (first) text.append(note(t("lab.input.grad_hint")));
       const sumG = Array.from(G.channel(e.f).data).reduce((s, v) => s + v, 0);
-      formulas.append(formula(t("lab.conv.dk_formula")),
-        formula(`∂L/∂K[${e.f}, ${e.c}, ${e.m}, ${e.n}] = Σ`, { sub: "i,j" }, ` ∂L/∂O[${e.f}, i, j] · X[${e.c}, i + ${e.m} − ${g.padding[0]}, j + ${e.n} − ${g.padding[1]}] = `, { v: r.sum }),
+      formulas.append(
+        formula(t("lab.conv.dk_formula")),
+        formula(
+          `∂L/∂K[${e.f}, ${e.c}, ${e.m}, ${e.n}] = Σ`,
+          { sub: "i,j" },
+          ` ∂L/∂O[${e.f}, i, j] · X[${e.c}, i + ${e.m} − ${g.padding[0]}, j + ${e.n} − ${g.padding[1]}] = `,
+          { v: r.sum },
+        ),
         checkMark(r.sum, dK.at(e.f, e.c, e.m, e.n)),
         db ? formula(`∂L/∂b[${e.f}] = Σ`, { sub: "i,j" }, ` ∂L/∂O[${e.f}, i, j] = `, { v: sumG }) : null,
-        db ? checkMark(sumG, db.at(e.f)) : null);
+        db ? checkMark(sumG, db.at(e.f)) : null,
+      );
     },
   };
 }
@@ -243,7 +421,9 @@ export function convKernelGradStep(ctx, index) {
 export function convInputGradStep(ctx, index) {
   const L = ctx.F.layers[index];
   return {
-    id: `${L.name}-dX`, phase: "backward", layer: L.name,
+    id: `${L.name}-dX`,
+    phase: "backward",
+    layer: L.name,
     title: () => t("steps.dxconv.title", { layer: L.name }),
     render({ visual, text, formulas }) {
       const { B } = ctx;
@@ -263,13 +443,33 @@ export function convInputGradStep(ctx, index) {
       const sumEl = h("span", { class: "calc__result" });
       const detailTitle = h("h4");
       const gView = heat(G.matrix(fPick), { kind: "diverging", size: 150, label: `∂L/∂O[${fPick}]` });
-      const chips = r.filters.map((fl) => h("button", { type: "button", class: "chip", text: `f${fl.f}: ${fmt(fl.sum, 2)}`,
-        attrs: { "aria-pressed": "false" }, on: { click: () => pick(fl.f) } }));
+      const chips = r.filters.map((fl) =>
+        h("button", {
+          type: "button",
+          class: "chip",
+          text: `f${fl.f}: ${fmt(fl.sum, 2)}`,
+          attrs: { "aria-pressed": "false" },
+          on: { click: () => pick(fl.f) },
+        }),
+      );
       visual.append(
-        row(block(t("steps.dxconv.map", { c }), heat(dX.matrix(c), { kind: "diverging", size: 168, marks: [cellMark(p.i, p.j)] }).el),
+        row(
+          block(
+            t("steps.dxconv.map", { c }),
+            heat(dX.matrix(c), { kind: "diverging", size: 168, marks: [cellMark(p.i, p.j)] }).el,
+          ),
           block(t("steps.dxconv.upstream"), gView.el),
-          block(t("steps.dxconv.per_filter"), h("div", { class: "chip-row chip-row--grid" }, chips))),
-        row(h("div", { class: "detail-block" }, detailTitle, row(gWin.el, op("⊙"), rot.el, op("="), prods.el, op("→"), sumEl))));
+          block(t("steps.dxconv.per_filter"), h("div", { class: "chip-row chip-row--grid" }, chips)),
+        ),
+        row(
+          h(
+            "div",
+            { class: "detail-block" },
+            detailTitle,
+            row(gWin.el, op("⊙"), rot.el, op("="), prods.el, op("→"), sumEl),
+          ),
+        ),
+      );
       function pick(f) {
         fPick = f;
         const fl = r.filters[f];
@@ -279,17 +479,36 @@ export function convInputGradStep(ctx, index) {
         const top = p.i + g.padding[0] - (kh - 1);
         const left = p.j + g.padding[1] - (kw - 1);
         gView.setMarks([windowMark(top, left, kh, kw)]);
-        gWin.update({ matrix: fl.gradWindow, scale: scaleOf("diverging", tensorRange(G, f)), classes: (m, n) => (fl.valid[m][n] ? null : "is-pad") });
+        gWin.update({
+          matrix: fl.gradWindow,
+          scale: scaleOf("diverging", tensorRange(G, f)),
+          classes: (m, n) => (fl.valid[m][n] ? null : "is-pad"),
+        });
         rot.update({ matrix: fl.rotated, scale: scaleOf("diverging", tensorRange(K)) });
-        prods.update({ matrix: fl.products, scale: scaleOf("diverging", { absMax: Math.max(1e-12, ...fl.products.flat().map(Math.abs)) }) });
+        prods.update({
+          matrix: fl.products,
+          scale: scaleOf("diverging", { absMax: Math.max(1e-12, ...fl.products.flat().map(Math.abs)) }),
+        });
         sumEl.textContent = `= ${fmt(fl.sum)}`;
       }
       pick(fPick);
-      const top3 = r.filters.slice().sort((a, b) => Math.abs(b.sum) - Math.abs(a.sum)).slice(0, 3);
+      const top3 = r.filters
+        .slice()
+        .sort((a, b) => Math.abs(b.sum) - Math.abs(a.sum))
+        .slice(0, 3);
       text.append(para(t("steps.dxconv.text", { f: r.filters.length })), para(t("steps.dxconv.text2")));
-      formulas.append(formula(t("lab.conv.dx_formula")),
-        formula(`∂L/∂X[${c}, ${p.i}, ${p.j}] = Σ`, { sub: "f" }, " (…) = ", ...top3.flatMap((fl, q) => [q ? " + " : "", { v: fl.sum, digits: 3 }]), " + … = ", { v: r.total }),
-        checkMark(r.total, dX.at(c, p.i, p.j)));
+      formulas.append(
+        formula(t("lab.conv.dx_formula")),
+        formula(
+          `∂L/∂X[${c}, ${p.i}, ${p.j}] = Σ`,
+          { sub: "f" },
+          " (…) = ",
+          ...top3.flatMap((fl, q) => [q ? " + " : "", { v: fl.sum, digits: 3 }]),
+          " + … = ",
+          { v: r.total },
+        ),
+        checkMark(r.total, dX.at(c, p.i, p.j)),
+      );
     },
   };
 }
@@ -297,7 +516,9 @@ export function convInputGradStep(ctx, index) {
 // ------------------------------------------------------------------------------------------------ learning
 export function sgdStep(ctx) {
   return {
-    id: "sgd", phase: "backward", title: () => t("steps.sgd.title"),
+    id: "sgd",
+    phase: "backward",
+    title: () => t("steps.sgd.title"),
     render({ visual, text, formulas }) {
       const { F, B } = ctx;
       const eta = B.sgd.learningRate;
@@ -306,10 +527,34 @@ export function sgdStep(ctx) {
       const tableRows = [];
       for (const [layer, params] of Object.entries(B.sgd.deltas)) {
         for (const [name, delta] of Object.entries(params)) {
-          if (delta) tableRows.push(h("tr", {}, h("td", { text: `${layer}.${name}` }), h("td", { text: delta.shape.join("×") }), h("td", { text: fmt(delta.range().absMax) })));
+          if (delta)
+            tableRows.push(
+              h(
+                "tr",
+                {},
+                h("td", { text: `${layer}.${name}` }),
+                h("td", { text: delta.shape.join("×") }),
+                h("td", { text: fmt(delta.range().absMax) }),
+              ),
+            );
         }
       }
-      const table = h("table", { class: "delta-table" }, h("thead", {}, h("tr", {}, h("th", { text: t("lab.bw.delta_param") }), h("th", { text: t("steps.sgd.shape") }), h("th", { text: "max |Δ|" }))), h("tbody", {}, tableRows));
+      const table = h(
+        "table",
+        { class: "delta-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { text: t("lab.bw.delta_param") }),
+            h("th", { text: t("steps.sgd.shape") }),
+            h("th", { text: "max |Δ|" }),
+          ),
+        ),
+        h("tbody", {}, tableRows),
+      );
       if (convIndex >= 0 && B.sgd.deltas[F.layers[convIndex].name]) {
         const L = F.layers[convIndex];
         const K = L.params.K;
@@ -322,16 +567,32 @@ export function sgdStep(ctx) {
         const after = { rows: kh, cols: kw, get: (i, j) => before.get(i, j) + step.get(i, j) };
         const scale = scaleOf("diverging", tensorRange(K, e.f));
         const mark = (i, j) => (i === e.m && j === e.n ? "is-strong" : null);
-        const grid = (matrix, caption, sc, format) => new GridView({ matrix, caption, compact: true, format, scale: sc, classes: mark }).el;
+        const grid = (matrix, caption, sc, format) =>
+          new GridView({ matrix, caption, compact: true, format, scale: sc, classes: mark }).el;
         const three = (v) => fmt(Number(v.toFixed(3)));
-        visual.append(row(grid(before, `K[${e.f}] (${L.name})`, scale, three), op("−"),
-          grid({ rows: kh, cols: kw, get: (i, j) => -step.get(i, j) }, `η · ∂L/∂K[${e.f}]`, scaleOf("diverging", tensorRange(delta, e.f)), short), op("="),
-          grid(after, `K[${e.f}] ${t("steps.sgd.after")}`, scale, three)));
+        visual.append(
+          row(
+            grid(before, `K[${e.f}] (${L.name})`, scale, three),
+            op("−"),
+            grid(
+              { rows: kh, cols: kw, get: (i, j) => -step.get(i, j) },
+              `η · ∂L/∂K[${e.f}]`,
+              scaleOf("diverging", tensorRange(delta, e.f)),
+              short,
+            ),
+            op("="),
+            grid(after, `K[${e.f}] ${t("steps.sgd.after")}`, scale, three),
+          ),
+        );
         const w = K.at(e.f, 0, e.m, e.n);
         const gr = dK.at(e.f, 0, e.m, e.n);
-        formulas.append(formula("θ ← θ − η · ∂L/∂θ"),
-          formula(`K[${e.f}, 0, ${e.m}, ${e.n}] ← `, { v: w }, " − ", { v: eta }, " × ", { v: gr }, " = ", { v: w - eta * gr }),
-          checkMark(w - eta * gr, w + delta.at(e.f, 0, e.m, e.n)));
+        formulas.append(
+          formula("θ ← θ − η · ∂L/∂θ"),
+          formula(`K[${e.f}, 0, ${e.m}, ${e.n}] ← `, { v: w }, " − ", { v: eta }, " × ", { v: gr }, " = ", {
+            v: w - eta * gr,
+          }),
+          checkMark(w - eta * gr, w + delta.at(e.f, 0, e.m, e.n)),
+        );
       }
       visual.append(block(t("steps.sgd.table"), table));
       text.append(para(t("steps.sgd.text", { eta })), note(t("lab.bw.sgd_hint")));
@@ -341,7 +602,9 @@ export function sgdStep(ctx) {
 
 export function effectStep(ctx) {
   return {
-    id: "effect", phase: "backward", title: () => t("steps.effect.title"),
+    id: "effect",
+    phase: "backward",
+    title: () => t("steps.effect.title"),
     render({ visual, text, formulas }) {
       const { B } = ctx;
       const y = B.label;
@@ -349,24 +612,47 @@ export function effectStep(ctx) {
       const bars = new BarChart({ labels: digits(s.after.length), caption: t("lab.bw.after") });
       bars.update(s.after, { ghost: s.before, marked: y, top: argmaxOf(s.after), max: 1 });
       const chartBox = h("div", { class: "effect-chart" });
-      const more = h("button", { type: "button", class: "btn", text: t("steps.effect.more", { n: ctx.moreSteps }),
-        on: { click: async () => {
-          more.disabled = true;
-          try {
-            const history = await ctx.fetchHistory(ctx.moreSteps);
-            const chart = new LineChart({ width: 420, height: 170, xLabel: t("lab.bw.chart_x"), yLabel: `ŷ[${y}]`, yMin: 0, yMax: 1, title: t("lab.bw.chart_title") });
-            chart.update([{ points: [[0, s.before[y]], ...history.map((p) => [p.step, p.probability])], label: `ŷ[${y}]` }]);
-            chartBox.replaceChildren(block(t("steps.effect.history", { n: ctx.moreSteps, y }), chart.el));
-          } catch (err) {
-            chartBox.replaceChildren(h("p", { class: "error-box", text: err.message }));
-          } finally {
-            more.disabled = false;
-          }
-        } } });
-      visual.append(row(block(t("lab.bw.after"), bars.el), h("div", { class: "detail-block effect-more" }, more, chartBox)));
-      text.append(para(t("steps.effect.text", { y, a: pct(s.before[y]), b: pct(s.after[y]) })), para(t("steps.effect.text2")));
-      formulas.append(formula(`ŷ[${y}]: `, { v: pct(s.before[y]) }, " → ", { v: pct(s.after[y]) }),
-        formula("L: ", { v: s.lossBefore }, " → ", { v: s.lossAfter }));
+      const more = h("button", {
+        type: "button",
+        class: "btn",
+        text: t("steps.effect.more", { n: ctx.moreSteps }),
+        on: {
+          click: async () => {
+            more.disabled = true;
+            try {
+              const history = await ctx.fetchHistory(ctx.moreSteps);
+              const chart = new LineChart({
+                width: 420,
+                height: 170,
+                xLabel: t("lab.bw.chart_x"),
+                yLabel: `ŷ[${y}]`,
+                yMin: 0,
+                yMax: 1,
+                title: t("lab.bw.chart_title"),
+              });
+              chart.update([
+                { points: [[0, s.before[y]], ...history.map((p) => [p.step, p.probability])], label: `ŷ[${y}]` },
+              ]);
+              chartBox.replaceChildren(block(t("steps.effect.history", { n: ctx.moreSteps, y }), chart.el));
+            } catch (err) {
+              chartBox.replaceChildren(h("p", { class: "error-box", text: err.message }));
+            } finally {
+              more.disabled = false;
+            }
+          },
+        },
+      });
+      visual.append(
+        row(block(t("lab.bw.after"), bars.el), h("div", { class: "detail-block effect-more" }, more, chartBox)),
+      );
+      text.append(
+        para(t("steps.effect.text", { y, a: pct(s.before[y]), b: pct(s.after[y]) })),
+        para(t("steps.effect.text2")),
+      );
+      formulas.append(
+        formula(`ŷ[${y}]: `, { v: pct(s.before[y]) }, " → ", { v: pct(s.after[y]) }),
+        formula("L: ", { v: s.lossBefore }, " → ", { v: s.lossAfter }),
+      );
     },
   };
 }

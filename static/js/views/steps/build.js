@@ -12,8 +12,29 @@
  * neuronsFor(F) -> {layer: k}: the neuron each dense step follows (the most active one; the predicted class for the
  * last layer), so that the page can fetch the W rows the trace does not inline before the lesson starts.
  */
-import { activationMapStep, convChannelsStep, convMapsStep, convSlideStep, denseStep, flattenStep, inputStep, poolStep, prepStep, softmaxStep } from "./forward.js";
-import { convInputGradStep, convKernelGradStep, denseBackStep, denseGradStep, dzStep, effectStep, lossStep, poolBackStep, sgdStep } from "./backward.js";
+import {
+  activationMapStep,
+  convChannelsStep,
+  convMapsStep,
+  convSlideStep,
+  denseStep,
+  flattenStep,
+  inputStep,
+  poolStep,
+  prepStep,
+  softmaxStep,
+} from "./forward.js";
+import {
+  convInputGradStep,
+  convKernelGradStep,
+  denseBackStep,
+  denseGradStep,
+  dzStep,
+  effectStep,
+  lossStep,
+  poolBackStep,
+  sgdStep,
+} from "./backward.js";
 import { argmaxOf } from "./visuals.js";
 
 const ACTIVATIONS = new Set(["relu", "leaky_relu", "elu", "sigmoid", "tanh"]);

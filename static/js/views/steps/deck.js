@@ -34,7 +34,8 @@ export function stepFromHash(hash = window.location.hash) {
 /** Keys typed into these elements belong to them, not to the deck. */
 function ownsKeys(target) {
   if (!target?.closest) return false;
-  if (target.closest("input, select, textarea, [contenteditable=''], [contenteditable='true'], dialog[open]")) return true;
+  if (target.closest("input, select, textarea, [contenteditable=''], [contenteditable='true'], dialog[open]"))
+    return true;
   // heatmaps move a cursor with the arrow keys
   return target.matches("canvas.is-interactive");
 }
@@ -105,7 +106,8 @@ export class Deck {
       const url = `${window.location.pathname}${window.location.search}#step=${index + 1}`;
       window.history.replaceState(null, "", url);
     }
-    if (changed && this.live && this.label) this.live.textContent = `${t("deck.step_of", { k: index + 1, n })}: ${this.label(index)}`;
+    if (changed && this.live && this.label)
+      this.live.textContent = `${t("deck.step_of", { k: index + 1, n })}: ${this.label(index)}`;
     if (this.onChange) this.onChange(index);
   }
 
@@ -134,12 +136,14 @@ export class Deck {
   /** The "jump to" list: one option per step, "7. Title". Called again after a language switch or new steps. */
   fillJump() {
     const n = this.count();
-    this.jump.replaceChildren(...Array.from({ length: n }, (_, k) => {
-      const opt = document.createElement("option");
-      opt.value = String(k);
-      opt.textContent = `${k + 1}. ${this.label ? this.label(k) : ""}`;
-      return opt;
-    }));
+    this.jump.replaceChildren(
+      ...Array.from({ length: n }, (_, k) => {
+        const opt = document.createElement("option");
+        opt.value = String(k);
+        opt.textContent = `${k + 1}. ${this.label ? this.label(k) : ""}`;
+        return opt;
+      }),
+    );
     this.jump.dataset.lang = document.documentElement.lang;
   }
 
@@ -165,6 +169,7 @@ export class Deck {
   }
 
   syncFullscreen() {
-    if (this.fullscreenBtn) this.fullscreenBtn.setAttribute("aria-pressed", String(Boolean(document.fullscreenElement)));
+    if (this.fullscreenBtn)
+      this.fullscreenBtn.setAttribute("aria-pressed", String(Boolean(document.fullscreenElement)));
   }
 }

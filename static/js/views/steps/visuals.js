@@ -28,20 +28,54 @@ export function tensorRange(tensor, c = null) {
   return c === null ? tensor.range() : rangeOf(tensor.channel(c).data);
 }
 
-export function heat(matrix, { kind = "sequential", range = null, scale = null, size = 196, cell = null, label = "", marks = [],
-  describe = null, caption = null, onSelect = null } = {}) {
-  const r = range || rangeOf(Array.from({ length: matrix.rows * matrix.cols }, (_, k) => matrix.get(Math.floor(k / matrix.cols), k % matrix.cols)));
+export function heat(
+  matrix,
+  {
+    kind = "sequential",
+    range = null,
+    scale = null,
+    size = 196,
+    cell = null,
+    label = "",
+    marks = [],
+    describe = null,
+    caption = null,
+    onSelect = null,
+  } = {},
+) {
+  const r =
+    range ||
+    rangeOf(
+      Array.from({ length: matrix.rows * matrix.cols }, (_, k) =>
+        matrix.get(Math.floor(k / matrix.cols), k % matrix.cols),
+      ),
+    );
   const view = new HeatmapView({
-    matrix, scale: scale || scaleOf(kind, r), cell: cell || size / Math.max(matrix.cols, matrix.rows), label, caption,
-    interactive: true, exportable: true, gridLines: "auto",
-    describe: describe || ((i, j, v) => `[${i}, ${j}] = ${fmt(v)}`), onSelect,
+    matrix,
+    scale: scale || scaleOf(kind, r),
+    cell: cell || size / Math.max(matrix.cols, matrix.rows),
+    label,
+    caption,
+    interactive: true,
+    exportable: true,
+    gridLines: "auto",
+    describe: describe || ((i, j, v) => `[${i}, ${j}] = ${fmt(v)}`),
+    onSelect,
   });
   if (marks.length) view.setMarks(marks);
   return view;
 }
 
 export function windowMark(top, left, height, width, fill = true) {
-  return { top, left, bottom: top + height - 1, right: left + width - 1, color: WINDOW_COLOR, width: 2, fill: fill ? "rgba(242,157,11,0.18)" : null };
+  return {
+    top,
+    left,
+    bottom: top + height - 1,
+    right: left + width - 1,
+    color: WINDOW_COLOR,
+    width: 2,
+    fill: fill ? "rgba(242,157,11,0.18)" : null,
+  };
 }
 
 export const cellMark = (i, j, color = WINDOW_COLOR) => ({ top: i, left: j, bottom: i, right: j, color, width: 2 });
@@ -51,7 +85,10 @@ export function argmaxOf(data, { abs = false } = {}) {
   let k = 0;
   for (let i = 0; i < data.length; i++) {
     const v = abs ? Math.abs(data[i]) : data[i];
-    if (v > best) { best = v; k = i; }
+    if (v > best) {
+      best = v;
+      k = i;
+    }
   }
   return k;
 }
@@ -65,18 +102,36 @@ export function strongestChannel(tensor, { abs = false } = {}) {
   for (let c = 0; c < tensor.shape[0]; c++) {
     const d = tensor.channel(c).data;
     const v = abs ? Math.abs(d[argmaxOf(d, { abs: true })]) : d[argmaxOf(d)];
-    if (v > best) { best = v; pick = c; }
+    if (v > best) {
+      best = v;
+      pick = c;
+    }
   }
   return pick;
 }
 
 /** Every map of a (C, H, W) tensor side by side (one shared colour scale), map `marked` outlined. */
-export function mapsStrip(tensor, { kind = "sequential", size = 64, marked = null, labelOf = (c) => `${c}`, describe = null } = {}) {
+export function mapsStrip(
+  tensor,
+  { kind = "sequential", size = 64, marked = null, labelOf = (c) => `${c}`, describe = null } = {},
+) {
   const scale = scaleOf(kind, tensor.range());
   const items = [];
   for (let c = 0; c < tensor.shape[0]; c++) {
-    const view = heat(tensor.matrix(c), { scale, size, label: labelOf(c), describe: describe ? (i, j, v) => describe(c, i, j, v) : null });
-    items.push(h("figure", { class: ["maps-strip__item", c === marked && "is-marked"] }, view.el, h("figcaption", { text: labelOf(c) })));
+    const view = heat(tensor.matrix(c), {
+      scale,
+      size,
+      label: labelOf(c),
+      describe: describe ? (i, j, v) => describe(c, i, j, v) : null,
+    });
+    items.push(
+      h(
+        "figure",
+        { class: ["maps-strip__item", c === marked && "is-marked"] },
+        view.el,
+        h("figcaption", { text: labelOf(c) }),
+      ),
+    );
   }
   return h("div", { class: "maps-strip" }, items);
 }
@@ -94,5 +149,8 @@ export const note = (text) => h("p", { class: "note", text });
 
 /** A stage area for step renderers: append() skips null / undefined / false (optional parts of a step). */
 export function area(el) {
-  return { el, append: (...nodes) => el.append(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false)) };
+  return {
+    el,
+    append: (...nodes) => el.append(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false)),
+  };
 }

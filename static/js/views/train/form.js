@@ -14,7 +14,19 @@ import { shapeLabel } from "../../lib/tensor.js";
 import { count } from "./format.js";
 
 export const MAX_LAYERS = 16;
-const LAYER_TYPES = ["conv2d", "maxpool", "avgpool", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "dense", "dropout", "flatten"];
+const LAYER_TYPES = [
+  "conv2d",
+  "maxpool",
+  "avgpool",
+  "relu",
+  "leaky_relu",
+  "elu",
+  "sigmoid",
+  "tanh",
+  "dense",
+  "dropout",
+  "flatten",
+];
 const DEFAULT_STACK = [
   { type: "conv2d", filters: 8, kernel_size: 3, stride: 1, padding: "same" },
   { type: "relu" },
@@ -56,11 +68,28 @@ export class TrainForm {
     this.summary = null;
     this.validation = new LatestOnly();
     this.els = {
-      fields: $("#train-fields"), stack: $("#custom-stack"), list: $("#layer-list"), addType: $("#add-type"), add: $("#add-layer"),
-      rows: $("#arch-rows"), total: $("#arch-total"), cost: $("#arch-cost"), archError: $("#arch-error"), dataLine: $("#data-line"),
-      optimizer: $("#optimizer"), lr: $("#learning-rate"), momentumField: $("#momentum-field"), momentum: $("#momentum"),
-      batch: $("#batch-size"), epochs: $("#epochs"), size: $("#train-size"), augment: $("#augment"), val: $("#val-fraction"),
-      schedule: $("#lr-schedule"), seed: $("#seed"), snapshots: $("#snapshot-every"),
+      fields: $("#train-fields"),
+      stack: $("#custom-stack"),
+      list: $("#layer-list"),
+      addType: $("#add-type"),
+      add: $("#add-layer"),
+      rows: $("#arch-rows"),
+      total: $("#arch-total"),
+      cost: $("#arch-cost"),
+      archError: $("#arch-error"),
+      dataLine: $("#data-line"),
+      optimizer: $("#optimizer"),
+      lr: $("#learning-rate"),
+      momentumField: $("#momentum-field"),
+      momentum: $("#momentum"),
+      batch: $("#batch-size"),
+      epochs: $("#epochs"),
+      size: $("#train-size"),
+      augment: $("#augment"),
+      val: $("#val-fraction"),
+      schedule: $("#lr-schedule"),
+      seed: $("#seed"),
+      snapshots: $("#snapshot-every"),
     };
     this.check = debounce(() => this.validate(), 250);
     this.fillAddTypes();
@@ -81,7 +110,11 @@ export class TrainForm {
       const rows = this.els.list.querySelectorAll("select.layer-type");
       if (rows.length) rows[rows.length - 1].focus();
     });
-    onLangChange(() => { this.fillAddTypes(); this.renderStack(); this.renderSummary(); });
+    onLangChange(() => {
+      this.fillAddTypes();
+      this.renderStack();
+      this.renderSummary();
+    });
     this.changed();
   }
 
@@ -93,7 +126,10 @@ export class TrainForm {
   changed() {
     this.els.stack.hidden = this.preset !== "custom";
     this.els.momentumField.hidden = this.els.optimizer.value !== "sgd";
-    this.els.lr.placeholder = this.summary && this.summary.settingsFor === this.settingsKey() ? String(this.summary.settings.learning_rate) : "";
+    this.els.lr.placeholder =
+      this.summary && this.summary.settingsFor === this.settingsKey()
+        ? String(this.summary.settings.learning_rate)
+        : "";
     this.check();
   }
 
@@ -158,14 +194,17 @@ export class TrainForm {
   // ------------------------------------------------------------------------------------------ custom stack
   fillAddTypes() {
     const current = this.els.addType.value || "conv2d";
-    this.els.addType.replaceChildren(...LAYER_TYPES.map((type) => h("option", { value: type, text: t(`train.layer.${type}`) })));
+    this.els.addType.replaceChildren(
+      ...LAYER_TYPES.map((type) => h("option", { value: type, text: t(`train.layer.${type}`) })),
+    );
     this.els.addType.value = current;
   }
 
   renderStack() {
     const list = clear(this.els.list);
     this.layers.forEach((layer, i) => list.append(this.layerRow(layer, i)));
-    if (!this.layers.length) list.append(h("li", { class: "layer-row layer-row--empty hint", text: t("train.custom.empty") }));
+    if (!this.layers.length)
+      list.append(h("li", { class: "layer-row layer-row--empty hint", text: t("train.custom.empty") }));
     this.els.add.disabled = this.layers.length >= MAX_LAYERS;
     this.annotateStack();
   }
@@ -173,11 +212,24 @@ export class TrainForm {
   layerRow(layer, i) {
     const n = i + 1;
     const list = this.els.list;
-    const typeSelect = h("select", {
-      class: "layer-type",
-      attrs: { "aria-label": t("train.custom.type_of", { n }) },
-      on: { change: () => { this.layers[i] = newLayer(typeSelect.value); this.renderStack(); this.changed(); list.querySelectorAll("select.layer-type")[i]?.focus(); } },
-    }, LAYER_TYPES.map((type) => h("option", { value: type, text: t(`train.layer.${type}`), selected: type === layer.type })));
+    const typeSelect = h(
+      "select",
+      {
+        class: "layer-type",
+        attrs: { "aria-label": t("train.custom.type_of", { n }) },
+        on: {
+          change: () => {
+            this.layers[i] = newLayer(typeSelect.value);
+            this.renderStack();
+            this.changed();
+            list.querySelectorAll("select.layer-type")[i]?.focus();
+          },
+        },
+      },
+      LAYER_TYPES.map((type) =>
+        h("option", { value: type, text: t(`train.layer.${type}`), selected: type === layer.type }),
+      ),
+    );
     const fields = (LAYER_FIELDS[layer.type] || []).map(([name, spec]) => this.layerField(layer, i, name, spec));
     const move = (delta) => {
       const j = i + delta;
@@ -189,15 +241,25 @@ export class TrainForm {
       if (target && !target.disabled) target.focus();
       else if (list.children[j]) list.children[j].querySelector("select").focus();
     };
-    const button = (cls, label, text, action, disabled = false) => h("button", {
-      type: "button", class: `btn btn--small btn--ghost ${cls}`, text, disabled, attrs: { "aria-label": label, title: label }, on: { click: action },
-    });
-    return h("li", { class: "layer-row", dataset: { index: String(i), type: layer.type } },
+    const button = (cls, label, text, action, disabled = false) =>
+      h("button", {
+        type: "button",
+        class: `btn btn--small btn--ghost ${cls}`,
+        text,
+        disabled,
+        attrs: { "aria-label": label, title: label },
+        on: { click: action },
+      });
+    return h(
+      "li",
+      { class: "layer-row", dataset: { index: String(i), type: layer.type } },
       h("span", { class: "layer-row__index num", text: String(n), attrs: { "aria-hidden": "true" } }),
       typeSelect,
       h("span", { class: "layer-row__fields" }, fields),
       h("span", { class: "layer-row__shape num", dataset: { shape: "" } }),
-      h("span", { class: "layer-row__tools" },
+      h(
+        "span",
+        { class: "layer-row__tools" },
         button("layer-up", t("train.custom.up", { n }), "↑", () => move(-1), i === 0),
         button("layer-down", t("train.custom.down", { n }), "↓", () => move(1), i === this.layers.length - 1),
         button("layer-remove", t("train.custom.remove", { n }), "✕", () => {
@@ -207,23 +269,42 @@ export class TrainForm {
           const rows = list.querySelectorAll("select.layer-type");
           if (rows.length) rows[Math.min(i, rows.length - 1)].focus();
           else this.els.addType.focus();
-        })));
+        }),
+      ),
+    );
   }
 
   layerField(layer, i, name, spec) {
     const label = t(`train.field.${name}`);
     let input;
     if (spec.choices) {
-      input = h("select", { attrs: { "aria-label": `${label} (${i + 1})` } },
-        spec.choices.map((c) => h("option", { value: c, text: c === "same" || c === "valid" ? t(`train.padding.${c}`) : c, selected: String(layer[name]) === c })));
+      input = h(
+        "select",
+        { attrs: { "aria-label": `${label} (${i + 1})` } },
+        spec.choices.map((c) =>
+          h("option", {
+            value: c,
+            text: c === "same" || c === "valid" ? t(`train.padding.${c}`) : c,
+            selected: String(layer[name]) === c,
+          }),
+        ),
+      );
       input.addEventListener("change", () => {
         const v = input.value;
         this.layers[i][name] = v === "same" || v === "valid" ? v : Number(v);
       });
     } else {
       input = h("input", {
-        type: "number", value: String(layer[name] ?? spec.value),
-        attrs: { min: spec.min, max: spec.max, step: spec.step || 1, required: true, "aria-label": `${label} (${i + 1})`, inputmode: spec.step ? "decimal" : "numeric" },
+        type: "number",
+        value: String(layer[name] ?? spec.value),
+        attrs: {
+          min: spec.min,
+          max: spec.max,
+          step: spec.step || 1,
+          required: true,
+          "aria-label": `${label} (${i + 1})`,
+          inputmode: spec.step ? "decimal" : "numeric",
+        },
       });
       input.addEventListener("input", () => {
         const v = numberOr(input.value, null);
@@ -272,16 +353,32 @@ export class TrainForm {
     }
     const arch = this.summary.architecture;
     for (const layer of arch.layers) {
-      rows.append(h("tr", { class: layer.added ? "is-added" : "" },
-        h("th", { scope: "row" }, layer.name, " ", h("span", { class: "hint", text: t(`train.layer.${layer.type}`) }),
-          layer.added ? h("span", { class: "badge", text: t("train.arch.added") }) : null),
-        h("td", { class: "num", text: shapeLabel(layer.output_shape) }),
-        h("td", { class: "num", text: count(layer.params) })));
+      rows.append(
+        h(
+          "tr",
+          { class: layer.added ? "is-added" : "" },
+          h(
+            "th",
+            { scope: "row" },
+            layer.name,
+            " ",
+            h("span", { class: "hint", text: t(`train.layer.${layer.type}`) }),
+            layer.added ? h("span", { class: "badge", text: t("train.arch.added") }) : null,
+          ),
+          h("td", { class: "num", text: shapeLabel(layer.output_shape) }),
+          h("td", { class: "num", text: count(layer.params) }),
+        ),
+      );
     }
     e.total.textContent = count(arch.param_count);
     e.cost.textContent = t("train.arch.cost", { macs: count(arch.macs_per_image) });
     const d = this.summary.data;
-    e.dataLine.textContent = t("train.data_line", { train: count(d.train_size), val: count(d.val_size), batches: d.batches_per_epoch, total: count(d.total_batches) });
+    e.dataLine.textContent = t("train.data_line", {
+      train: count(d.train_size),
+      val: count(d.val_size),
+      batches: d.batches_per_epoch,
+      total: count(d.total_batches),
+    });
     this.annotateStack();
   }
 }

@@ -34,9 +34,20 @@ function thin(points, max = MAX_CURVE_POINTS) {
 export class Monitor {
   constructor() {
     this.els = {
-      state: $("#job-state"), bar: $("#progress"), percent: $("#progress-percent"), text: $("#progress-text"), error: $("#job-error"),
-      filters: $("#filters"), filtersNote: $("#filters-note"), scrubField: $("#snapshot-scrub-field"), scrub: $("#snapshot-scrub"),
-      result: $("#result-card"), score: $("#result-score"), confusion: $("#confusion"), use: $("#use-model"), download: $("#download-model"),
+      state: $("#job-state"),
+      bar: $("#progress"),
+      percent: $("#progress-percent"),
+      text: $("#progress-text"),
+      error: $("#job-error"),
+      filters: $("#filters"),
+      filtersNote: $("#filters-note"),
+      scrubField: $("#snapshot-scrub-field"),
+      scrub: $("#snapshot-scrub"),
+      result: $("#result-card"),
+      score: $("#result-score"),
+      confusion: $("#confusion"),
+      use: $("#use-model"),
+      download: $("#download-model"),
       note: $("#result-note"),
     };
     this.lossChart = new LineChart({ width: 420, height: 190, yMin: 0 });
@@ -118,8 +129,16 @@ export class Monitor {
 
   relabel() {
     this.setState(this.state);
-    this.lossChart.setLabels({ xLabel: t("train.curve.epoch"), yLabel: t("train.curve.loss_axis"), title: t("train.curve.loss") });
-    this.accChart.setLabels({ xLabel: t("train.curve.epoch"), yLabel: t("train.curve.accuracy_axis"), title: t("train.curve.accuracy") });
+    this.lossChart.setLabels({
+      xLabel: t("train.curve.epoch"),
+      yLabel: t("train.curve.loss_axis"),
+      title: t("train.curve.loss"),
+    });
+    this.accChart.setLabels({
+      xLabel: t("train.curve.epoch"),
+      yLabel: t("train.curve.accuracy_axis"),
+      title: t("train.curve.accuracy"),
+    });
     this.draw();
     if (this.status && !this.els.result.hidden) this.showResult(this.status);
   }
@@ -141,9 +160,13 @@ export class Monitor {
     }
     const done = ["finished", "failed", "cancelled"].includes(this.state);
     this.els.text.textContent = t(done ? "train.progress.done" : "train.progress.running", {
-      epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches,
+      epoch: p.epoch,
+      epochs: p.epochs,
+      batch: p.batch,
+      batches: p.batches,
       speed: p.images_per_s ? count(p.images_per_s) : "—",
-      elapsed: duration(p.elapsed_s), eta: duration(p.eta_s),
+      elapsed: duration(p.elapsed_s),
+      eta: duration(p.eta_s),
     });
   }
 
@@ -191,17 +214,34 @@ export class Monitor {
     const shown = shots[Math.min(Number(scrub.value), shots.length - 1)];
     const absMax = Math.max(first.abs_max || 0, shown.abs_max || 0) || 1;
     const scale = makeScale("diverging", -absMax, absMax);
-    this.els.filtersNote.textContent = t("train.filters.note", { layer: first.layer, n: first.shape[0], k: `${first.shape[2]}×${first.shape[3]}` });
+    this.els.filtersNote.textContent = t("train.filters.note", {
+      layer: first.layer,
+      n: first.shape[0],
+      k: `${first.shape[2]}×${first.shape[3]}`,
+    });
     if (!this.filterRows) this.buildFilterRows();
     this.fillRow("start", first.tensor, scale, t("train.filters.start"));
-    this.fillRow("now", shown.tensor, scale, shown.step === 0 ? t("train.filters.start") : t("train.filters.at", { step: shown.step, epoch: shown.epoch, batch: shown.batch }));
+    this.fillRow(
+      "now",
+      shown.tensor,
+      scale,
+      shown.step === 0
+        ? t("train.filters.start")
+        : t("train.filters.at", { step: shown.step, epoch: shown.epoch, batch: shown.batch }),
+    );
     // what learning changed: now − start, on its own scale (the changes are often small next to the weights)
-    const change = new Tensor(shown.tensor.data.map((v, i) => v - first.tensor.data[i]), shown.shape);
+    const change = new Tensor(
+      shown.tensor.data.map((v, i) => v - first.tensor.data[i]),
+      shown.shape,
+    );
     const changeScale = makeScale("diverging", -(change.range().absMax || 1), change.range().absMax || 1);
     this.fillRow("change", change, changeScale, t("train.filters.change"));
     this.filterLegend.update(scale, t("train.filters.legend"));
     this.changeLegend.update(changeScale, t("train.filters.change_legend"));
-    scrub.setAttribute("aria-valuetext", t("train.filters.at", { step: shown.step, epoch: shown.epoch, batch: shown.batch }));
+    scrub.setAttribute(
+      "aria-valuetext",
+      t("train.filters.at", { step: shown.step, epoch: shown.epoch, batch: shown.batch }),
+    );
   }
 
   buildFilterRows() {
@@ -213,8 +253,12 @@ export class Monitor {
     this.filterRows = { start: row("start"), now: row("now"), change: row("change") };
     this.filterLegend = legend(makeScale("diverging", -1, 1), { title: t("train.filters.legend") });
     this.changeLegend = legend(makeScale("diverging", -1, 1), { title: t("train.filters.change_legend") });
-    this.els.filters.append(this.filterRows.start.el, this.filterRows.now.el, this.filterRows.change.el,
-      h("div", { class: "filters__legends" }, this.filterLegend, this.changeLegend));
+    this.els.filters.append(
+      this.filterRows.start.el,
+      this.filterRows.now.el,
+      this.filterRows.change.el,
+      h("div", { class: "filters__legends" }, this.filterLegend, this.changeLegend),
+    );
   }
 
   fillRow(key, tensor, scale, title) {
@@ -226,7 +270,13 @@ export class Monitor {
       const label = t("train.filters.filter", { f: f + 1, when: title });
       const matrix = tensor.matrix(f, 0);
       if (!views[f]) {
-        views[f] = new HeatmapView({ matrix, scale, width: FILTER_WIDTH, label, describe: (i, j, v) => `${label}: ${fmt(v)}` });
+        views[f] = new HeatmapView({
+          matrix,
+          scale,
+          width: FILTER_WIDTH,
+          label,
+          describe: (i, j, v) => `${label}: ${fmt(v)}`,
+        });
         row.maps.append(views[f].el);
       } else {
         views[f].update({ matrix, scale, label });
@@ -241,8 +291,10 @@ export class Monitor {
     if (!result) return;
     const acc = result.val_accuracy;
     this.els.score.replaceChildren(
-      h("b", { class: "result-score__value", text: pct(acc) }), " ",
-      t("train.result.score", { n: count(status.data.val_size), right: count(Math.round(acc * status.data.val_size)) }));
+      h("b", { class: "result-score__value", text: pct(acc) }),
+      " ",
+      t("train.result.score", { n: count(status.data.val_size), right: count(Math.round(acc * status.data.val_size)) }),
+    );
     this.els.confusion.replaceChildren(confusionTable(result.confusion));
     if (status.model_id) {
       this.els.use.href = `/?model=${encodeURIComponent(status.model_id)}`;
@@ -251,7 +303,8 @@ export class Monitor {
     }
     const notes = [t("train.result.model_id", { id: status.model_id || "—" })];
     if (status.state === "cancelled") notes.unshift(t("train.result.stopped", { n: result.epochs_completed }));
-    if (status.expires_in_s !== null) notes.push(t("train.result.expires", { min: Math.max(1, Math.round(status.expires_in_s / 60)) }));
+    if (status.expires_in_s !== null)
+      notes.push(t("train.result.expires", { min: Math.max(1, Math.round(status.expires_in_s / 60)) }));
     this.els.note.textContent = notes.join(" ");
   }
 }
@@ -260,9 +313,13 @@ export class Monitor {
  *  more strongly the larger their share of the row: a few stray errors stay pale, a systematic confusion stands out. */
 export function confusionTable(confusion) {
   const k = confusion.length;
-  const head = h("tr", {}, h("th", { scope: "col", class: "confusion__corner", text: t("train.confusion.corner") }),
+  const head = h(
+    "tr",
+    {},
+    h("th", { scope: "col", class: "confusion__corner", text: t("train.confusion.corner") }),
     Array.from({ length: k }, (_, p) => h("th", { scope: "col", text: String(p) })),
-    h("th", { scope: "col", text: t("train.confusion.recall") }));
+    h("th", { scope: "col", text: t("train.confusion.recall") }),
+  );
   const rows = confusion.map((row, truth) => {
     const total = row.reduce((a, b) => a + b, 0);
     const cells = row.map((count, p) => {
@@ -275,12 +332,25 @@ export function confusionTable(confusion) {
         text: String(count),
         attrs: { title: t("train.confusion.cell", { count, truth, p }) },
       });
-      if (count) td.style.backgroundColor = right ? `rgba(19, 135, 90, ${strength.toFixed(3)})` : `rgba(201, 48, 44, ${Math.max(0.12, strength).toFixed(3)})`;
+      if (count)
+        td.style.backgroundColor = right
+          ? `rgba(19, 135, 90, ${strength.toFixed(3)})`
+          : `rgba(201, 48, 44, ${Math.max(0.12, strength).toFixed(3)})`;
       return td;
     });
-    return h("tr", {}, h("th", { scope: "row", text: String(truth) }), cells,
-      h("td", { class: "num confusion__recall", text: total ? pct(row[truth] / total) : "—" }));
+    return h(
+      "tr",
+      {},
+      h("th", { scope: "row", text: String(truth) }),
+      cells,
+      h("td", { class: "num confusion__recall", text: total ? pct(row[truth] / total) : "—" }),
+    );
   });
-  return h("table", { class: "grid confusion-table" },
-    h("caption", { text: t("train.confusion.caption") }), h("thead", {}, head), h("tbody", {}, rows));
+  return h(
+    "table",
+    { class: "grid confusion-table" },
+    h("caption", { text: t("train.confusion.caption") }),
+    h("thead", {}, head),
+    h("tbody", {}, rows),
+  );
 }
