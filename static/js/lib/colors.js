@@ -11,6 +11,8 @@
  *   autoScale(range, kind?)        -> a diverging scale if the range has negatives, otherwise sequential
  *   rangeOf(values, out?)          -> {min, max, absMax} of an array-like (NaN ignored)
  *   mergeRanges(ranges)            -> the range that covers them all
+ *   scaleFor(kind, range)          -> the scale of a palette for a range: sequential from 0, diverging symmetric
+ *   paletteOf(tensor, {signed, gray}) -> the palette a tensor is drawn with (diverging if it has negatives)
  */
 
 const PALETTE_STOPS = {
@@ -136,4 +138,18 @@ export function autoScale(range, kind = null) {
   if (k === "sequential") return makeScale(k, Math.min(0, range.min), range.max);
   if (k === "gray") return makeScale(k, Math.min(0, range.min), Math.max(1, range.max));
   return makeScale(k, range.min, range.max);
+}
+
+export function paletteOf(tensor, { signed = null, gray = false } = {}) {
+  if (gray) return "gray";
+  if (signed === true) return "diverging";
+  if (signed === false) return "sequential";
+  return tensor.range().min < 0 ? "diverging" : "sequential";
+}
+
+/** Sequential scales start at 0 (a dead unit is always dark); signed ones are symmetric around 0 (white). */
+export function scaleFor(kind, range) {
+  if (kind === "gray") return makeScale("gray", 0, Math.max(1, range.max));
+  if (kind === "sequential") return makeScale("sequential", 0, range.max > 0 ? range.max : 1);
+  return makeScale("diverging", -range.absMax, range.absMax);
 }

@@ -16,20 +16,12 @@ import { makeScale, rangeOf } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { convAt, convGradInputAt, convGradKernelAt, rot180 } from "../../lib/cnn.js";
 import { HeatmapView } from "../../lib/heatmap.js";
-import { layerInput } from "./trace.js";
-import {
-  argmax,
-  argmaxAbs,
-  block,
-  checkMark,
-  fillFormula,
-  formula,
-  mapView,
-  op,
-  player,
-  receptiveFieldBlock,
-  sizeFormula,
-} from "./detail-common.js";
+import { layerInput } from "../../lib/trace.js";
+import { receptiveFieldBlock } from "./detail-common.js";
+import { argmax, argmaxAbs } from "../../lib/argmax.js";
+import { block, checkMark, fillFormula, formula, op, sizeFormula } from "../../lib/formula.js";
+import { mapView } from "../../lib/tensor-heatmaps.js";
+import { player } from "../../lib/player.js";
 
 const WINDOW = "#f29d0b";
 

@@ -8,9 +8,9 @@ import { fmt, h } from "../../lib/dom.js";
 import { HeatmapView } from "../../lib/heatmap.js";
 import { t } from "../../lib/i18n.js";
 import { unflattenIndex } from "../../lib/cnn.js";
-import { layerInput } from "./trace.js";
-import { block, checkMark, fillFormula, formula, layerFormula, op } from "./detail-common.js";
-import { scaleFor } from "./overview.js";
+import { layerInput } from "../../lib/trace.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
+import { scaleFor } from "../../lib/colors.js";
 
 export function render(ctx) {
   const { forward, col, body, formulas } = ctx;

@@ -7,7 +7,8 @@ import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
-import { block, mapView, op } from "./detail-common.js";
+import { block, op } from "../../lib/formula.js";
+import { mapView } from "../../lib/tensor-heatmaps.js";
 
 const HALF = 3;
 

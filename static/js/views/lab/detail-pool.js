@@ -10,18 +10,10 @@ import { GridView } from "../../lib/grid.js";
 import { makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { poolAt } from "../../lib/cnn.js";
-import { layerInput } from "./trace.js";
-import {
-  block,
-  checkMark,
-  fillFormula,
-  formula,
-  mapView,
-  op,
-  receptiveFieldBlock,
-  sizeFormula,
-  layerFormula,
-} from "./detail-common.js";
+import { layerInput } from "../../lib/trace.js";
+import { receptiveFieldBlock } from "./detail-common.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op, sizeFormula } from "../../lib/formula.js";
+import { mapView } from "../../lib/tensor-heatmaps.js";
 
 const MODES = { maxpool: "max", avgpool: "avg", sumpool: "sum" };
 const ACCENT = "#f29d0b";

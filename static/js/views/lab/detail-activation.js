@@ -7,18 +7,10 @@
 import { fmt, h, pct } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
-import { layerInput, isMaps } from "./trace.js";
-import {
-  block,
-  fillFormula,
-  formula,
-  mapView,
-  op,
-  receptiveFieldBlock,
-  vectorView,
-  layerFormula,
-  checkMark,
-} from "./detail-common.js";
+import { layerInput, isMaps } from "../../lib/trace.js";
+import { receptiveFieldBlock } from "./detail-common.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
+import { mapView, vectorView } from "../../lib/tensor-heatmaps.js";
 
 /** Views of the same position in several tensors, hovering one marks the others. */
 export function linkedViews(ctx, tensors, { onPosition }) {
