@@ -6,12 +6,12 @@
  *   vectorLayout(d), vectorMatrix(t)    how a vector of d values is laid out: column-major, at most 30 cells tall
  *   heat(matrix, {kind, range, size | cell, label, marks, describe, caption})   any matrix as a heatmap; kind is
  *        "gray" (the input), "sequential" (activations ≥ 0) or "diverging" (signed values, white = 0)
- *   windowMark(top, left, h, w)         the orange rectangle of a kernel or pooling window
+ *   windowMark(top, left, h, w)         the rectangle of a kernel or pooling window, in the accent colour (--accent)
  *   cellMark(i, j)                      one cell outlined
  */
 import { fmt } from "./dom.js";
 import { HeatmapView } from "./heatmap.js";
-import { paletteOf, rangeOf, scaleFor } from "./colors.js";
+import { accent, paletteOf, rangeOf, scaleFor } from "./colors.js";
 
 /** Map c of a (C, H, W) tensor as an interactive heatmap at `cell` px per value. */
 export function mapView(
@@ -64,7 +64,7 @@ export function vectorView(
     onHover: (cellPos) => onHover?.(cellPos && toK(cellPos.i, cellPos.j) < d ? toK(cellPos.i, cellPos.j) : null),
     onSelect: (cellPos) => onSelect && toK(cellPos.i, cellPos.j) < d && onSelect(toK(cellPos.i, cellPos.j)),
   });
-  view.markIndex = (kk, color = "#f29d0b") => {
+  view.markIndex = (kk, color = accent()) => {
     if (kk === null || kk === undefined) {
       view.setMarks([]);
       return;
@@ -75,8 +75,6 @@ export function vectorView(
   };
   return view;
 }
-
-export const WINDOW_COLOR = "#f29d0b";
 
 export function heat(
   matrix,
@@ -122,13 +120,13 @@ export function windowMark(top, left, height, width, fill = true) {
     left,
     bottom: top + height - 1,
     right: left + width - 1,
-    color: WINDOW_COLOR,
+    color: accent(),
     width: 2,
-    fill: fill ? "rgba(242,157,11,0.18)" : null,
+    fill: fill ? accent(0.18) : null,
   };
 }
 
-export const cellMark = (i, j, color = WINDOW_COLOR) => ({ top: i, left: j, bottom: i, right: j, color, width: 2 });
+export const cellMark = (i, j, color = accent()) => ({ top: i, left: j, bottom: i, right: j, color, width: 2 });
 
 const MAX_VECTOR_ROWS = 30;
 

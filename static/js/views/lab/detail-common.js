@@ -6,7 +6,7 @@
  */
 import { h } from "../../lib/dom.js";
 import { HeatmapView } from "../../lib/heatmap.js";
-import { makeScale } from "../../lib/colors.js";
+import { accent, makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { receptiveField } from "../../lib/cnn.js";
 import { block } from "../../lib/formula.js";
@@ -39,9 +39,9 @@ export function receptiveFieldBlock(ctx) {
         left: rf.left,
         bottom: rf.bottom,
         right: rf.right,
-        color: "#f29d0b",
+        color: accent(),
         width: 2,
-        fill: "rgba(242,157,11,0.18)",
+        fill: accent(0.18),
       },
     ]);
     text.textContent = rf.full
