@@ -22,6 +22,7 @@ from . import pages
 from .api.routes import (
     activations,
     backward,
+    classes,
     convolve,
     forward,
     gradcheck,
@@ -53,6 +54,7 @@ API_ROUTERS = [
     samples.router,
     activations.router,
     train.router,
+    classes.router,
 ]
 
 DESCRIPTION = """\
