@@ -157,7 +157,8 @@ def load_idx_pair(images_path, labels_path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_npz_mnist(path, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    """Keras' ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``).
+    """Keras' ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``), or an npz of one set of digits
+    (``x``, ``y``: what ConvStep exports for a class), read whatever the split.
 
     Returns (images (N, 28, 28) uint8, labels (N,) int64) for ``split``
     ("train" or "test"). Loaded with ``allow_pickle=False``: an npz can
@@ -172,6 +173,8 @@ def load_npz_mnist(path, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
         if not isinstance(npz, np.lib.npyio.NpzFile):  # a lone .npy array
             raise DatasetError(f"{path.name}: expected an .npz archive with {wanted}")
         with npz:
+            if not set(wanted) & set(npz.files) and {"x", "y"} <= set(npz.files):
+                wanted = ["x", "y"]  # one set of digits, whatever the split (a class's export from ConvStep)
             missing = [k for k in wanted if k not in npz.files]
             if missing:
                 raise DatasetError(f"{path.name}: missing {missing} (found {sorted(npz.files)})")

@@ -150,19 +150,12 @@ class ClassData:
     ids: list[str]
 
 
-def heldout_mask(ids: list[str], labels: np.ndarray, fraction: float) -> np.ndarray:
-    """Which drawings are held out of training: per digit, the share ``fraction`` (at least one when a digit has two
-    or more drawings) chosen by a hash of the drawing id, so the choice is the same in every process and stays the
-    same as the class grows (a drawing never moves from held-out to training)."""
-    mask = np.zeros(len(ids), dtype=bool)
-    keys = np.array([int.from_bytes(hashlib.sha256(i.encode()).digest()[:8], "big") for i in ids], dtype=np.uint64)
-    for digit in range(10):
-        where = np.flatnonzero(labels == digit)
-        if len(where) < 2:
-            continue
-        n = max(1, round(fraction * len(where)))
-        mask[where[np.argsort(keys[where], kind="stable")[:n]]] = True
-    return mask
+def heldout_mask(ids: list[str], fraction: float) -> np.ndarray:
+    """Which drawings are held out of "Learn our handwriting": a drawing is, when a hash of its random id falls in
+    the first ``fraction`` of the range. The choice is the same in every process and never changes as the class
+    grows (a held-out drawing is never trained on later), and it is about ``fraction`` of every digit's drawings."""
+    keys = np.array([int.from_bytes(hashlib.sha256(i.encode()).digest()[:8], "big") for i in ids], dtype=np.float64)
+    return keys / 2.0**64 < fraction
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
@@ -396,18 +389,14 @@ class ClassService:
     def next_prompt(self, code: str, device_id: str | None = None) -> int:
         """The digit to ask for next: the one the class has fewest of (ties: the one this device drew least, then
         at random), so the class set stays balanced."""
-        with self.sessions() as s:
-            rows = s.execute(
-                select(Drawing.label, Drawing.device_id == device_id, func.count())
-                .where(Drawing.class_code == code)
-                .group_by(Drawing.label, Drawing.device_id == device_id)
-            ).all()
         per_class, per_device = [0] * 10, [0] * 10
-        for label, mine, n in rows:
-            if 0 <= label < 10:
-                per_class[label] += n
-                if mine:
-                    per_device[label] += n
+        by_label = select(Drawing.label, func.count()).where(Drawing.class_code == code).group_by(Drawing.label)
+        with self.sessions() as s:
+            for label, n in s.execute(by_label):
+                per_class[label] = n
+            if device_id is not None:
+                for label, n in s.execute(by_label.where(Drawing.device_id == device_id)):
+                    per_device[label] = n
         low = min(per_class)
         candidates = [d for d in range(10) if per_class[d] == low]
         low_dev = min(per_device[d] for d in candidates)
