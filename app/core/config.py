@@ -81,7 +81,20 @@ class Settings(BaseSettings):
     )
 
     # -- training jobs (live training) -------------------------------------------------------------------
-    max_training_jobs: int = Field(2, ge=0, description="Training jobs that may run at the same time.")
+    max_training_jobs: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=0,
+        description="Training jobs that may run at the same time in this process (default: the CPU count; 0 turns "
+        "live training off). With Redis, the training workers run the jobs instead.",
+    )
+    max_queued_jobs: int = Field(
+        200, ge=0, description="Training jobs that may wait for their turn (429 with Retry-After beyond)."
+    )
+    redis_url: str | None = Field(
+        None,
+        description="redis://… : training jobs go through this Redis (RQ), run by `convstep worker` processes; "
+        "unset: they run in the web process.",
+    )
     training_job_ttl_s: int = Field(3600, ge=10, description="Seconds a finished training job (and its model) is kept.")
     max_training_epochs: int = Field(20, ge=1, description="Most epochs one training job may ask for.")
 
