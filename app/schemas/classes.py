@@ -68,9 +68,17 @@ class DrawingList(BaseModel):
 
 
 class TrainingInfo(BaseModel):
-    job: str | None
-    result: dict | None
-    class_model: str | None
+    job: str | None = Field(description="The class's last training job (GET /api/train/{job} follows it).")
+    state: str | None = Field(None, description="queued, running, finished, failed, cancelled (null: none known).")
+    fraction: float | None = Field(None, description="How much of the training is done (0–1).")
+    error: str | None = None
+    error_code: str | None = None
+    class_model: str | None = Field(description="class-<code> once the class has learnt its handwriting.")
+    result: dict | None = Field(
+        description="mode, epochs, heldout (held-out drawings), and once adopted: model, extra_eval "
+        "{heldout_before, heldout_after, val_before, val_after}."
+    )
+    min_drawings: int | None = Field(None, description="Drawings needed before the class can learn.")
 
 
 class ClassSummary(BaseModel):

