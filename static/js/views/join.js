@@ -116,6 +116,10 @@ async function join(code) {
     .toUpperCase();
   if (!code) return;
   showError(els.joinError, "");
+  if (!/^[A-Z0-9]{6}$/.test(code)) {
+    showError(els.joinError, t("class.join.bad_code"));
+    return;
+  }
   els.go.disabled = true;
   try {
     const info = await get(`/api/classes/${encodeURIComponent(code)}/join`, { headers });
