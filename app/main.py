@@ -22,6 +22,7 @@ from . import pages
 from .api.routes import (
     activations,
     backward,
+    classes,
     convolve,
     forward,
     gradcheck,
@@ -36,6 +37,7 @@ from .api.routes import (
 from .core.config import Settings
 from .core.errors import install_error_handlers
 from .core.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from .services.jobs import JobManager, register_builtin_sources
 from .services.models import ModelRegistry
 
 log = logging.getLogger("convstep.app")
@@ -53,6 +55,7 @@ API_ROUTERS = [
     samples.router,
     activations.router,
     train.router,
+    classes.router,
 ]
 
 DESCRIPTION = """\
@@ -69,6 +72,8 @@ ConvStep shows, step by step and with real numbers, how a CNN reads a handwritte
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     registry = ModelRegistry.from_settings(settings)
+    register_builtin_sources()  # extra training data (e.g. a class's drawings), the same in every process
+    jobs = JobManager.from_settings(registry, settings)  # raises with a clear message if Redis is unreachable
     app = FastAPI(
         title="ConvStep API",
         version=engine.__version__,
@@ -79,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.registry = registry
+    app.state.jobs = jobs
     install_error_handlers(app)
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")

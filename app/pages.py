@@ -19,7 +19,15 @@ from .core.i18n import request_language
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
-PAGES = {"/": "index", "/steps": "steps", "/example": "example", "/playground": "playground", "/train": "train"}
+PAGES = {
+    "/": "index",
+    "/steps": "steps",
+    "/example": "example",
+    "/playground": "playground",
+    "/train": "train",
+    "/class/new": "class_new",
+    "/join": "join",
+}
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 router = APIRouter(include_in_schema=False)
@@ -43,6 +51,8 @@ def page_context(request: Request, page: str) -> dict:
         "models": models,
         "default_model": registry.default_id,
         "version": engine.__version__,
+        "class_ttl_days": f"{request.app.state.settings.class_ttl_days:g}",
+        "class_heldout_fraction": request.app.state.settings.class_heldout_fraction,
     }
 
 
@@ -60,6 +70,20 @@ def _page_endpoint(page: str):
 
 for _path, _page in PAGES.items():
     router.add_api_route(_path, _page_endpoint(_page), methods=["GET"], response_class=HTMLResponse)
+
+
+# the teacher's dashboard of one class: the page is the same for every code (the token stays in the browser; the
+# page reads the data through the API), so an unknown code is told by the API, in the page's language
+def page_class_dashboard(request: Request, code: str):
+    context = page_context(request, "class_dashboard")
+    context["class_code"] = code.strip().upper()[:16]
+    response = templates.TemplateResponse(request, "class_dashboard.html", context)
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+router.add_api_route("/class/{code}", page_class_dashboard, methods=["GET"], response_class=HTMLResponse)
 
 
 # Swagger UI served from static/vendor (no CDN: classrooms are often offline), started by a static script

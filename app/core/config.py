@@ -6,6 +6,7 @@ so that a school server can tighten it without touching code (see the README's "
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -16,6 +17,12 @@ MB = 1024 * 1024
 MAX_DETAIL_POSITIONS = 256
 MAX_BACKWARD_STEPS = 50
 MAX_GRADCHECK_ENTRIES = 20
+
+
+def default_data_dir() -> Path:
+    """A per-user data folder ($XDG_DATA_HOME/convstep, else ~/.local/share/convstep): never the repository."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "convstep"
 
 
 class Settings(BaseSettings):
@@ -74,9 +81,45 @@ class Settings(BaseSettings):
     )
 
     # -- training jobs (live training) -------------------------------------------------------------------
-    max_training_jobs: int = Field(2, ge=0, description="Training jobs that may run at the same time.")
+    max_training_jobs: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=0,
+        description="Training jobs that may run at the same time in this process (default: the CPU count; 0 turns "
+        "live training off). With Redis, the training workers run the jobs instead.",
+    )
+    max_queued_jobs: int = Field(
+        200, ge=0, description="Training jobs that may wait for their turn (429 with Retry-After beyond)."
+    )
+    redis_url: str | None = Field(
+        None,
+        description="redis://… : training jobs go through this Redis (RQ), run by `convstep worker` processes; "
+        "unset: they run in the web process.",
+    )
     training_job_ttl_s: int = Field(3600, ge=10, description="Seconds a finished training job (and its model) is kept.")
     max_training_epochs: int = Field(20, ge=1, description="Most epochs one training job may ask for.")
+
+    # -- classes (stored data) ---------------------------------------------------------------------------
+    data_dir: Path = Field(
+        default_factory=lambda: default_data_dir(),
+        description="Folder for stored data (the classes' SQLite database): default a per-user data folder "
+        "($XDG_DATA_HOME/convstep or ~/.local/share/convstep), never the project folder.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the classes' database, e.g. postgresql+psycopg://user:pw@host/db "
+        "(default: SQLite file convstep.db in CONVSTEP_DATA_DIR).",
+    )
+    class_ttl_days: float = Field(30, gt=0, description="Days after its last activity a class and its drawings go.")
+    max_class_drawings: int = Field(5000, ge=1, description="Most drawings one class keeps (429 beyond).")
+    drawing_interval_s: float = Field(1.0, ge=0, description="Least time between two drawings of one device (429).")
+    max_wrong_codes_per_minute: int = Field(
+        10, ge=1, description="Unknown class codes one client may try in a minute before it gets 429."
+    )
+    max_new_classes_per_hour: int = Field(30, ge=1, description="Classes one client may create in an hour (429).")
+    max_drawing_png_bytes: int = Field(64 * 1024, ge=4096, description="Largest stored copy of a drawing's image.")
+    class_heldout_fraction: float = Field(
+        0.25, gt=0, lt=1, description="Share of a class's drawings held out from 'Learn our handwriting'."
+    )
 
     # -- HTTP ----------------------------------------------------------------------------------------------
     cors_origins: str = Field(
@@ -93,3 +136,8 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def database_url_or_default(self) -> str:
+        """The configured database, else the SQLite file in ``data_dir`` (created on first use)."""
+        return self.database_url or f"sqlite:///{Path(self.data_dir).expanduser() / 'convstep.db'}"

@@ -30,13 +30,22 @@ log = logging.getLogger("convstep.app")
 class ApiError(Exception):
     """A failure the client can understand and fix: HTTP status, stable machine code, EN/FR message."""
 
-    def __init__(self, status: int, code: str, message_en: str, message_fr: str, detail: Any = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message_en: str,
+        message_fr: str,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message_en)
         self.status = status
         self.code = code
         self.message_en = message_en
         self.message_fr = message_fr
         self.detail = detail
+        self.headers = headers  # extra response headers (Retry-After, WWW-Authenticate)
 
     def message(self, lang: Lang) -> str:
         return self.message_fr if lang == "fr" else self.message_en
@@ -206,7 +215,7 @@ def http_error(status: int, detail: Any = None) -> ApiError:
 
 
 async def _api_error_handler(request: Request, exc: ApiError) -> JSONResponse:
-    return error_response(request, exc)
+    return error_response(request, exc, headers=exc.headers)
 
 
 async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -262,6 +262,11 @@ class JobResult(BaseModel):
     val_loss: float
     confusion: list[list[int]] = Field(description="confusion[true][predicted] on the validation split.")
     epochs_completed: int
+    extra_eval: dict[str, float | None] | None = Field(
+        None,
+        description="Jobs trained with extra data: accuracies on its held-out digits and on the validation split, "
+        "before (the starting model's, null without one) and after training.",
+    )
 
 
 class JobStatus(BaseModel):
@@ -271,6 +276,12 @@ class JobStatus(BaseModel):
     started_at: str | None
     finished_at: str | None
     expires_in_s: float | None = Field(description="Seconds before a finished job and its model are forgotten.")
+    queue_position: int | None = Field(
+        None, description="While queued: the place in line (1 starts next); null otherwise."
+    )
+    starts_in_s: float | None = Field(
+        None, description="While queued: estimated seconds before it starts, from recent runs (null: not known yet)."
+    )
     settings: dict[str, Any]
     architecture: ArchitectureSummary
     data: DataSplit
@@ -285,5 +296,8 @@ class JobStatus(BaseModel):
 
 class JobList(BaseModel):
     jobs: list[JobStatus]
-    limit: int = Field(description="Jobs that may be queued or running at once.")
+    limit: int = Field(description="Jobs that may run at once (the others wait in the queue).")
     active: int = Field(description="Jobs queued or running now.")
+    running: int = Field(0, description="Jobs running now.")
+    queued: int = Field(0, description="Jobs waiting for their turn.")
+    max_queued: int = Field(0, description="Jobs that may wait (429 beyond).")

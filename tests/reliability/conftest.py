@@ -27,7 +27,7 @@ from benchmarks.load import ServerProcess  # noqa: E402
 from .fuzz_checks import error_answer_problem, missing_security_headers  # noqa: E402
 
 # one training job at a time, so that tests which go beyond the limit reach it quickly
-SHARED_SERVER_ENV = {"CONVSTEP_MAX_TRAINING_JOBS": "1"}
+SHARED_SERVER_ENV = {"CONVSTEP_MAX_TRAINING_JOBS": "1", "CONVSTEP_MAX_QUEUED_JOBS": "2"}
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", "Exception in ASGI application")
 
 

@@ -21,7 +21,6 @@ import pytest
 from api.helpers import StrictClient, assert_error
 from api.test_train_api import parse_sse, wait_for
 
-from app.api.routes.train import job_manager
 from app.core.config import Settings
 from app.main import create_app
 from engine import Sequential, build_preset
@@ -135,7 +134,7 @@ def test_corrupt_and_truncated_model_files_at_startup(start_server, tmp_path):
 def test_a_training_job_that_raises_fails_cleanly(monkeypatch):
     """A bug inside the training loop (not the client's fault): the job ends "failed" with a message that
     reveals no internals, its thread ends, no half-trained model is served, and the app keeps answering."""
-    import app.services.jobs as jobs
+    import app.services.jobs.runner as jobs
 
     real_train = jobs.train
 
@@ -162,7 +161,7 @@ def test_a_training_job_that_raises_fails_cleanly(monkeypatch):
         assert status["error"]["code"] == "internal_error"
         assert "deadbeef" not in str(status) and "Traceback" not in str(status)
         assert status["model_id"] is None and f"trained-{job['id']}" not in client.app.state.registry
-        thread = job_manager(client.app)._jobs[job["id"]].thread
+        thread = client.app.state.jobs.backend._jobs[job["id"]].thread
         wait_for(lambda: not thread.is_alive(), what="the job's thread to end")
         events = parse_sse(client.get(f"/api/train/{job['id']}/events").text)
         assert events[-1]["event"] == "end" and events[-1]["data"]["state"] == "failed"

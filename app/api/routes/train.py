@@ -1,8 +1,9 @@
-"""Live training: start a job, follow it (state or Server-Sent Events), stop it, download its model.
+"""Live training: queue a job, follow it (state or Server-Sent Events), stop it, download its model.
 
-The jobs of an app live in ``app.state.jobs`` (a :class:`~app.services.jobs.JobManager`, made on first use). This
-router's lifespan warms the training digits when a server starts (parsing them takes a few seconds, better spent
-before the first click) and, when it stops, cancels every job and joins its thread.
+The jobs of an app are ``app.state.jobs`` (a :class:`~app.services.jobs.JobManager` built in ``create_app``,
+reached through :func:`app.api.deps.get_jobs`). This router's lifespan warms the training digits when a server
+that trains in-process starts (parsing them takes a few seconds, better spent before the first click) and, when
+it stops, cancels every job and joins its thread.
 """
 
 from __future__ import annotations
@@ -20,27 +21,10 @@ from ...core.errors import ApiError, error_response
 from ...core.i18n import Lang
 from ...schemas.common import ERROR_RESPONSES
 from ...schemas.train import JobList, JobStatus, TrainRequest, ValidateResponse
-from ...services.jobs import JobManager, TrainingJob, stream_events
-from ..deps import get_lang
+from ...services.jobs import JobManager, client_id_from_header, stream_events
+from ..deps import get_jobs, get_lang
 
 log = logging.getLogger("convstep.train")
-_manager_lock = threading.Lock()
-
-
-def job_manager(app: FastAPI) -> JobManager:
-    """The app's job manager, created on first use (so apps built without a lifespan, as in tests, have one too)."""
-    manager = getattr(app.state, "jobs", None)
-    if manager is None:
-        with _manager_lock:
-            manager = getattr(app.state, "jobs", None)
-            if manager is None:
-                manager = JobManager.from_settings(app.state.registry, app.state.settings)
-                app.state.jobs = manager
-    return manager
-
-
-async def get_jobs(request: Request) -> JobManager:
-    return job_manager(request.app)
 
 
 def _warm_training_data() -> None:
@@ -78,7 +62,8 @@ def _close_streams_on_exit_signals(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    if app.state.settings.max_training_jobs > 0:  # no training, no need to parse the digits in this process
+    settings = app.state.settings
+    if settings.max_training_jobs > 0 and not settings.redis_url:  # the digits are parsed where jobs run
         threading.Thread(target=_warm_training_data, name="convstep-warm-digits", daemon=True).start()
     _close_streams_on_exit_signals(app)
     yield
@@ -90,13 +75,17 @@ async def lifespan(app: FastAPI):
 router = APIRouter(tags=["training"], responses=ERROR_RESPONSES, lifespan=lifespan)
 TOO_MANY = {
     403: {"description": "Training is turned off on this server"},
-    429: {"description": "Too many training jobs at once"},
-    503: {"description": "The server is shutting down"},
+    429: {"description": "The queue is full, or this client already has 2 jobs (see Retry-After)"},
+    503: {"description": "The server is shutting down, or the training queue (Redis) is unreachable"},
 }
+CLIENT_ID_HELP = (
+    "A random id the browser page keeps: one client has at most 2 jobs queued or running. Without it, no "
+    "per-client limit (a class behind one NAT address is not one client)."
+)
 
 
-def _status(job: TrainingJob, manager: JobManager, lang: Lang) -> dict:
-    return job.status(lang, manager.ttl_s)
+def _status(job, manager: JobManager, lang: Lang) -> dict:
+    return job.status(lang)
 
 
 @router.post(
@@ -114,20 +103,23 @@ def validate_training(req: TrainRequest, jobs: JobManager = Depends(get_jobs)):
     response_model=JobStatus,
     status_code=202,
     responses=TOO_MANY,
-    summary="Start a training job (202; follow it with GET /api/train/{id} or its /events stream)",
+    summary="Queue a training job (202; follow it with GET /api/train/{id} or its /events stream)",
 )
 def start_training(
     req: TrainRequest,
     request: Request,
     response: Response,
+    x_client_id: str | None = Header(None, description=CLIENT_ID_HELP),
     jobs: JobManager = Depends(get_jobs),
     lang: Lang = Depends(get_lang),
 ):
     try:
-        job = jobs.submit(req)
+        job = jobs.submit(req, client_id=client_id_from_header(x_client_id))
     except ApiError as exc:
         if exc.status in (429, 503):
-            return error_response(request, exc, headers={"Retry-After": "10" if exc.status == 429 else "60"})
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            retry = detail.get("retry_after_s", 10 if exc.status == 429 else 60)
+            return error_response(request, exc, headers={"Retry-After": str(retry)})
         raise
     response.headers["Location"] = f"/api/train/{job.id}"
     return _status(job, jobs, lang)
@@ -135,10 +127,14 @@ def start_training(
 
 @router.get("/train", response_model=JobList, summary="The training jobs this server keeps")
 def list_training_jobs(jobs: JobManager = Depends(get_jobs), lang: Lang = Depends(get_lang)):
+    counts = jobs.counts()
     return {
         "jobs": [_status(job, jobs, lang) for job in jobs.jobs()],
         "limit": jobs.max_jobs,
-        "active": jobs.active_count(),
+        "active": counts.running + counts.queued,
+        "running": counts.running,
+        "queued": counts.queued,
+        "max_queued": jobs.max_queued,
     }
 
 
@@ -155,7 +151,7 @@ def get_training_job(job_id: str, jobs: JobManager = Depends(get_jobs), lang: La
     "/train/{job_id}",
     response_model=JobStatus,
     responses={202: {"description": "Stopping"}},
-    summary="Stop a job (202 while it stops; 200 with its state when it had already ended)",
+    summary="Stop a job (a queued one leaves the queue at once; 202 while a running one stops; 200 once ended)",
 )
 def cancel_training_job(
     job_id: str, response: Response, jobs: JobManager = Depends(get_jobs), lang: Lang = Depends(get_lang)
@@ -185,12 +181,12 @@ async def training_events(
     jobs: JobManager = Depends(get_jobs),
     lang: Lang = Depends(get_lang),
 ):
-    job = jobs.get(job_id)
+    job = await run_in_threadpool(jobs.get, job_id)  # a Redis lookup may block briefly: not in the event loop
     after = since
     if last_event_id is not None and last_event_id.strip().isdigit():
         after = int(last_event_id.strip())
     return StreamingResponse(
-        stream_events(job, after, lang, jobs.ttl_s, jobs.keepalive_s, closed=lambda: jobs.streams_closed),
+        stream_events(job, after, lang, jobs.keepalive_s, closed=lambda: jobs.streams_closed),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

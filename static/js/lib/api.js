@@ -1,7 +1,7 @@
 /**
  * Talking to the ConvStep REST API.
  *
- *   api(path, {method, body, query, signal})  -> parsed JSON; throws ApiError with a message a student understands,
+ *   api(path, {method, body, query, signal, headers})  -> parsed JSON (or null for a 204); throws ApiError with a message a student understands,
  *                                                in the current language (the API localises its errors from our
  *                                                Accept-Language header; network failures are translated here)
  *   get(path, opts) / post(path, body, opts)   shorthands
@@ -35,8 +35,8 @@ function withQuery(path, query) {
   return qs ? `${path}${path.includes("?") ? "&" : "?"}${qs}` : path;
 }
 
-export async function api(path, { method = "GET", body, query, signal } = {}) {
-  const headers = { Accept: "application/json", "Accept-Language": getLang() };
+export async function api(path, { method = "GET", body, query, signal, headers: extraHeaders } = {}) {
+  const headers = { Accept: "application/json", "Accept-Language": getLang(), ...extraHeaders };
   const init = { method, headers, signal, credentials: "same-origin" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -70,6 +70,7 @@ export async function api(path, { method = "GET", body, query, signal } = {}) {
       detail: error?.detail,
     });
   }
+  if (response.status === 204) return null;
   if (payload === null) throw new ApiError(t("api.bad_response"), { status: response.status, code: "bad_response" });
   return payload;
 }

@@ -3,6 +3,7 @@
  *
  *   downloadCanvas(canvas, "conv1-filter3")     -> conv1-filter3.png
  *   downloadJSON(object, "convstep-trace")      -> convstep-trace.json
+ *   downloadBlob(blob, "class.npz")             -> a file fetched with headers (e.g. the teacher's token)
  */
 
 export function safeFileName(name) {
@@ -25,6 +26,10 @@ function save(blob, fileName) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 2000);
+}
+
+export function downloadBlob(blob, fileName) {
+  save(blob, safeFileName(fileName));
 }
 
 export function downloadCanvas(canvas, name) {

@@ -6,11 +6,13 @@
  *                └────────▶ POST /api/backward (in backward mode; label, learning rate and SGD steps)
  *   forward/backward ──▶ prediction card, preprocessing card, network overview, detail view, backward panel
  *
- * URL: ?model=<id> opens the lab with another model (the training page links here with the model it trained).
+ * URL: ?model=<id> opens the lab with another model (the training page links here with the model it trained);
+ * ?drawing=/api/classes/<code>/drawings/<id>/image.png opens a class's drawing (the class pages link here).
  */
 import { $, $$, toast } from "../lib/dom.js";
 import { Coalescer, get, post } from "../lib/api.js";
 import { initPage } from "../lib/page.js";
+import { t } from "../lib/i18n.js";
 import { downloadJSON } from "../lib/download.js";
 import { LabState } from "./lab/state.js";
 import { normalizeBackward, normalizeForward } from "../lib/trace.js";
@@ -201,6 +203,20 @@ async function start() {
   } catch (err) {
     toast(err.message, { error: true });
   }
+  await openClassDrawing(params.get("drawing"));
   await input.loadSamples();
+}
+
+/** A drawing of a class (only that same-origin API path: the page never fetches an address it was handed). */
+async function openClassDrawing(path) {
+  if (!path || !/^\/api\/classes\/[A-Z0-9]{6}\/drawings\/[\w-]{8,32}\/image\.png$/.test(path)) return;
+  try {
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    const blob = await response.blob();
+    await input.useFile(new File([blob], "class-drawing.png", { type: "image/png" }));
+  } catch {
+    toast(t("lab.upload.unreadable"), { error: true });
+  }
 }
 start();

