@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Match
 
 from .i18n import Lang, request_language
-from .security import SECURITY_HEADERS, JsonTooDeep
+from .limits import SECURITY_HEADERS, JsonTooDeep
 
 log = logging.getLogger("convstep.app")
 

@@ -13,12 +13,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from engine.image_input import ImageDecodeError, ImageTooLargeError, decode_data_url
 from engine.preprocess import (
     BlankImageError,
-    ImageDecodeError,
-    ImageTooLargeError,
     PreprocessStep,
-    decode_data_url,
     preprocess,
     to_grayscale,
 )
