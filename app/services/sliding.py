@@ -17,10 +17,20 @@ from engine.pooling import POOLS
 
 from ..core.errors import ApiError
 from ..core.i18n import Lang
-from .encoding import round_number, to_list
+from .encoding import to_list
 from .images import array_from_lists
 
 SYMBOLIC = "(N − F + 2P)/S + 1"
+
+
+# A student checks these numbers by hand: answers carry the exact float64 values (12.345678 stays 12.345678), not
+# the 4 significant digits of the large traces.
+def exact_list(a) -> Any:
+    return to_list(a, digits=None)
+
+
+def exact_number(x) -> float:
+    return float(to_list(np.float64(x), digits=None))
 
 
 @dataclass
@@ -230,21 +240,21 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
             {
                 "position": [i, j],
                 "origin": origin,
-                "window": to_list(layout.to_client(window)),
-                "products": to_list(layout.to_client(products)),
-                "channel_sums": to_list(channel_sums),
-                "sum": round_number(channel_sums.sum()),
-                "bias": round_number(req.bias),
-                "value": round_number(out[i, j]),
+                "window": exact_list(layout.to_client(window)),
+                "products": exact_list(layout.to_client(products)),
+                "channel_sums": exact_list(channel_sums),
+                "sum": exact_number(channel_sums.sum()),
+                "bias": exact_number(req.bias),
+                "value": exact_number(out[i, j]),
             }
         )
     client_out = out[0] if layout.ndim == 1 else out
     return {
-        "output": to_list(client_out),
+        "output": exact_list(client_out),
         "output_shape": list(client_out.shape),
         "input_shape": list(layout.to_client(x).shape),
         "kernel_shape": list(layout.to_client(kernel).shape),
-        "padded_input": to_list(layout.to_client(x_pad)),
+        "padded_input": exact_list(layout.to_client(x_pad)),
         "stride": list(stride),
         "padding": list(pads),
         "formula": output_formula(x.shape, kernel_hw, pads, stride, layout),
@@ -276,8 +286,8 @@ def pool(req, limits, lang: Lang) -> dict[str, Any]:
             {
                 "position": [i, j],
                 "origin": origin,
-                "window": to_list(layout.to_client(window)),
-                "value": to_list(out[:, i, j]) if layout.ndim == 3 else round_number(out[0, i, j]),
+                "window": exact_list(layout.to_client(window)),
+                "value": exact_list(out[:, i, j]) if layout.ndim == 3 else exact_number(out[0, i, j]),
                 "argmax": None
                 if argmax is None
                 else (argmax[:, i, j].tolist() if layout.ndim == 3 else argmax[0, i, j].tolist()),
@@ -289,7 +299,7 @@ def pool(req, limits, lang: Lang) -> dict[str, Any]:
     client_out = layout.to_client(out)
     return {
         "mode": req.mode,
-        "output": to_list(client_out),
+        "output": exact_list(client_out),
         "output_shape": list(client_out.shape),
         "input_shape": list(layout.to_client(x).shape),
         "size": list(size),

@@ -184,3 +184,17 @@ def test_pool_bad_requests(client, payload):
 
     response = client.post("/api/pool", content=json.dumps(payload), headers={"Content-Type": "application/json"})
     assert_error(response, 422)
+
+
+def test_convolve_and_pool_answer_exact_float64_values(client):
+    """A student who computes 12.345678 by hand must read 12.345678 (no 4-significant-digit rounding)."""
+    x = [[12.345678, 0.000123456, 1.0], [2.5, -3.14159265, 7.0], [0.1, 0.2, 0.3]]
+    body = client.post("/api/convolve", json={"input": x, "kernel": [[1.0]], "bias": 0.0}).json()
+    assert body["output"][0][0] == 12.345678 and body["output"][1][1] == -3.14159265
+    assert body["positions"][0]["value"] == 12.345678 and body["positions"][0]["window"] == [[12.345678]]
+    assert body["output"][0][1] == 0.000123456
+    body = client.post("/api/convolve", json={"input": x, "kernel": [[1.0, 1.0], [1.0, 1.0]], "bias": 0.001}).json()
+    expected = np.array([[np.sum(np.array(x)[i : i + 2, j : j + 2]) + 0.001 for j in range(2)] for i in range(2)])
+    assert body["output"] == expected.tolist()  # bit for bit: float64 sums, not rounded
+    pooled = client.post("/api/pool", json={"input": x, "size": 1, "mode": "max"}).json()
+    assert pooled["output"][0][0] == 12.345678 and pooled["positions"][0]["value"] == 12.345678
