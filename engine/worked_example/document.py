@@ -27,11 +27,6 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {"X": (3, 3), "f1": (2, 2), "f2": (2,
 DOCUMENT_Y_HAT = ("0.67", "0.33")
 
 
-class WorkedExampleInputError(ValueError):
-    """An input of the worked example has the wrong shape, is not a finite number, or is so large that the
-    computation overflows."""
-
-
 # ------------------------------------------------------------------------------------------------------------
 # What the document prints (quoted, not computed): per step, (printed name, key of the computed value, text).
 # ------------------------------------------------------------------------------------------------------------

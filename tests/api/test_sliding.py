@@ -55,7 +55,7 @@ def test_uneven_stride_is_explained_not_refused(client):
     ).json()
     assert body["output_shape"] == [2, 2]
     assert body["formula"]["width"] == "⌊(6 − 3 + 2·0)/2⌋ + 1 = 2"
-    assert "last 1 rows" in body["note"] and "last 1 columns" in body["note"]
+    assert "the last row" in body["note"] and "the last column" in body["note"]
     fr = client.post(
         "/api/convolve?lang=fr",
         json={"input": np.ones((6, 6)).tolist(), "kernel": np.ones((3, 3)).tolist(), "stride": 2},
@@ -163,7 +163,7 @@ def test_pool_modes_match_the_course_loops(client, mode):
 def test_pool_1d_and_3d(client):
     body = client.post("/api/pool", json={"input": [1, 5, 2, 0, 3], "size": 2}).json()
     assert body["output"] == [5, 2] and body["argmax"] == [1, 2]
-    assert "last 1 columns" in body["note"]
+    assert "the last column" in body["note"]
     body = client.post("/api/pool", json={"input": [[[1, 2], [3, 4]], [[8, 7], [6, 5]]], "size": 2}).json()
     assert body["output"] == [[[4]], [[8]]] and body["argmax"] == [[[[1, 1]]], [[[0, 0]]]]
     assert body["positions"][0]["value"] == [4, 8]
