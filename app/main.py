@@ -63,7 +63,8 @@ ConvStep shows, step by step and with real numbers, how a CNN reads a handwritte
 
 * **Images** are PNG/JPEG data URLs (what a canvas gives) or 2-D arrays of grey levels (0–255 or 0–1).
 * **Arrays** in answers are nested lists rounded to 4 significant digits; a parameter is
-  `{shape, values, stats}` with `values` null above 20,000 entries (fetch those by row).
+  `{shape, values, stats}` with `values` null above 20,000 entries (fetch those by row). `/api/convolve`,
+  `/api/pool` and the worked example answer exact float64 values: a student compares them with a hand computation.
 * **Errors** are `{"error": {"code", "message", "detail"}}` with a 4xx status; messages are in French with
   `Accept-Language: fr` (or `?lang=fr`).
 """

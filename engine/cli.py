@@ -285,7 +285,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .preprocess import decode_image_bytes, preprocess
+    from .image_input import decode_image_bytes
+    from .preprocess import preprocess
 
     model = load_model(args.model)
     try:

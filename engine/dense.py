@@ -87,7 +87,7 @@ class Dropout(Layer):
     1/(1 − p), so nothing changes at inference time (identity). Backward applies the same mask."""
 
     kind = "dropout"
-    formula = "y = x · m / (1 − p),  m ~ Bernoulli(1 − p)  (entraînement seulement)"
+    formula = "y = x · m / (1 − p),  m ~ Bernoulli(1 − p)"
 
     def __init__(self, rate: float = 0.5, seed: int | None = None, name=None):
         super().__init__(name)

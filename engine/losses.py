@@ -44,16 +44,31 @@ def softmax_cross_entropy(logits: np.ndarray, y) -> tuple[float, np.ndarray, np.
 
     L = −(1/N) Σ_n Σ_i y_ni · ln ŷ_ni,  with ŷ = softmax(z).  Gradient: dL/dz = (ŷ − y) / N.
 
-    ln ŷ is computed as ``z − logsumexp(z)`` so huge logits (1e4) give a finite loss instead of ln(0).
-    ``y``: integer labels (N,) or one-hot (N, K). Returns (loss, ŷ, dL/dz)."""
+    Written so that a confident network gets right numbers, not only finite ones:
+
+    * ln ŷ = z − logsumexp(z), with logsumexp(z) = max(z) + log1p(Σ_{j ≠ argmax} e^(z_j − max z)): huge logits
+      (1e4) give a finite loss, and for ŷ_t = 1 − 3·10⁻⁷ the loss ≈ 3·10⁻⁷ keeps its digits (ln of a sum that
+      rounds to 1 would lose them all in float32);
+    * for a one-hot target, ŷ_t − 1 is computed as −Σ_{j ≠ t} ŷ_j (1 − ŷ_t would cancel catastrophically).
+
+    ``y``: integer labels (N,) or one-hot / probability targets (N, K). Returns (loss, ŷ, dL/dz)."""
     z = logits.reshape(1, -1) if logits.ndim == 1 else logits
     n, k = z.shape
     t = as_targets(y, k, z.dtype)
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    top = z.argmax(axis=1)
+    rows = np.arange(n)
+    shifted = z - z[rows, top][:, None]
+    exp_shifted = np.exp(shifted)
+    exp_shifted[rows, top] = 0.0  # e^0 = 1 is added back exactly by log1p
+    log_probs = shifted - np.log1p(exp_shifted.sum(axis=1, keepdims=True))
     probs = np.exp(log_probs)
     loss = float(-(t * log_probs).sum() / n)
     dz = probs - t
+    targets = t == 1
+    if targets.any():  # one-hot rows: ŷ_t − 1 = −Σ_{j≠t} ŷ_j, without cancellation
+        others = np.where(targets, 0.0, probs).sum(axis=1)
+        hot = targets.any(axis=1) & (t.sum(axis=1) == 1)
+        dz[hot] = np.where(targets[hot], -others[hot, None], dz[hot])
     if n > 1:  # for one sample, dividing by 1 would cost as much as the subtraction
         dz /= n
     return loss, probs, dz

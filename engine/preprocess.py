@@ -23,41 +23,34 @@ small picture and a few numbers) so that the app can show them to students:
 An input that already is an MNIST digit (28×28) skips steps 5 and 6.
 
 Everything is NumPy array arithmetic (no Python loop over pixels); Pillow is
-used only to decode files and to resample images.
+used only to resample images; decoding uploads (bytes, data URLs) is
+:mod:`engine.image_input`'s job.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
-import re
-import struct
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
+
+from messages import message
+
+from .image_input import DEFAULT_MAX_PIXELS, ImageTooLargeError
 
 __all__ = [
     "BlankImageError",
-    "ImageDecodeError",
-    "ImageTooLargeError",
     "PreprocessStep",
     "PreprocessResult",
-    "DEFAULT_MAX_PIXELS",
     "to_grayscale",
     "estimate_stroke_width",
     "preprocess",
-    "decode_image_bytes",
-    "decode_data_url",
 ]
 
 # --------------------------------------------------------------------------
 # Constants (the numbers of the recipe, in one place)
 # --------------------------------------------------------------------------
 
-DEFAULT_MAX_PIXELS = 4096 * 4096  # refuse anything bigger (memory / CPU guard)
 WORK_MAX_SIDE = 1024  # big photos are first shrunk to this (plenty for 20 px)
 RECORD_MAX_SIDE = 112  # the pictures kept in the step record are this small
 
@@ -89,14 +82,6 @@ class BlankImageError(ValueError):
     """The image contains no ink (nothing was drawn)."""
 
 
-class ImageDecodeError(ValueError):
-    """The bytes / data URL could not be decoded as an image."""
-
-
-class ImageTooLargeError(ValueError):
-    """The image has more pixels than we accept (e.g. a decompression bomb)."""
-
-
 # --------------------------------------------------------------------------
 # Result types
 # --------------------------------------------------------------------------
@@ -111,10 +96,20 @@ class PreprocessStep:
     """
 
     name: str
-    title_en: str
-    title_fr: str
     image: np.ndarray
     info: dict = field(default_factory=dict)
+
+    def title(self, lang: str = "en") -> str:
+        """The step's title for people (catalogue key ``preprocess.<name>``)."""
+        return message(f"preprocess.{self.name}", lang)
+
+    @property
+    def title_en(self) -> str:
+        return self.title("en")
+
+    @property
+    def title_fr(self) -> str:
+        return self.title("fr")
 
 
 @dataclass
@@ -532,9 +527,9 @@ def preprocess(
     orig_h, orig_w = _check_size(img, max_pixels)
     steps: list[PreprocessStep] = []
 
-    def record(name, en, fr, image, info):
+    def record(name, image, info):
         if record_steps:
-            steps.append(PreprocessStep(name, en, fr, _thumbnail(image), info))
+            steps.append(PreprocessStep(name, _thumbnail(image), info))
 
     # 1. grayscale (big photos are shrunk first: 1024 px is plenty for 20 px)
     grey, info = _grayscale(img, max_side=WORK_MAX_SIDE)
@@ -542,7 +537,7 @@ def preprocess(
         grey = _resize(grey, *_fit(*grey.shape, WORK_MAX_SIDE))
     work_scale = grey.shape[0] / orig_h
     info.update(size=[orig_w, orig_h], work_scale=round(work_scale, 4))
-    record("grayscale", "Grayscale", "Niveaux de gris", grey, info)
+    record("grayscale", grey, info)
 
     # 2. polarity: MNIST is light ink on a dark background
     border_level = float(np.median(_border(grey)))
@@ -551,15 +546,13 @@ def preprocess(
         grey = 1.0 - grey
     record(
         "inverted",
-        "Light ink on black",
-        "Encre claire sur fond noir",
         grey,
         {"inverted": bool(inverted), "border_level": round(border_level, 4)},
     )
 
     # 3. background removal, contrast stretch, noise removal
     ink, info = _denoise(grey)
-    record("denoised", "Noise removed", "Bruit supprimé", ink, info)
+    record("denoised", ink, info)
 
     # 4. crop to the ink
     bbox = _ink_bbox(ink)
@@ -570,8 +563,6 @@ def preprocess(
     bbox_orig = [round(v / work_scale) for v in bbox]
     record(
         "cropped",
-        "Cropped to the ink",
-        "Recadré sur l'encre",
         crop,
         {"bbox": bbox_orig, "bbox_order": "top, left, bottom, right (input pixels)"},
     )
@@ -592,8 +583,6 @@ def preprocess(
         origin = None  # the 20-px box in the middle of the frame
     record(
         "scaled",
-        "Scaled to 20 px",
-        "Mis à l'échelle (20 px)",
         small,
         {
             "scale": round(scale * work_scale, 5),  # input pixels → box pixels
@@ -610,80 +599,9 @@ def preprocess(
         action = "skipped" if already_mnist else "disabled"
         info = {"action": action, "width_after": round(width, 2), "radius": 0.0}
     info = {"width_before": round(width, 2), "target": STROKE_TARGET, **info}
-    record("stroke", "Stroke width", "Épaisseur du trait", small, info)
+    record("stroke", small, info)
 
     # 7. paste in 28×28 with the centre of mass at (14, 14)
     out, info = _center(fine, k, origin)
-    record("centered", "Centred in 28×28", "Centré dans 28×28", out, info)
+    record("centered", out, info)
     return PreprocessResult(image=out, steps=steps)
-
-
-# --------------------------------------------------------------------------
-# Decoding uploads (never touches the disk)
-# --------------------------------------------------------------------------
-
-ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")
-
-
-def decode_image_bytes(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Decode PNG/JPEG (also WEBP, GIF, BMP) bytes into a PIL image, safely.
-
-    * The size in the header is checked **before** the pixels are
-      decompressed, so a tiny file that claims to be 30000×30000 (a
-      "decompression bomb") is refused → :class:`ImageTooLargeError`.
-    * Corrupt, truncated or unknown data → :class:`ImageDecodeError`.
-    * Phone photos are rotated upright according to their EXIF tag.
-    """
-    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) == 0:
-        raise ImageDecodeError("no image data received")
-    try:
-        with warnings.catch_warnings():
-            # Pillow only *warns* between its limit and 2× its limit: make it fail.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(bytes(data)), formats=ALLOWED_FORMATS)
-            w, h = img.size
-            if w * h > max_pixels:
-                raise ImageTooLargeError(f"image too large: {w}×{h} = {w * h:,} pixels (limit {max_pixels:,})")
-            if w == 0 or h == 0:
-                raise ImageDecodeError("the image has no pixels")
-            img.load()  # the actual decompression happens here
-            img = ImageOps.exif_transpose(img) or img
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise ImageTooLargeError(f"image too large (decompression bomb?): {e}") from None
-    except (ImageTooLargeError, ImageDecodeError):
-        raise
-    except Image.UnidentifiedImageError:
-        raise ImageDecodeError("not a recognised image (expected PNG or JPEG)") from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as e:
-        raise ImageDecodeError(f"corrupt or truncated image: {e}") from None
-    return img
-
-
-_DATA_URL = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^,;]*)*),", re.I)
-
-
-def decode_data_url(s: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Decode ``"data:image/png;base64,iVBOR…"`` (or bare base64) to a PIL image.
-
-    Invalid base64 or a non-image media type → :class:`ImageDecodeError`;
-    then see :func:`decode_image_bytes`.
-    """
-    if not isinstance(s, str) or not s.strip():
-        raise ImageDecodeError("empty image data")
-    s = s.strip()
-    m = _DATA_URL.match(s)
-    if m:
-        mime = (m.group("mime") or "").lower()
-        if mime and not mime.startswith("image/"):
-            raise ImageDecodeError(f"expected an image data URL, got media type '{mime}'")
-        if ";base64" not in m.group("params").lower():
-            raise ImageDecodeError("the data URL is not base64-encoded")
-        s = s[m.end() :]
-    elif s.lower().startswith("data:"):
-        raise ImageDecodeError("malformed data URL (missing ',')")
-    payload = "".join(s.split())  # base64 may be wrapped over several lines
-    try:
-        data = base64.b64decode(payload, validate=True)
-    except (binascii.Error, ValueError):
-        raise ImageDecodeError("invalid base64 image data") from None
-    return decode_image_bytes(data, max_pixels=max_pixels)

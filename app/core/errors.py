@@ -16,30 +16,42 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
+from messages import CATALOGUES, message
+
 from .i18n import Lang, request_language
-from .security import SECURITY_HEADERS, JsonTooDeep
+from .limits import SECURITY_HEADERS, JsonTooDeep
 
 log = logging.getLogger("convstep.app")
 
 
 class ApiError(Exception):
-    """A failure the client can understand and fix: HTTP status, stable machine code, EN/FR message."""
+    """A failure the client can understand and fix: HTTP status, stable machine code, and a message from the
+    catalogues (``messages/``: key and parameters; the key defaults to ``error.<code>``).
+
+    ``ApiError(status, code, message_en, message_fr, detail)`` with the two sentences written out is the older
+    form, still used where messages have not moved to the catalogue yet."""
 
     def __init__(
         self,
         status: int,
         code: str,
-        message_en: str,
-        message_fr: str,
+        message_en: str | None = None,
+        message_fr: str | None = None,
         detail: Any = None,
         headers: dict[str, str] | None = None,
+        *,
+        key: str | None = None,
+        params: dict[str, Any] | None = None,
     ):
-        super().__init__(message_en)
+        self.key = key if key is not None or message_en is not None else f"error.{code}"
+        self.params = params or {}
+        super().__init__(message_en if message_en is not None else message(self.key, "en", **self.params))
         self.status = status
         self.code = code
         self.message_en = message_en
@@ -48,15 +60,23 @@ class ApiError(Exception):
         self.headers = headers  # extra response headers (Retry-After, WWW-Authenticate)
 
     def message(self, lang: Lang) -> str:
-        return self.message_fr if lang == "fr" else self.message_en
+        if self.key is not None:
+            return message(self.key, lang, **self.params)
+        return (self.message_fr or self.message_en or "") if lang == "fr" else (self.message_en or "")
 
     @classmethod
-    def not_found(cls, what_en: str, what_fr: str, detail: Any = None) -> ApiError:
-        return cls(404, "not_found", f"{what_en} not found.", f"{what_fr} introuvable.", detail)
+    def keyed(cls, status: int, code: str, key: str | None = None, detail: Any = None, **params: Any) -> ApiError:
+        """An error whose message is the catalogue's ``key`` (default ``error.<code>``) filled with ``params``."""
+        return cls(status, code, detail=detail, key=key or f"error.{code}", params=params)
+
+    @classmethod
+    def invalid_input(cls, code: str, key: str | None = None, detail: Any = None, **params: Any) -> ApiError:
+        """A 422: the request is well-formed JSON but its content cannot be used."""
+        return cls.keyed(422, code, key, detail, **params)
 
     @classmethod
     def invalid(cls, code: str, message_en: str, message_fr: str, detail: Any = None) -> ApiError:
-        """A 422: the request is well-formed JSON but its content cannot be used."""
+        """A 422 with its two sentences written out (the older form: see the class docstring)."""
         return cls(422, code, message_en, message_fr, detail)
 
 
@@ -77,55 +97,9 @@ def error_response(conn: HTTPConnection, error: ApiError, headers: dict[str, str
 # -- request validation (pydantic) -> one readable sentence per field ------------------------------------------
 
 # pydantic error type -> (English, French); {placeholders} come from the error's ctx
-_VALIDATION_TEXT: dict[str, tuple[str, str]] = {
-    "missing": ("this field is required", "ce champ est obligatoire"),
-    "extra_forbidden": ("unknown field", "champ inconnu"),
-    "finite_number": ("NaN and infinite values are not allowed", "les valeurs NaN et infinies sont interdites"),
-    "greater_than_equal": ("must be at least {ge}", "doit valoir au moins {ge}"),
-    "greater_than": ("must be greater than {gt}", "doit être strictement supérieur à {gt}"),
-    "less_than_equal": ("must be at most {le}", "doit valoir au plus {le}"),
-    "less_than": ("must be less than {lt}", "doit être strictement inférieur à {lt}"),
-    "float_parsing": ("must be a number", "doit être un nombre"),
-    "float_type": ("must be a number", "doit être un nombre"),
-    "int_parsing": ("must be a whole number", "doit être un nombre entier"),
-    "int_type": ("must be a whole number", "doit être un nombre entier"),
-    "int_from_float": ("must be a whole number", "doit être un nombre entier"),
-    "bool_parsing": ("must be true or false", "doit valoir true ou false"),
-    "bool_type": ("must be true or false", "doit valoir true ou false"),
-    "string_type": ("must be a text string", "doit être une chaîne de caractères"),
-    "string_unicode": ("must be valid Unicode text", "doit être du texte Unicode valide"),
-    "list_type": ("must be a list (JSON array)", "doit être une liste (tableau JSON)"),
-    "tuple_type": ("must be a list (JSON array)", "doit être une liste (tableau JSON)"),
-    "dict_type": ("must be an object", "doit être un objet"),
-    "model_type": ("must be an object", "doit être un objet"),
-    "model_attributes_type": ("must be an object", "doit être un objet"),
-    "too_short": ("must have at least {min_length} item(s)", "doit contenir au moins {min_length} élément(s)"),
-    "too_long": ("must have at most {max_length} item(s)", "doit contenir au plus {max_length} élément(s)"),
-    "string_too_short": ("must not be empty", "ne doit pas être vide"),
-    "string_too_long": (
-        "is too long (at most {max_length} characters)",
-        "est trop long (au plus {max_length} caractères)",
-    ),
-    "string_pattern_mismatch": ("has an invalid format", "a un format invalide"),
-    "literal_error": ("must be one of {expected}", "doit être l'une des valeurs {expected}"),
-    "enum": ("must be one of {expected}", "doit être l'une des valeurs {expected}"),
-    "json_invalid": (
-        "the request body is not valid JSON ({error})",
-        "le corps de la requête n'est pas du JSON valide ({error})",
-    ),
-    "json_type": ("must be JSON", "doit être du JSON"),
-}
-# a few fields deserve a more precise sentence than pydantic's generic one
-_FIELD_TEXT: dict[tuple[str, str], tuple[str, str]] = {
-    ("model", "string_pattern_mismatch"): (
-        "must be a model id such as lenet (lowercase letters, digits, - and _)",
-        "doit être un identifiant de modèle comme lenet (minuscules, chiffres, - et _)",
-    ),
-    ("image", "string_type"): (
-        "must be an image: a PNG/JPEG data URL or a 2-D array of numbers",
-        "doit être une image : une data URL PNG/JPEG ou un tableau 2-D de nombres",
-    ),
-}
+# pydantic error type -> catalogue key ``validation.<type>``; {placeholders} come from the error's ctx.
+# A few fields deserve a more precise sentence than pydantic's generic one: ``validation.<field>.<type>``.
+_FIELD_TEXT = {("model", "string_pattern_mismatch"), ("image", "string_type")}
 # errors that say *what is wrong with a value of the right type* beat "wrong type" errors of other union members
 _CONSTRAINT_ERRORS = {
     "finite_number",
@@ -160,19 +134,31 @@ def _readable(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def validation_error(key: str, **params: Any) -> PydanticCustomError:
+    """What our own pydantic validators raise: a catalogue key and its parameters (answered in the reader's
+    language by :func:`explain_validation_errors`), never a sentence to split by language."""
+    return PydanticCustomError(CATALOGUE_ERROR, message(key, "en", **params), {"key": key, **params})
+
+
+CATALOGUE_ERROR = "catalogue"
+
+
 def _explain(error: dict, lang: Lang) -> str:
     kind = error.get("type", "")
-    texts = _FIELD_TEXT.get((error.get("path", ""), kind)) or _VALIDATION_TEXT.get(kind)
-    if texts is None:
-        # our own validators raise ValueError("EN text | FR text")
-        msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        en, _, fr = msg.partition(" | ")
-        return (fr or en) if lang == "fr" else en
     ctx = {k: _readable(v) for k, v in (error.get("ctx") or {}).items()}
+    if kind == CATALOGUE_ERROR:
+        return message(ctx.pop("key"), lang, **ctx)
+    key = (
+        f"validation.{error.get('path', '')}.{kind}"
+        if (error.get("path", ""), kind) in _FIELD_TEXT
+        else f"validation.{kind}"
+    )
+    if key not in CATALOGUES["en"]:
+        return message("validation.invalid_value", lang)
     try:
-        return texts[1 if lang == "fr" else 0].format(**ctx)
+        return message(key, lang, **ctx)
     except (KeyError, IndexError):
-        return texts[1 if lang == "fr" else 0]
+        return message(key, lang)
 
 
 def explain_validation_errors(errors: list[dict], lang: Lang) -> list[dict[str, str]]:
@@ -182,7 +168,7 @@ def explain_validation_errors(errors: list[dict], lang: Lang) -> list[dict[str, 
         path = _field_path(tuple(error.get("loc", ())))
         top = path.split(".")[0]
         rank = (
-            int(error.get("type") in _CONSTRAINT_ERRORS or error.get("type") == "value_error"),
+            int(error.get("type") in _CONSTRAINT_ERRORS or error.get("type") in ("value_error", CATALOGUE_ERROR)),
             len(path.split(".")),
         )
         if top not in best or rank > best[top][0]:
@@ -192,26 +178,19 @@ def explain_validation_errors(errors: list[dict], lang: Lang) -> list[dict[str, 
 
 # -- the handlers ---------------------------------------------------------------------------------------------
 
-_HTTP_ERRORS: dict[int, tuple[str, str, str]] = {
-    400: (
-        "bad_request",
-        "The request could not be read (is the body valid JSON?).",
-        "La requête est illisible (le corps est-il du JSON valide ?).",
-    ),
-    404: ("not_found", "Nothing here: check the address.", "Rien ici : vérifiez l'adresse."),
-    405: ("method_not_allowed", "This method is not allowed here.", "Cette méthode n'est pas autorisée ici."),
-    413: ("body_too_large", "The request is too large.", "La requête est trop volumineuse."),
-    415: (
-        "unsupported_media_type",
-        "Send the body as JSON (Content-Type: application/json).",
-        "Envoyez le corps en JSON (Content-Type: application/json).",
-    ),
+#: HTTP status -> error code (the message is the catalogue's ``error.<code>``)
+_HTTP_ERRORS: dict[int, str] = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
 }
 
 
 def http_error(status: int, detail: Any = None) -> ApiError:
-    code, en, fr = _HTTP_ERRORS.get(status, ("http_error", f"HTTP error {status}.", f"Erreur HTTP {status}."))
-    return ApiError(status, code, en, fr, detail)
+    code = _HTTP_ERRORS.get(status, "http_error")
+    return ApiError.keyed(status, code, detail=detail, status_code=str(status))
 
 
 async def _api_error_handler(request: Request, exc: ApiError) -> JSONResponse:
@@ -221,9 +200,11 @@ async def _api_error_handler(request: Request, exc: ApiError) -> JSONResponse:
 async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
     lang = request_language(request)
     fields = explain_validation_errors(list(exc.errors()), lang)
-    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
-    prefix = "Requête invalide — " if lang == "fr" else "Invalid request — "
-    return JSONResponse(error_body("invalid_request", prefix + summary, fields), status_code=422)
+    # French typography: a no-break space before the colon and the semicolon
+    colon, semicolon = ("\u00a0: ", "\u202f; ") if lang == "fr" else (": ", "; ")
+    summary = semicolon.join(f"{f['field']}{colon}{f['message']}" for f in fields[:5])
+    text = message("error.invalid_request", lang, summary=summary)
+    return JSONResponse(error_body("invalid_request", text, fields), status_code=422)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -267,13 +248,7 @@ def _allowed_methods(request: Request) -> str:
 
 
 def json_too_deep(limit: int) -> ApiError:
-    return ApiError(
-        400,
-        "json_too_deep",
-        f"The JSON is nested too deeply (at most {limit} levels of arrays and objects).",
-        f"Le JSON est trop imbriqué (au plus {limit} niveaux de tableaux et d'objets).",
-        {"max_json_depth": limit},
-    )
+    return ApiError.keyed(400, "json_too_deep", detail={"max_json_depth": limit}, limit=limit)
 
 
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -288,20 +263,15 @@ async def _http_exception_handler(request: Request, exc: StarletteHTTPException)
 
 async def _value_error_handler(request: Request, exc: ValueError) -> JSONResponse:
     """Safety net: an engine ValueError that no service translated is still the client's input at fault."""
+    # the engine's exception text is English: the French answer names the cause by its code rather than quoting it
     text = str(exc) or type(exc).__name__
-    return error_response(
-        request, ApiError.invalid("invalid_input", f"Invalid input: {text}", f"Entrée invalide : {text}")
-    )
+    reason = {"en": text, "fr": f"cause {type(exc).__name__} (détail en anglais dans « detail »)"}
+    return error_response(request, ApiError.invalid_input("invalid_input", detail={"reason": text}, reason=reason))
 
 
 async def _unexpected_error_handler(request: Request, exc: Exception) -> JSONResponse:
     log.exception("internal error on %s %s", request.method, request.url.path, exc_info=exc)
-    err = ApiError(
-        500,
-        "internal_error",
-        "Internal error: ConvStep hit a bug. It has been logged.",
-        "Erreur interne : ConvStep a rencontré un bogue, qui a été consigné.",
-    )
+    err = ApiError.keyed(500, "internal_error")
     # this answer is sent outside the middleware stack, so it carries the security headers itself
     return error_response(request, err, headers=dict(SECURITY_HEADERS))
 

@@ -10,25 +10,19 @@ import re
 
 import numpy as np
 from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# No inline script anywhere (the /docs page loads its start-up code from a static file too);
-# data:/blob: images are allowed because pages draw heatmaps on canvases and show PNG data URLs.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
-)
+from .errors import error_response, http_error
+from .limits import CONTENT_SECURITY_POLICY, SECURITY_HEADERS, BodyTooLarge, JsonTooDeep
 
-SECURITY_HEADERS: dict[str, str] = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "SECURITY_HEADERS",
+    "BodySizeLimitMiddleware",
+    "SecurityHeadersMiddleware",
+    "json_depth_exceeds",
+]
 _ENCODED_HEADERS = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
 
 
@@ -51,21 +45,6 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-class BodyTooLarge(HTTPException):
-    """Raised from ``receive`` when a streamed body passes the limit; FastAPI lets HTTPExceptions raised
-    while reading the body through to the exception handlers, which answer 413 in JSON."""
-
-    def __init__(self, limit: int):
-        super().__init__(status_code=413, detail={"limit_bytes": limit})
-
-
-class JsonTooDeep(HTTPException):
-    """Raised from ``receive`` when a JSON body nests deeper than the limit (answered 400 ``json_too_deep``)."""
-
-    def __init__(self, limit: int):
-        super().__init__(status_code=400, detail={"max_json_depth": limit})
 
 
 # a JSON string, escapes included ("unrolled loop": linear time, no backtracking)
@@ -138,8 +117,6 @@ class BodySizeLimitMiddleware:
         await self.app(scope, limited_receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
-        from .errors import error_response, http_error  # errors imports this module's headers: import late
-
         detail = {"limit_bytes": self.max_bytes} if status == 413 else None
         response = error_response(HTTPConnection(scope), http_error(status, detail), headers={"Connection": "close"})
         await response(scope, receive, send)

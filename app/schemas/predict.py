@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
+from ..core.errors import validation_error
 from .common import EXAMPLE_DIGIT_PNG, ImageInput, ModelId, PreprocessFlag, RequestModel
 
 
@@ -31,9 +32,7 @@ class PredictRequest(RequestModel):
     @model_validator(mode="after")
     def _one_of_image_images(self):
         if (self.image is None) == (self.images is None):
-            raise ValueError(
-                'send either "image" or "images" (not both) | envoyez soit "image", soit "images" (pas les deux)'
-            )
+            raise validation_error("validation.image_or_images")
         return self
 
 

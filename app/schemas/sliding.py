@@ -96,7 +96,9 @@ class ConvolvePosition(BaseModel):
 
 
 class ConvolveResponse(BaseModel):
-    output: list[Any] = Field(description="Plain nested list, shaped like output_shape.")
+    output: list[Any] = Field(
+        description="Plain nested list, shaped like output_shape: exact float64 values (no rounding)."
+    )
     output_shape: list[int]
     input_shape: list[int]
     kernel_shape: list[int]
@@ -122,7 +124,7 @@ class PoolPosition(BaseModel):
 
 class PoolResponse(BaseModel):
     mode: Literal["max", "avg", "sum"]
-    output: list[Any]
+    output: list[Any] = Field(description="Plain nested list, shaped like output_shape: exact float64 values.")
     output_shape: list[int]
     input_shape: list[int]
     size: list[int]

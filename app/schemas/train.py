@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 
+from ..core.errors import validation_error
 from .common import RequestModel
 
 # hard caps (a server's settings may lower the epochs: CONVSTEP_MAX_TRAINING_EPOCHS)
@@ -90,8 +91,9 @@ LayerSpec = Annotated[
     Discriminator(
         _layer_tag,
         custom_error_type="invalid_layer_type",
-        custom_error_message=f"each layer needs a type among {', '.join(_LAYER_TAGS)} | chaque couche doit "
-        f"avoir un type parmi {', '.join(_LAYER_TAGS)}",
+        # the sentence is the catalogue's validation.invalid_layer_type, in the reader's language
+        custom_error_message=f"each layer needs a type among {', '.join(_LAYER_TAGS)}",
+        custom_error_context={"types": ", ".join(_LAYER_TAGS)},
     ),
 ]
 
@@ -159,16 +161,9 @@ class TrainRequest(RequestModel):
     @model_validator(mode="after")
     def _architecture_matches_preset(self) -> TrainRequest:
         if self.preset == "custom" and self.architecture is None:
-            raise ValueError(
-                "preset custom needs an architecture (a list of layers; [] for a softmax regression) | "
-                "le préréglage custom demande une architecture (une liste de couches ; [] pour une "
-                "régression softmax)"
-            )
+            raise validation_error("validation.custom_needs_architecture")
         if self.preset != "custom" and self.architecture is not None:
-            raise ValueError(
-                f"architecture is only for preset custom (preset {self.preset} has its own) | "
-                f"architecture ne sert qu'au préréglage custom ({self.preset} a la sienne)"
-            )
+            raise validation_error("validation.architecture_only_for_custom", preset=self.preset)
         return self
 
     model_config = {

@@ -22,6 +22,7 @@ import numpy as np
 from engine import PRESETS, Sequential, build_preset
 from engine.conv import Conv2D
 from engine.dense import Dense
+from messages import both
 
 from ..core.errors import ApiError
 
@@ -62,8 +63,9 @@ class Network:
         }
 
 
-def _invalid(message_en: str, message_fr: str, **detail) -> ApiError:
-    return ApiError.invalid("invalid_architecture", message_en, message_fr, detail or None)
+def _invalid(reason: str, detail: dict[str, Any] | None = None, **params: Any) -> ApiError:
+    """A 422 ``invalid_architecture`` whose message is the catalogue's ``architecture.<reason>``."""
+    return ApiError.invalid_input("invalid_architecture", f"architecture.{reason}", detail or None, **params)
 
 
 def custom_spec(layers: list[Any]) -> tuple[list[dict[str, Any]], list[int | None]]:
@@ -76,20 +78,10 @@ def custom_spec(layers: list[Any]) -> tuple[list[dict[str, Any]], list[int | Non
         entry = dict(layer) if isinstance(layer, dict) else layer.model_dump()
         kind = entry["type"]
         if kind in _SPATIAL and flat:
-            raise _invalid(
-                f"Layer {i + 1} ({kind}) comes after the image was flattened: put convolutions and "
-                "pooling before the dense layers.",
-                f"La couche {i + 1} ({kind}) vient après l'aplatissement de l'image : placez convolutions "
-                "et pooling avant les couches denses.",
-                index=i,
-            )
+            raise _invalid("after_flatten", {"index": i}, layer=str(i + 1), kind=kind)
         if kind == "flatten":
             if flat:
-                raise _invalid(
-                    f"Layer {i + 1}: the image is already flattened (one flatten is enough).",
-                    f"Couche {i + 1} : l'image est déjà aplatie (un seul flatten suffit).",
-                    index=i,
-                )
+                raise _invalid("second_flatten", {"index": i}, layer=str(i + 1))
             flat = True
         elif kind == "dense" and not flat:
             spec.append({"type": "flatten"})
@@ -111,44 +103,28 @@ def _explain_shape_error(model: Sequential, origin: list[int | None]) -> ApiErro
     """Walk the (unbuilt) layers' shapes to find the first layer whose output would be empty, in both languages."""
     shape = model.input_shape
     for layer, src in zip(model.layers, origin):
-        where_en = f"Layer {src + 1} ({layer.kind})" if src is not None else f"The {layer.kind} layer added"
-        where_fr = f"La couche {src + 1} ({layer.kind})" if src is not None else f"La couche {layer.kind} ajoutée"
+        where = (
+            both("architecture.layer_n", n=str(src + 1), kind=layer.kind)
+            if src is not None
+            else both("architecture.layer_added", kind=layer.kind)
+        )
+        detail = {"index": src, "input_shape": list(shape)}
         try:
             out = layer.output_shape(shape)
         except ValueError as exc:
             size = f"{shape[1]}×{shape[2]}" if len(shape) == 3 else "×".join(map(str, shape))
             window = getattr(layer, "kernel_size", None) or getattr(layer, "size", None)
             if window is not None:
-                win = f"{window[0]}×{window[1]}"
-                what_en, what_fr = ("kernel", "noyau") if layer.kind == "conv2d" else ("window", "fenêtre")
+                what = both("architecture.kernel" if layer.kind == "conv2d" else "architecture.window")
                 return _invalid(
-                    f"{where_en} does not fit: its {win} {what_en} is larger than its {size} input "
-                    "(padding included). Use a smaller kernel, more padding or fewer pooling layers.",
-                    f"{where_fr} ne rentre pas : son {what_fr} {win} dépasse son entrée {size} (remplissage "
-                    "compris). Prenez un noyau plus petit, plus de remplissage ou moins de pooling.",
-                    index=src,
-                    input_shape=list(shape),
+                    "does_not_fit", detail, where=where, window=f"{window[0]}×{window[1]}", what=what, size=size
                 )
-            return _invalid(
-                f"{where_en} does not fit: {exc}",
-                f"{where_fr} ne convient pas : {exc}",
-                index=src,
-                input_shape=list(shape),
-            )
+            # the engine's reason is English: French readers get it named in detail.reason
+            return _invalid("does_not_fit_other", {**detail, "reason": str(exc)}, where=where)
         if min(out) < 1:
-            return _invalid(
-                f"{where_en} leaves nothing: its output would be {out}.",
-                f"{where_fr} ne laisse rien : sa sortie serait {out}.",
-                index=src,
-                input_shape=list(shape),
-            )
+            return _invalid("leaves_nothing", detail, where=where, output=str(out))
         shape = out
-    return _invalid("The architecture cannot be built.", "L'architecture ne peut pas être construite.")
-
-
-def _fr(n: float) -> str:
-    """12,345 the French way: 12 345 (narrow no-break space)."""
-    return f"{n:,.0f}".replace(",", "\u202f")
+    return _invalid("cannot_build")
 
 
 def _shapes_and_costs(model: Sequential) -> tuple[list[tuple[int, ...]], int, int, int]:
@@ -183,34 +159,19 @@ def _shapes_and_costs(model: Sequential) -> tuple[list[tuple[int, ...]], int, in
 def _check_size(params: int, macs: int, cache_bytes: int, batch_size: int) -> None:
     if params > MAX_PARAMS:
         raise _invalid(
-            f"This network has {params:,} parameters; live training allows at most {MAX_PARAMS:,}. Use "
-            "fewer filters, narrower dense layers, or pooling before the first dense layer.",
-            f"Ce réseau a {_fr(params)} paramètres ; l'entraînement en direct en permet au plus "
-            f"{_fr(MAX_PARAMS)}. Prenez moins de filtres, des couches denses plus étroites, ou du pooling "
-            "avant la première couche dense.",
-            param_count=params,
-            max_params=MAX_PARAMS,
+            "too_many_params", {"param_count": params, "max_params": MAX_PARAMS}, params=params, limit=MAX_PARAMS
         )
     if macs > MAX_MACS_PER_IMAGE:
         raise _invalid(
-            f"This network needs {macs:,} multiply-adds per image; live training allows at most "
-            f"{MAX_MACS_PER_IMAGE:,}. Use fewer or smaller filters, a stride of 2, or pooling earlier.",
-            f"Ce réseau demande {_fr(macs)} multiplications-additions par image ; l'entraînement en direct "
-            f"en permet au plus {_fr(MAX_MACS_PER_IMAGE)}. Prenez moins de filtres ou des filtres plus "
-            "petits, un pas de 2, ou du pooling plus tôt.",
-            macs_per_image=macs,
-            max_macs_per_image=MAX_MACS_PER_IMAGE,
+            "too_many_macs",
+            {"macs_per_image": macs, "max_macs_per_image": MAX_MACS_PER_IMAGE},
+            macs=macs,
+            limit=MAX_MACS_PER_IMAGE,
         )
     if cache_bytes * batch_size > MAX_BATCH_MEMORY_BYTES:
         mb, cap = cache_bytes * batch_size / 2**20, MAX_BATCH_MEMORY_BYTES // 2**20
-        raise _invalid(
-            f"One minibatch of {batch_size} images would need about {mb:,.0f} MB of memory for this network "
-            f"(at most {cap} MB): use a smaller batch or a smaller network.",
-            f"Un minibatch de {batch_size} images demanderait environ {_fr(mb)} Mo de mémoire pour ce "
-            f"réseau (au plus {cap} Mo) : prenez un batch ou un réseau plus petit.",
-            batch_bytes=cache_bytes * batch_size,
-            max_batch_bytes=MAX_BATCH_MEMORY_BYTES,
-        )
+        detail = {"batch_bytes": cache_bytes * batch_size, "max_batch_bytes": MAX_BATCH_MEMORY_BYTES}
+        raise _invalid("batch_memory", detail, batch_size=batch_size, mb=round(mb), cap=cap)
 
 
 def build_network(preset: str, architecture: list[Any] | None, seed: int, batch_size: int = 1) -> Network:

@@ -39,12 +39,7 @@ STAT_NAMES = ("min", "max", "mean", "std", "abs_max")
 
 
 def overflow_error() -> ApiError:
-    return ApiError.invalid(
-        "numerical_overflow",
-        "The numbers grew too large to compute (overflow): use smaller values or a smaller learning rate.",
-        "Les nombres sont devenus trop grands pour être calculés (dépassement) : prenez des "
-        "valeurs plus petites ou un pas d'apprentissage plus petit.",
-    )
+    return ApiError.invalid_input("numerical_overflow", "error.numerical_overflow")
 
 
 def round_significant(a, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:

@@ -13,15 +13,14 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from engine.image_input import ImageDecodeError, ImageTooLargeError, decode_data_url
 from engine.preprocess import (
     BlankImageError,
-    ImageDecodeError,
-    ImageTooLargeError,
     PreprocessStep,
-    decode_data_url,
     preprocess,
     to_grayscale,
 )
+from messages import LANGS, message
 
 from ..core.errors import ApiError
 from .encoding import to_uint8
@@ -38,74 +37,51 @@ class PreparedImage:
     steps: list[PreprocessStep] = field(default_factory=list)
 
 
-def _prefix(index: int | None) -> tuple[str, str]:
-    return ("", "") if index is None else (f"Image {index}: ", f"Image {index} : ")
+def _prefix(index: int | None) -> dict[str, str]:
+    """ "Image 2: " before the message of the image at ``index`` of a batch (nothing for a single image)."""
+    return {lang: "" if index is None else message("error.image_prefix", lang, index=str(index)) for lang in LANGS}
 
 
 def _translate(exc: ValueError, max_pixels: int, index: int | None) -> ApiError:
-    en, fr = _prefix(index)
-    detail: dict[str, Any] = {"reason": str(exc)}
+    prefix = _prefix(index)
+    detail: dict[str, Any] = {"reason": str(exc)}  # the engine's own words (English), for programs
     if index is not None:
         detail["index"] = index
     if isinstance(exc, BlankImageError):
-        return ApiError.invalid(
-            "blank_image",
-            f"{en}the drawing is blank: draw a digit first.",
-            f"{fr}le dessin est vide : dessinez d'abord un chiffre.",
-            detail,
-        )
+        return ApiError.invalid_input("blank_image", detail=detail, prefix=prefix)
     if isinstance(exc, ImageTooLargeError):
-        limit_en, limit_fr = f"{max_pixels:,}", f"{max_pixels:,}".replace(",", "\u202f")
-        return ApiError(
-            413,
-            "image_too_large",
-            f"{en}the image is too large (at most {limit_en} pixels): send a smaller image.",
-            f"{fr}image trop grande (au plus {limit_fr} pixels) : envoyez une image plus petite.",
-            {**detail, "max_pixels": max_pixels},
+        return ApiError.keyed(
+            413, "image_too_large", detail={**detail, "max_pixels": max_pixels}, prefix=prefix, limit=max_pixels
         )
     if isinstance(exc, ImageDecodeError):
-        return ApiError.invalid(
-            "invalid_image",
-            f"{en}not a readable image ({exc}). Send a PNG or JPEG.",
-            f"{fr}image illisible : envoyez un PNG ou un JPEG (fichier corrompu, tronqué ou d'un autre type).",
-            detail,
-        )
-    return ApiError.invalid("invalid_image", f"{en}unusable image: {exc}.", f"{fr}image inutilisable : {exc}.", detail)
+        return ApiError.invalid_input("invalid_image", detail=detail, prefix=prefix)
+    return ApiError.invalid_input("invalid_image", "error.unusable_image", detail, prefix=prefix)
 
 
-def array_from_lists(
-    rows: list, what_en: str = "image", what_fr: str = "l'image", index: int | None = None
-) -> np.ndarray:
-    """Nested lists from JSON -> a float64 array; ragged, empty or non-finite input is a 422."""
-    en, fr = _prefix(index)
+#: how the messages name the array being read: (English, French) — the article is part of the French name
+WHAT = {"image": {"en": "image", "fr": "l'image"}}
+
+
+def array_from_lists(rows: list, what: dict[str, str] | None = None, index: int | None = None) -> np.ndarray:
+    """Nested lists from JSON -> a float64 array; ragged, empty or non-finite input is a 422. ``what`` names the
+    array in each language (default: the image)."""
+    prefix, what = _prefix(index), what or WHAT["image"]
     try:
         a = np.array(rows, dtype=np.float64)
     except (ValueError, TypeError):
-        raise ApiError.invalid(
-            "ragged_array",
-            f"{en}the rows of the {what_en} do not all have the same length.",
-            f"{fr}les lignes de {what_fr} n'ont pas toutes la même longueur.",
-            {"index": index} if index is not None else None,
-        ) from None
+        detail = {"index": index} if index is not None else None
+        raise ApiError.invalid_input("ragged_array", detail=detail, prefix=prefix, what=what) from None
     if a.size == 0:
-        raise ApiError.invalid("empty_array", f"{en}the {what_en} is empty.", f"{fr}{what_fr} est vide.")
+        raise ApiError.invalid_input("empty_array", prefix=prefix, what=what)
     if not np.isfinite(a).all():
-        raise ApiError.invalid(
-            "not_finite",
-            f"{en}the {what_en} contains NaN or infinite values.",
-            f"{fr}{what_fr} contient des valeurs NaN ou infinies.",
-        )
+        raise ApiError.invalid_input("not_finite", prefix=prefix, what=what)
     return a
 
 
 def _input_hw(entry: ModelEntry) -> tuple[int, int, int]:
     shape = entry.model.input_shape
     if len(shape) != 3:
-        raise ApiError.invalid(
-            "unsupported_model",
-            f"Model {entry.id!r} does not take images.",
-            f"Le modèle {entry.id!r} ne prend pas d'images.",
-        )
+        raise ApiError.invalid_input("unsupported_model", "error.unsupported_model", model=repr(entry.id))
     return shape  # type: ignore[return-value]
 
 
@@ -120,7 +96,7 @@ def prepare_image(
 ) -> PreparedImage:
     """Decode and (optionally) preprocess one image for ``entry``'s model."""
     c, h, w = _input_hw(entry)
-    en, fr = _prefix(index)
+    prefix = _prefix(index)
     try:
         source: Image.Image | np.ndarray
         if isinstance(image, str):
@@ -128,22 +104,15 @@ def prepare_image(
         else:
             source = array_from_lists(image, index=index)
             if source.ndim != 2:
-                raise ApiError.invalid(
-                    "wrong_shape",
-                    f"{en}an image array must be 2-D (rows of numbers).",
-                    f"{fr}un tableau d'image doit être en 2-D (des lignes de nombres).",
-                )
+                raise ApiError.invalid_input("wrong_shape", "error.image_not_2d", prefix=prefix)
             if source.size > max_pixels:
                 raise ImageTooLargeError(
                     f"image too large: {source.shape[1]}×{source.shape[0]} pixels (limit {max_pixels:,})"
                 )
         if preprocess_image:
             if (c, h, w) != (1, 28, 28):
-                raise ApiError.invalid(
-                    "preprocess_unsupported",
-                    f'{en}model {entry.id!r} takes a {c}×{h}×{w} input: send it as an array with "preprocess": false.',
-                    f"{fr}le modèle {entry.id!r} prend une entrée {c}×{h}×{w} : envoyez-la en tableau avec "
-                    '"preprocess": false.',
+                raise ApiError.invalid_input(
+                    "preprocess_unsupported", prefix=prefix, model=repr(entry.id), shape=f"{c}×{h}×{w}"
                 )
             result = preprocess(source, record_steps=record_steps, max_pixels=max_pixels)
             return PreparedImage(result.image.reshape(1, 28, 28).astype(np.float32, copy=False), result.steps)
@@ -157,24 +126,21 @@ def prepare_image(
 def _as_model_input(source, entry: ModelEntry, index: int | None) -> np.ndarray:
     """``preprocess: false``: the image must already have the model's input size; it is used as is."""
     c, h, w = _input_hw(entry)
-    en, fr = _prefix(index)
+    prefix = _prefix(index)
     grey = to_grayscale(source) if isinstance(source, Image.Image) else np.asarray(source, dtype=np.float64)
     if grey.shape != (h, w) or c != 1:
-        raise ApiError.invalid(
+        raise ApiError.invalid_input(
             "wrong_shape",
-            f'{en}with "preprocess": false the image must be {h}×{w}, got {"×".join(map(str, grey.shape))}.',
-            f'{fr}avec "preprocess": false l\'image doit faire {h}×{w}, reçu {"×".join(map(str, grey.shape))}.',
+            "error.wrong_image_size",
             {"expected": [h, w], "got": list(grey.shape)},
+            prefix=prefix,
+            expected=f"{h}×{w}",
+            got="×".join(map(str, grey.shape)),
         )
     if entry.input_kind == "mnist" and not isinstance(source, Image.Image):
         lo, hi = float(grey.min()), float(grey.max())
         if lo < 0 or hi > 255:
-            raise ApiError.invalid(
-                "out_of_range",
-                f"{en}pixel values must be between 0 and 255 (or 0 and 1).",
-                f"{fr}les valeurs des pixels doivent être entre 0 et 255 (ou 0 et 1).",
-                {"min": lo, "max": hi},
-            )
+            raise ApiError.invalid_input("out_of_range", detail={"min": lo, "max": hi}, prefix=prefix)
         if hi > 1.0:
             grey = grey / 255.0
     return grey.reshape(1, h, w).astype(entry.model.dtype)

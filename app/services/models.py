@@ -75,12 +75,14 @@ class ModelEntry:
             return self.model.layer(name)
         except KeyError:
             names = [layer.name for layer in self.model.layers]
-            raise ApiError(
+            raise ApiError.keyed(
                 404,
                 "unknown_layer",
-                f"Model {self.id!r} has no layer {name!r}. Layers: {', '.join(names)}.",
-                f"Le modèle {self.id!r} n'a pas de couche {name!r}. Couches : {', '.join(names)}.",
+                "error.unknown_layer",
                 {"layers": names},
+                model=repr(self.id),
+                layer=repr(name),
+                layers=", ".join(names),
             ) from None
 
     def param(self, layer_name: str, param: str):
@@ -88,12 +90,14 @@ class ModelEntry:
         layer = self.layer(layer_name)
         if param not in layer.params:
             have = ", ".join(layer.params)
-            raise ApiError(
+            raise ApiError.keyed(
                 404,
                 "unknown_param",
-                f"Layer {layer_name!r} has no parameter {param!r} (it has: {have or 'none'}).",
-                f"La couche {layer_name!r} n'a pas de paramètre {param!r} (elle a : {have or 'aucun'}).",
+                "error.unknown_param" if have else "error.unknown_param_none",
                 {"params": list(layer.params)},
+                layer=repr(layer_name),
+                param=repr(param),
+                have=have,
             )
         return layer.params[param]
 
@@ -101,10 +105,8 @@ class ModelEntry:
         """A true label for this model's classes (0–9, or 0–1 for the worked example), else a 422 ApiError."""
         classes = self.model.num_classes
         if not 0 <= label < classes:
-            raise ApiError.invalid(
-                "invalid_label",
-                f"label must be between 0 and {classes - 1} for model {self.id!r}.",
-                f"label doit être entre 0 et {classes - 1} pour le modèle {self.id!r}.",
+            raise ApiError.invalid_input(
+                "invalid_label", "error.invalid_label", max_label=classes - 1, model=repr(self.id)
             )
         return label
 
@@ -259,12 +261,13 @@ class ModelRegistry:
         entry = self._entries.get(model_id) if is_slug(model_id) else None
         if entry is None:
             shown = model_id if is_slug(model_id) else "(invalid id)"
-            raise ApiError(
+            raise ApiError.keyed(
                 404,
                 "unknown_model",
-                f"Unknown model {shown!r}. Available: {', '.join(self.ids())}.",
-                f"Modèle inconnu {shown!r}. Disponibles : {', '.join(self.ids())}.",
+                "error.unknown_model",
                 {"available": self.ids()},
+                model=repr(shown),
+                available=", ".join(self.ids()),
             )
         return entry
 

@@ -14,13 +14,24 @@ import numpy as np
 
 from engine.conv import Conv2D, output_size, pad_images, resolve_padding
 from engine.pooling import POOLS
+from messages import message
 
 from ..core.errors import ApiError
 from ..core.i18n import Lang
-from .encoding import round_number, to_list
+from .encoding import to_list
 from .images import array_from_lists
 
 SYMBOLIC = "(N − F + 2P)/S + 1"
+
+
+# A student checks these numbers by hand: answers carry the exact float64 values (12.345678 stays 12.345678), not
+# the 4 significant digits of the large traces.
+def exact_list(a) -> Any:
+    return to_list(a, digits=None)
+
+
+def exact_number(x) -> float:
+    return float(to_list(np.float64(x), digits=None))
 
 
 @dataclass
@@ -36,16 +47,33 @@ class Layout:
         return chw[0, 0] if self.ndim == 1 else chw[0]
 
 
-def as_chw(values: list, what_en: str, what_fr: str, limits) -> tuple[np.ndarray, Layout]:
-    a = array_from_lists(values, what_en, what_fr)
+#: how the messages name each array / setting, in each language (the French name carries its article)
+NAMES: dict[str, dict[str, str]] = {
+    "input": {"en": "input", "fr": "l'entrée"},
+    "kernel": {"en": "kernel", "fr": "le noyau"},
+    "window": {"en": "window", "fr": "la fenêtre"},
+    "stride": {"en": "stride", "fr": "le pas"},
+    "padding": {"en": "padding", "fr": "le remplissage"},
+    "size": {"en": "size", "fr": "la taille"},
+}
+
+
+def _capitalised(name: dict[str, str]) -> dict[str, str]:
+    """The name at the start of a sentence: "The kernel", "Le noyau"."""
+    return {"en": "The " + name["en"], "fr": name["fr"][0].upper() + name["fr"][1:]}
+
+
+def as_chw(values: list, what: str, limits) -> tuple[np.ndarray, Layout]:
+    a = array_from_lists(values, NAMES[what])
     layout = Layout(a.ndim)
     chw = a.reshape(1, 1, -1) if a.ndim == 1 else (a[None] if a.ndim == 2 else a)
     c, h, w = chw.shape
     if c > limits.max_conv_channels:
-        raise ApiError.invalid(
+        raise ApiError.invalid_input(
             "too_many_channels",
-            f"The {what_en} has {c} channels; at most {limits.max_conv_channels} are allowed.",
-            f"{what_fr[0].upper()}{what_fr[1:]} a {c} canaux ; au plus {limits.max_conv_channels}.",
+            What=_capitalised(NAMES[what]),
+            channels=c,
+            limit=limits.max_conv_channels,
         )
     return chw, layout
 
@@ -54,24 +82,17 @@ def _check_input_side(x: np.ndarray, limits) -> None:
     _, h, w = x.shape
     if max(h, w) > limits.max_conv_input_side:
         side = limits.max_conv_input_side
-        raise ApiError.invalid(
-            "input_too_large",
-            f"The input is {h}×{w}; its sides must be at most {side}.",
-            f"L'entrée fait {h}×{w} ; ses côtés doivent valoir au plus {side}.",
-            {"max_side": side},
+        raise ApiError.invalid_input(
+            "input_too_large", "error.input_too_large", {"max_side": side}, h=h, w=w, side=side
         )
 
 
-def _pair(value, layout: Layout, name_en: str, name_fr: str, flat: int = 1) -> tuple[int, int]:
+def _pair(value, layout: Layout, name: str, flat: int = 1) -> tuple[int, int]:
     """``3`` -> (3, 3) for 2-D/3-D inputs and (``flat``, 3) for 1-D ones (a 1-row input: stride and window 1,
     padding 0 vertically)."""
     if isinstance(value, (tuple, list)):
         if layout.ndim == 1:
-            raise ApiError.invalid(
-                f"invalid_{name_en}",
-                f"For a 1-D input the {name_en} is a single number.",
-                f"Pour une entrée 1-D, {name_fr} est un seul nombre.",
-            )
+            raise ApiError.invalid_input(f"invalid_{name}", "error.single_number_for_1d", what=NAMES[name])
         return int(value[0]), int(value[1])
     if layout.ndim == 1:
         return flat, int(value)
@@ -83,34 +104,28 @@ def _check_stride(stride: tuple[int, int], limits) -> None:
     strided views (an unreadable "maximum allowed dimension exceeded"), so they are refused with a clear 422."""
     side = limits.max_conv_input_side
     if max(stride) > side:
-        raise ApiError.invalid(
-            "stride_too_large",
-            f"The stride must be at most {side} (the largest input side).",
-            f"Le pas doit valoir au plus {side} (le plus grand côté d'entrée).",
-            {"max_stride": side},
-        )
+        raise ApiError.invalid_input("stride_too_large", "error.stride_too_large", {"max_stride": side}, side=side)
 
 
-def _check_kernel(kernel_hw, pads, x: np.ndarray, limits, kernel_en="kernel", kernel_fr="le noyau") -> None:
+def _check_kernel(kernel_hw, pads, x: np.ndarray, limits, what: str = "kernel") -> None:
     kh, kw = kernel_hw
     t, b, l, r = pads
     _, h, w = x.shape
     if max(kh, kw) > limits.max_kernel_size:
-        raise ApiError.invalid(
+        raise ApiError.invalid_input(
             "kernel_too_large",
-            f"The {kernel_en} is {kh}×{kw}; its sides must be at most {limits.max_kernel_size}.",
-            f"{kernel_fr[0].upper()}{kernel_fr[1:]} fait {kh}×{kw} ; ses côtés doivent valoir au "
-            f"plus {limits.max_kernel_size}.",
-            {"max_kernel_size": limits.max_kernel_size},
+            detail={"max_kernel_size": limits.max_kernel_size},
+            What=_capitalised(NAMES[what]),
+            size=f"{kh}×{kw}",
+            limit=limits.max_kernel_size,
         )
     if kh > h + t + b or kw > w + l + r:
-        raise ApiError.invalid(
+        raise ApiError.invalid_input(
             "kernel_larger_than_input",
-            f"The {kernel_en} ({kh}×{kw}) is larger than the padded input ({h + t + b}×{w + l + r}): there is no "
-            "position where it fits. Use a smaller window or more padding.",
-            f"{kernel_fr[0].upper()}{kernel_fr[1:]} ({kh}×{kw}) est plus grand que l'entrée avec sa marge "
-            f"({h + t + b}×{w + l + r}) : il ne tient nulle part. Prenez une fenêtre plus petite ou plus de marge.",
-            {"kernel": [kh, kw], "padded_input": [h + t + b, w + l + r]},
+            detail={"kernel": [kh, kw], "padded_input": [h + t + b, w + l + r]},
+            What=_capitalised(NAMES[what]),
+            size=f"{kh}×{kw}",
+            padded=f"{h + t + b}×{w + l + r}",
         )
 
 
@@ -138,20 +153,13 @@ def uneven_note(x_shape, kernel_hw, pads, stride, layout: Layout, lang: Lang) ->
     left_out = {"rows": (h - kh + t + b) % sh, "columns": (w - kw + l + r) % sw}
     if layout.ndim == 1:
         left_out["rows"] = 0
-    parts_en = [f"the last {n} {axis}" for axis, n in left_out.items() if n]
-    if not parts_en:
+    parts = [(axis, n) for axis, n in left_out.items() if n]
+    if not parts:
         return None
-    fr_axis = {"rows": "ligne(s)", "columns": "colonne(s)"}
-    parts_fr = [f"les {n} dernière(s) {fr_axis[axis]}" for axis, n in left_out.items() if n]
-    if lang == "fr":
-        return (
-            "Le pas ne tombe pas juste : la division de la formule est arrondie à l'entier inférieur, donc "
-            f"{' et '.join(parts_fr)} de l'entrée (avec sa marge) ne sont jamais couvertes par la fenêtre."
-        )
-    return (
-        "The stride does not divide evenly: the formula's division is rounded down, so "
-        f"{' and '.join(parts_en)} of the (padded) input are never covered by the window."
+    left = message("sliding.and", lang).join(
+        message(f"sliding.last_{axis}" + ("_one" if n == 1 else ""), lang, n=n) for axis, n in parts
     )
+    return message("sliding.uneven_note", lang, left_out=left)
 
 
 def window_at(x: np.ndarray, position: tuple[int, int], kernel_hw, stride) -> tuple[np.ndarray, list[int]]:
@@ -167,49 +175,33 @@ def select_positions(requested, out_hw, limits) -> tuple[list[tuple[int, int]], 
         count = min(total, limits.default_detail_positions)
         return [divmod(k, wo) for k in range(count)], total, count < total
     if len(requested) > limits.max_detail_positions:
-        raise ApiError.invalid(
-            "too_many_positions",
-            f"At most {limits.max_detail_positions} positions per request.",
-            f"Au plus {limits.max_detail_positions} positions par requête.",
+        raise ApiError.invalid_input(
+            "too_many_positions", "error.too_many_positions", max_detail_positions=limits.max_detail_positions
         )
     for i, j in requested:
         if i >= ho or j >= wo:
-            raise ApiError.invalid(
-                "position_out_of_range",
-                f"Position [{i}, {j}] is outside the {ho}×{wo} output.",
-                f"La position [{i}, {j}] est hors de la sortie {ho}×{wo}.",
-            )
+            raise ApiError.invalid_input("position_out_of_range", "error.position_out_of_range", i=i, j=j, ho=ho, wo=wo)
     return [(int(i), int(j)) for i, j in requested], total, len(requested) < total
 
 
 def convolve(req, limits, lang: Lang) -> dict[str, Any]:
-    x, layout = as_chw(req.input, "input", "l'entrée", limits)
-    kernel, k_layout = as_chw(req.kernel, "kernel", "le noyau", limits)
+    x, layout = as_chw(req.input, "input", limits)
+    kernel, k_layout = as_chw(req.kernel, "kernel", limits)
     if k_layout.ndim != layout.ndim:
-        raise ApiError.invalid(
-            "shape_mismatch",
-            f"The kernel is {k_layout.ndim}-D but the input is {layout.ndim}-D: "
-            "give them the same number of dimensions.",
-            f"Le noyau est en {k_layout.ndim}-D mais l'entrée en {layout.ndim}-D : donnez-leur le "
-            "même nombre de dimensions.",
-        )
+        raise ApiError.invalid_input("shape_mismatch", "error.shape_mismatch", ndim=k_layout.ndim, ndim2=layout.ndim)
     if kernel.shape[0] != x.shape[0]:
-        raise ApiError.invalid(
-            "shape_mismatch",
-            f"The kernel has {kernel.shape[0]} channels, the input {x.shape[0]}: they must match.",
-            f"Le noyau a {kernel.shape[0]} canaux et l'entrée {x.shape[0]} : il en faut autant.",
+        raise ApiError.invalid_input(
+            "shape_mismatch", "error.shape_mismatch.2", kernel_channels=kernel.shape[0], input_channels=x.shape[0]
         )
     _check_input_side(x, limits)
-    stride = _pair(req.stride, layout, "stride", "le pas")
+    stride = _pair(req.stride, layout, "stride")
     _check_stride(stride, limits)
     kernel_hw = kernel.shape[1:]
-    padding = req.padding if isinstance(req.padding, str) else _pair(req.padding, layout, "padding", "la marge", 0)
+    padding = req.padding if isinstance(req.padding, str) else _pair(req.padding, layout, "padding", 0)
     pads = resolve_padding(padding, kernel_hw, stride, x.shape[1:])
     if max(pads) > limits.max_kernel_size:
-        raise ApiError.invalid(
-            "padding_too_large",
-            f"The padding must be at most {limits.max_kernel_size}.",
-            f"La marge doit valoir au plus {limits.max_kernel_size}.",
+        raise ApiError.invalid_input(
+            "padding_too_large", "error.padding_too_large", max_kernel_size=limits.max_kernel_size
         )
     _check_kernel(kernel_hw, pads, x, limits)
 
@@ -230,21 +222,21 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
             {
                 "position": [i, j],
                 "origin": origin,
-                "window": to_list(layout.to_client(window)),
-                "products": to_list(layout.to_client(products)),
-                "channel_sums": to_list(channel_sums),
-                "sum": round_number(channel_sums.sum()),
-                "bias": round_number(req.bias),
-                "value": round_number(out[i, j]),
+                "window": exact_list(layout.to_client(window)),
+                "products": exact_list(layout.to_client(products)),
+                "channel_sums": exact_list(channel_sums),
+                "sum": exact_number(channel_sums.sum()),
+                "bias": exact_number(req.bias),
+                "value": exact_number(out[i, j]),
             }
         )
     client_out = out[0] if layout.ndim == 1 else out
     return {
-        "output": to_list(client_out),
+        "output": exact_list(client_out),
         "output_shape": list(client_out.shape),
         "input_shape": list(layout.to_client(x).shape),
         "kernel_shape": list(layout.to_client(kernel).shape),
-        "padded_input": to_list(layout.to_client(x_pad)),
+        "padded_input": exact_list(layout.to_client(x_pad)),
         "stride": list(stride),
         "padding": list(pads),
         "formula": output_formula(x.shape, kernel_hw, pads, stride, layout),
@@ -256,12 +248,12 @@ def convolve(req, limits, lang: Lang) -> dict[str, Any]:
 
 
 def pool(req, limits, lang: Lang) -> dict[str, Any]:
-    x, layout = as_chw(req.input, "input", "l'entrée", limits)
+    x, layout = as_chw(req.input, "input", limits)
     _check_input_side(x, limits)
-    size = _pair(req.size, layout, "size", "la taille")
-    stride = _pair(req.stride if req.stride is not None else req.size, layout, "stride", "le pas")
+    size = _pair(req.size, layout, "size")
+    stride = _pair(req.stride if req.stride is not None else req.size, layout, "stride")
     pads = (0, 0, 0, 0)
-    _check_kernel(size, pads, x, limits, "window", "la fenêtre")
+    _check_kernel(size, pads, x, limits, "window")
     _check_stride(stride, limits)
 
     layer = POOLS[req.mode](size=size, stride=stride)
@@ -276,8 +268,8 @@ def pool(req, limits, lang: Lang) -> dict[str, Any]:
             {
                 "position": [i, j],
                 "origin": origin,
-                "window": to_list(layout.to_client(window)),
-                "value": to_list(out[:, i, j]) if layout.ndim == 3 else round_number(out[0, i, j]),
+                "window": exact_list(layout.to_client(window)),
+                "value": exact_list(out[:, i, j]) if layout.ndim == 3 else exact_number(out[0, i, j]),
                 "argmax": None
                 if argmax is None
                 else (argmax[:, i, j].tolist() if layout.ndim == 3 else argmax[0, i, j].tolist()),
@@ -289,7 +281,7 @@ def pool(req, limits, lang: Lang) -> dict[str, Any]:
     client_out = layout.to_client(out)
     return {
         "mode": req.mode,
-        "output": to_list(client_out),
+        "output": exact_list(client_out),
         "output_shape": list(client_out.shape),
         "input_shape": list(layout.to_client(x).shape),
         "size": list(size),

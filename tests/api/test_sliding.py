@@ -55,7 +55,7 @@ def test_uneven_stride_is_explained_not_refused(client):
     ).json()
     assert body["output_shape"] == [2, 2]
     assert body["formula"]["width"] == "⌊(6 − 3 + 2·0)/2⌋ + 1 = 2"
-    assert "last 1 rows" in body["note"] and "last 1 columns" in body["note"]
+    assert "the last row" in body["note"] and "the last column" in body["note"]
     fr = client.post(
         "/api/convolve?lang=fr",
         json={"input": np.ones((6, 6)).tolist(), "kernel": np.ones((3, 3)).tolist(), "stride": 2},
@@ -163,7 +163,7 @@ def test_pool_modes_match_the_course_loops(client, mode):
 def test_pool_1d_and_3d(client):
     body = client.post("/api/pool", json={"input": [1, 5, 2, 0, 3], "size": 2}).json()
     assert body["output"] == [5, 2] and body["argmax"] == [1, 2]
-    assert "last 1 columns" in body["note"]
+    assert "the last column" in body["note"]
     body = client.post("/api/pool", json={"input": [[[1, 2], [3, 4]], [[8, 7], [6, 5]]], "size": 2}).json()
     assert body["output"] == [[[4]], [[8]]] and body["argmax"] == [[[[1, 1]]], [[[0, 0]]]]
     assert body["positions"][0]["value"] == [4, 8]
@@ -184,3 +184,17 @@ def test_pool_bad_requests(client, payload):
 
     response = client.post("/api/pool", content=json.dumps(payload), headers={"Content-Type": "application/json"})
     assert_error(response, 422)
+
+
+def test_convolve_and_pool_answer_exact_float64_values(client):
+    """A student who computes 12.345678 by hand must read 12.345678 (no 4-significant-digit rounding)."""
+    x = [[12.345678, 0.000123456, 1.0], [2.5, -3.14159265, 7.0], [0.1, 0.2, 0.3]]
+    body = client.post("/api/convolve", json={"input": x, "kernel": [[1.0]], "bias": 0.0}).json()
+    assert body["output"][0][0] == 12.345678 and body["output"][1][1] == -3.14159265
+    assert body["positions"][0]["value"] == 12.345678 and body["positions"][0]["window"] == [[12.345678]]
+    assert body["output"][0][1] == 0.000123456
+    body = client.post("/api/convolve", json={"input": x, "kernel": [[1.0, 1.0], [1.0, 1.0]], "bias": 0.001}).json()
+    expected = np.array([[np.sum(np.array(x)[i : i + 2, j : j + 2]) + 0.001 for j in range(2)] for i in range(2)])
+    assert body["output"] == expected.tolist()  # bit for bit: float64 sums, not rounded
+    pooled = client.post("/api/pool", json={"input": x, "size": 1, "mode": "max"}).json()
+    assert pooled["output"][0][0] == 12.345678 and pooled["positions"][0]["value"] == 12.345678

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from engine import backward_trace, forward_trace
-from engine.preprocess import decode_data_url, preprocess
+from engine.image_input import decode_data_url
+from engine.preprocess import preprocess
 
 from .helpers import assert_error
 

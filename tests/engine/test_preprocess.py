@@ -9,12 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from engine.image_input import ImageDecodeError, ImageTooLargeError, decode_data_url, decode_image_bytes
 from engine.preprocess import (
     BlankImageError,
-    ImageDecodeError,
-    ImageTooLargeError,
-    decode_data_url,
-    decode_image_bytes,
     estimate_stroke_width,
     preprocess,
     to_grayscale,

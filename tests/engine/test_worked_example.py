@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -182,10 +183,12 @@ TEXT_SLIPS = {  # (step, kind, name): a fragment of the quoted text
     ("dL_dW", "notation", "∂z_i/∂w"): "= x_i",
     ("dL_dx", "formula", "∂L/∂x formula"): "∂L/∂z_i · w1 + ∂L/∂z_i · w2",
     ("dL_df1", "notation", "∂L/∂f operator"): "X ×",
-    ("rotate_filters", "label", "rot180(f1) label"): "f1 = [[-1, 2], [0, 1]]",
-    ("rotate_filters", "label", "rot180(f2) label"): "f2 = [[1, 0], [2, -1]]",
-    ("dX2", "drawing", "X′2 drawing"): "(5)",
+    ("rotate_filters", "notation", "rot180(f1) label"): "f1 = [[-1, 2], [0, 1]]",
+    ("rotate_filters", "notation", "rot180(f2) label"): "f2 = [[1, 0], [2, -1]]",
+    ("dL_dx", "text", "IV.3 heading"): "carte de caractéristiques activée",
+    ("dX2", "unreadable", "X′1, X′2 drawings"): "⑤",
     ("dL_dX", "notation", "∂L/∂x_10 names"): "∂L/∂x_10",
+    ("update_W", "nit", "w12_new"): "−0.353",
 }
 
 
@@ -215,7 +218,7 @@ def test_every_text_slip_is_listed(result):
     found = {
         (e["step"], e["kind"], e["name"]): e
         for e in result["errata"]
-        if e["kind"] in ("formula", "notation", "label", "drawing")
+        if e["kind"] in ("formula", "notation", "label", "drawing", "unreadable", "nit") or e.get("step") == "dL_dx"
     }
     assert found.keys() == TEXT_SLIPS.keys()
     for key, fragment in TEXT_SLIPS.items():
@@ -442,7 +445,7 @@ def test_format_tables_shows_the_example_and_the_errata(result):
     assert "1.1032" in loss_row and "0.48" in loss_row and "✗" in loss_row
     assert max(len(line) for line in text.splitlines()) <= 100
     french = format_tables(result, lang="fr")
-    assert "Errata du document" in french and "1.1032" in french and "népérien" in french
+    assert "Errata du document" in french and "1,1032" in french and "1.1032" not in french and "népérien" in french
     assert max(len(line) for line in format_tables(result, width=132).splitlines()) <= 132
     assert format_tables(lang="fr") == french  # without a result: the document's example
 
@@ -451,3 +454,63 @@ def test_format_tables_without_the_document_has_no_comparison():
     text = format_tables(compute_worked_example(eta=0.1))
     assert "Document" not in text and "Errata" not in text
     assert "no comparison" in text
+
+
+# -- errata worded as what they are (issue 14.1) ------------------------------------------------------------------
+def _erratum(result, name):
+    return next(e for e in result["errata"] if e["name"] == name)
+
+
+def test_garbled_figures_are_said_unreadable_not_wrong(result):
+    names = [e["name"] for e in result["errata"]]
+    assert "X′2 drawing" not in names  # no accusation resting on a figure the conversion garbled
+    note = _erratum(result, "X′1, X′2 drawings")
+    assert note["kind"] == "unreadable"
+    assert "cannot be read" in note["explanation"]["en"] and "lire" in note["explanation"]["fr"]
+    # the lost signs of the printed X′1 and X′2 stay flagged, as values
+    lost = {(e["step"], tuple(e["index"])) for e in result["errata"] if e["kind"] == "value" and "X′" in e["name"]}
+    assert lost == {("dX1", (2, 1)), ("dX2", (2, 1))}
+
+
+def test_rot180_labels_are_loose_notation_under_a_rotation_heading(result):
+    for name in ("rot180(f1) label", "rot180(f2) label"):
+        e = _erratum(result, name)
+        assert e["kind"] == "notation"
+        assert "Loose notation" in e["explanation"]["en"] and "values are right" in e["explanation"]["en"]
+        assert "Notation approximative" in e["explanation"]["fr"]
+
+
+def test_the_067_in_f1_prime_is_named_as_dl_dz1(result):
+    e = next(e for e in result["errata"] if e["name"] == "gradient in F1′ = Conv(X, ·)")
+    assert "0.67 is ∂L/∂z1" in e["explanation"]["en"] and "other map receives −0.67" in e["explanation"]["en"]
+    assert "gradient of the other map" not in e["explanation"]["en"]
+
+
+def test_198_is_the_printed_f1_new_and_245_appears_in_f1_prime(result):
+    by_index = {
+        tuple(e["index"]): e["explanation"]["en"] for e in result["errata"] if e["name"] == "∂L/∂f1 used in the update"
+    }
+    assert "printed as f1_new(1,0) on the same line" in by_index[(1, 0)]
+    assert "appears in no step" not in " ".join(by_index.values())
+    assert "miscopied value of F1′" in by_index[(0, 1)]
+
+
+def test_new_slips_of_the_000_document_are_flagged(result):
+    heading = _erratum(result, "IV.3 heading")
+    assert heading["kind"] == "text" and "flattened vector" in heading["explanation"]["en"]
+    padding = _erratum(result, "add_padding")
+    assert "multiples" in padding["document"] and padding["computed"]["output"] == 28
+    inverse = _erratum(result, "inverse convolution")
+    assert "transposed convolution" in inverse["explanation"]["en"] and "full conv" in inverse["computed"]
+    nit = _erratum(result, "w12_new")
+    assert nit["kind"] == "nit" and "−0.354" in nit["explanation"]["en"] and "small point" in nit["explanation"]["en"]
+
+
+def test_french_errata_read_in_french(result):
+    """French labels, quotes and numbers: no English step names, decimal commas in every French text."""
+    for e in result["errata"]:
+        assert e["label"]["fr"] and "used in the update" not in e["label"]["fr"] and "(drawing)" not in e["label"]["fr"]
+        for field in ("document_text", "computed_text"):
+            if field in e:
+                assert not re.search(r"\d\.\d", e[field]["fr"]), e[field]["fr"]
+        assert not re.search(r"(?<![\w.])\d+\.\d", e["explanation"]["fr"].replace("np.log", "")), e["explanation"]["fr"]

@@ -29,9 +29,7 @@ def get_activation(
     points: int = Query(201, ge=2, le=2001),
 ):
     if x_max <= x_min:
-        raise ApiError.invalid(
-            "invalid_range", "x_max must be greater than x_min.", "x_max doit être strictement supérieur à x_min."
-        )
+        raise ApiError.invalid_input("invalid_range", "error.invalid_range")
     used_alpha = (alpha if alpha is not None else DEFAULT_ALPHA[kind]) if kind in DEFAULT_ALPHA else None
     x = np.linspace(x_min, x_max, points)
     y, dy = activation_curve(kind, x, used_alpha)

@@ -31,17 +31,11 @@ def backward(
     entry = registry.get(req.model)
     entry.check_label(req.label)
     if req.steps > settings.max_backward_steps:
-        raise ApiError.invalid(
-            "too_many_steps",
-            f"steps must be at most {settings.max_backward_steps}.",
-            f"steps doit valoir au plus {settings.max_backward_steps}.",
+        raise ApiError.invalid_input(
+            "too_many_steps", "error.too_many_steps", max_backward_steps=settings.max_backward_steps
         )
     if not entry.model.ends_with_softmax:
-        raise ApiError.invalid(
-            "not_trainable",
-            f"Model {entry.id!r} does not end with a softmax: no loss to backpropagate.",
-            f"Le modèle {entry.id!r} ne finit pas par un softmax : pas de perte à rétropropager.",
-        )
+        raise ApiError.invalid_input("not_trainable", "error.not_trainable", model=repr(entry.id))
     prepared = prepare_image(
         req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels, record_steps=True
     )

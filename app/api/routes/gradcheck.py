@@ -27,18 +27,17 @@ def gradcheck(
     entry.check_label(req.label)
     limit = settings.max_gradcheck_entries
     if (len(req.indices) if req.indices is not None else req.count) > limit:
-        raise ApiError.invalid(
-            "too_many_entries",
-            f"At most {limit} entries per gradient check.",
-            f"Au plus {limit} entrées par vérification de gradient.",
-        )
+        raise ApiError.invalid_input("too_many_entries", "error.too_many_entries", limit=limit)
     shape = entry.param(req.layer, req.param).shape
     for idx in req.indices or []:
         if len(idx) != len(shape) or any(i >= s for i, s in zip(idx, shape)):
-            raise ApiError.invalid(
+            raise ApiError.invalid_input(
                 "index_out_of_range",
-                f"Index {idx} is outside {req.layer}.{req.param} of shape {list(shape)}.",
-                f"L'indice {idx} est hors de {req.layer}.{req.param} de forme {list(shape)}.",
+                "error.index_out_of_range",
+                idx=idx,
+                layer=req.layer,
+                param=req.param,
+                shape=list(shape),
             )
     prepared = prepare_image(req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels)
     result = engine_gradcheck(

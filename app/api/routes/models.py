@@ -71,18 +71,10 @@ def get_param(
     tensor = entry.param(layer, param)
     if row is not None:
         if row >= tensor.shape[0]:
-            raise ApiError.invalid(
-                "row_out_of_range",
-                f"row must be below {tensor.shape[0]}.",
-                f"row doit être inférieur à {tensor.shape[0]}.",
-            )
+            raise ApiError.invalid_input("row_out_of_range", "error.row_out_of_range", rows=tensor.shape[0])
         values = to_list(tensor[row])
     elif tensor.size > settings.max_param_values:
-        raise ApiError.invalid(
-            "tensor_too_large",
-            f"{layer}.{param} has {tensor.size:,} values: ask for one row at a time with ?row=k.",
-            f"{layer}.{param} compte {tensor.size:,} valeurs : demandez une ligne à la fois avec ?row=k.",
-        )
+        raise ApiError.invalid_input("tensor_too_large", name=f"{layer}.{param}", size=int(tensor.size))
     else:
         values = to_list(tensor)
     return {
@@ -112,10 +104,14 @@ def get_receptive_field(
     index = entry.model.layers.index(entry.layer(layer))
     shape = entry.model.shapes[index]
     if len(shape) == 3 and (row >= shape[1] or col >= shape[2]):
-        raise ApiError.invalid(
+        raise ApiError.invalid_input(
             "position_out_of_range",
-            f"({row}, {col}) is outside {layer}'s {shape[1]}×{shape[2]} output.",
-            f"({row}, {col}) est hors de la sortie {shape[1]}×{shape[2]} de {layer}.",
+            "error.position_out_of_range.2",
+            row=row,
+            col=col,
+            layer=layer,
+            height=shape[1],
+            width=shape[2],
         )
     field = receptive_field(entry.model, index, row, col)
     return {"model": entry.id, "layer": layer, "layer_index": index, "row": row, "col": col, **field}

@@ -24,11 +24,8 @@ def predict(
     images = req.images if batch else [req.image]
     limit = settings.max_batch_images
     if len(images) > limit:
-        raise ApiError.invalid(
-            "too_many_images",
-            f"Too many images: {len(images)} sent, at most {limit} per request.",
-            f"Trop d'images : {len(images)} envoyées, au plus {limit} par requête.",
-            {"max_batch_images": limit},
+        raise ApiError.invalid_input(
+            "too_many_images", "error.too_many_images", {"max_batch_images": limit}, n_images=len(images), limit=limit
         )
     inputs = np.stack(
         [

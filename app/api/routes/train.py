@@ -206,18 +206,8 @@ def download_trained_model(job_id: str, jobs: JobManager = Depends(get_jobs)):
     data = job.model_bytes()
     if data is None:
         if job.active:
-            raise ApiError(
-                409,
-                "model_not_ready",
-                "The model is still training: download it when the job has ended.",
-                "Le modèle est encore en entraînement : téléchargez-le quand l'entraînement est terminé.",
-            )
-        raise ApiError(
-            404,
-            "no_model",
-            f"Job {job.id} ended without a model ({job.state}).",
-            f"L'entraînement {job.id} s'est terminé sans modèle ({job.state}).",
-        )
+            raise ApiError.keyed(409, "model_not_ready", "error.model_not_ready")
+        raise ApiError.keyed(404, "no_model", "error.no_model", id=job.id, state=job.state)
     return Response(
         data,
         media_type="application/octet-stream",

@@ -5,6 +5,7 @@ from functools import cache
 from fastapi import APIRouter
 
 from engine.worked_example import WorkedExampleInputError, compute_worked_example
+from messages import LANGS, message
 
 from ...core.errors import ApiError
 from ...schemas.common import ERROR_RESPONSES
@@ -18,11 +19,8 @@ def _compute(**inputs) -> dict:
     try:
         result = compute_worked_example(**inputs)
     except WorkedExampleInputError as exc:
-        raise ApiError.invalid(
-            "invalid_worked_example",
-            f"Invalid input for the worked example: {exc}.",
-            f"Entrée invalide pour l'exemple : {exc}.",
-        ) from None
+        reason = {lang: message(exc.key, lang, **exc.params) for lang in LANGS}  # the cause, named by its key
+        raise ApiError.invalid_input("invalid_worked_example", detail={"reason": exc.key}, reason=reason) from None
     except FloatingPointError:
         raise overflow_error() from None
     return result

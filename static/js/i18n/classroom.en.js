@@ -222,6 +222,8 @@ export default {
   "example.kind.code": "bug in the code",
   "example.kind.text": "text",
   "example.kind.rounding": "rounding",
+  "example.kind.unreadable": "unreadable figure",
+  "example.kind.nit": "detail",
   "example.window": "Window",
   "example.products": "Products",
   "example.slide": "The window, position by position",

@@ -224,6 +224,8 @@ export default {
   "example.kind.code": "bogue du code",
   "example.kind.text": "texte",
   "example.kind.rounding": "arrondi",
+  "example.kind.unreadable": "figure illisible",
+  "example.kind.nit": "détail",
   "example.window": "Fenêtre",
   "example.products": "Produits",
   "example.slide": "La fenêtre, position par position",

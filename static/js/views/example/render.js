@@ -14,8 +14,8 @@
  */
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
-import { t } from "../../lib/i18n.js";
 import { formula, op } from "../../lib/formula.js";
+import { getLang, t } from "../../lib/i18n.js";
 import { player } from "../../lib/player.js";
 
 /** The document prints at most 4 decimals; so do we (1.1032, −0.6682). */
@@ -144,17 +144,26 @@ function documentView(comp) {
   return h(
     "div",
     { class: "detail-block example-doc", dataset: { role: "document", key: comp.key, name: comp.name } },
-    h("h4", {}, h("span", { text: t("example.document_prints", { name: comp.name }) }), " ", badge),
+    h(
+      "h4",
+      {},
+      h("span", { text: t("example.document_prints", { name: comp.label?.[getLang()] ?? comp.name }) }),
+      " ",
+      badge,
+    ),
     grid.el,
   );
 }
+
+/** A quote of the document or a formula, with the reader's numbers when the server wrote them. */
+const quoted = (e, field, lang) => e[`${field}_text`]?.[lang] ?? String(e[field]);
 
 function slipView(m, lang) {
   const explanation = m.explanation ? m.explanation[lang] || m.explanation.en : "";
   const what =
     m.kind === "value"
       ? t("example.slip.value", {
-          name: m.name,
+          name: m.label?.[lang] ?? m.name,
           index: m.index ? `[${m.index.join(", ")}]` : "",
           doc: num(m.document),
           ours: num(m.computed),
@@ -170,9 +179,9 @@ function slipView(m, lang) {
       : h(
           "span",
           {},
-          h("s", { class: "example-slip__doc", text: String(m.document) }),
+          h("s", { class: "example-slip__doc", text: quoted(m, "document", lang) }),
           " → ",
-          h("code", { text: String(m.computed) }),
+          h("code", { text: quoted(m, "computed", lang) }),
         ),
     h("p", { text: explanation }),
   );
@@ -287,8 +296,18 @@ export function renderStep(step, { visual, text, formulas }, { lang, comparing }
 export function renderErrata(result, { visual, text, formulas }, lang) {
   const items = result.errata.map((e) => {
     const explanation = e.explanation ? e.explanation[lang] || e.explanation.en : "";
-    const docText = typeof e.document === "string" || typeof e.document === "number" ? num(e.document) : null;
-    const ours = typeof e.computed === "string" || typeof e.computed === "number" ? num(e.computed) : null;
+    const docText =
+      typeof e.document === "string"
+        ? quoted(e, "document", lang)
+        : typeof e.document === "number"
+          ? num(e.document)
+          : null;
+    const ours =
+      typeof e.computed === "string"
+        ? quoted(e, "computed", lang)
+        : typeof e.computed === "number"
+          ? num(e.computed)
+          : null;
     return h(
       "li",
       { class: "example-slip", dataset: { kind: e.kind, name: e.name } },
@@ -297,7 +316,7 @@ export function renderErrata(result, { visual, text, formulas }, lang) {
         text: t(`example.kind.${e.kind}`),
       }),
       " ",
-      h("strong", { text: `${e.section} · ${e.name}` }),
+      h("strong", { text: `${e.section} · ${e.label?.[lang] ?? e.name}` }),
       docText !== null
         ? h("span", {}, ": ", h("s", { class: "example-slip__doc", text: docText }), " → ", h("code", { text: ours }))
         : null,
