@@ -21,6 +21,7 @@ import engine
 from . import pages
 from .api.routes import (
     activations,
+    architectures,
     backward,
     convolve,
     forward,
@@ -53,6 +54,7 @@ API_ROUTERS = [
     samples.router,
     activations.router,
     train.router,
+    architectures.router,
 ]
 
 DESCRIPTION = """\

@@ -19,7 +19,14 @@ from .core.i18n import request_language
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
-PAGES = {"/": "index", "/steps": "steps", "/example": "example", "/playground": "playground", "/train": "train"}
+PAGES = {
+    "/": "index",
+    "/steps": "steps",
+    "/example": "example",
+    "/playground": "playground",
+    "/train": "train",
+    "/architectures": "architectures",
+}
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 router = APIRouter(include_in_schema=False)

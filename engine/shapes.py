@@ -61,15 +61,32 @@ NUMPY_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "softmax")
 BLOCKS = ("residual", "concat", "se")
 
 
+class LayerError(ValueError):
+    """Why one layer does not fit: ``code`` ("too_large", "needs_image", ...) and the numbers involved, so that
+    the web app can say it in French as well."""
+
+    def __init__(self, code: str, message: str, **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 class ShapeError(ValueError):
     """A layer that cannot take its input (kernel larger than the image, channels that do not match...).
-    ``path`` names the layer ("layer1.0.conv1"), ``index`` its position in the top-level spec."""
+    ``path`` names the layer ("layer1.0.conv1"), ``index`` its position in the top-level spec; ``code`` and
+    ``params`` come from the :class:`LayerError` ("invalid" for other errors, such as a malformed option)."""
 
-    def __init__(self, message: str, path: str = "", index: int | None = None):
+    def __init__(self, message: str, path: str = "", index: int | None = None, code="invalid", params=None):
         super().__init__(f"{path}: {message}" if path else message)
         self.reason = message
         self.path = path
         self.index = index
+        self.code = code
+        self.params = params or {}
+
+    @classmethod
+    def wrap(cls, exc: ValueError, path: str, index: int | None) -> ShapeError:
+        return cls(str(exc), path, index, getattr(exc, "code", "invalid"), getattr(exc, "params", None))
 
 
 @dataclass
@@ -105,7 +122,11 @@ def size_step(n: int, f: int, pads: tuple[int, int], s: int, ceil: bool = False)
     """The output size along one axis, with what went into it. ``ceil`` rounds up (PyTorch's ``ceil_mode``) but,
     as PyTorch does, drops a last window that would start in the right padding."""
     p = pads[0] + pads[1]
-    out = output_size(n, f, p, s)  # floor; raises when the kernel is larger than the padded input
+    if f > n + p:
+        raise LayerError(
+            "too_large", f"the kernel ({f}) is larger than the padded input ({n} + {p} = {n + p})", f=f, n=n, p=p
+        )
+    out = output_size(n, f, p, s)  # the course's formula, floored
     if ceil and (n - f + p) % s:
         out += 1
         if (out - 1) * s >= n + pads[0]:
@@ -214,13 +235,18 @@ KINDS = tuple(sorted(_OPTIONS))
 
 def _positive(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{what} must be a positive integer, got {value!r}")
+        raise LayerError("positive", f"{what} must be a positive integer, got {value!r}", what=what, value=repr(value))
     return value
 
 
 def _spatial(shape: tuple[int, ...], kind: str) -> tuple[int, int, int]:
     if len(shape) != 3:
-        raise ValueError(f"a {kind} layer needs an image (C, H, W), got {shape} (it comes after a flatten)")
+        raise LayerError(
+            "needs_image",
+            f"a {kind} layer needs an image (C, H, W), got {shape} (it comes after a flatten)",
+            kind=kind,
+            shape=shape,
+        )
     return shape  # type: ignore[return-value]
 
 
@@ -229,7 +255,7 @@ def _window(shape, kernel, stride, padding, ceil=False) -> tuple[int, int, list[
     kh, kw = pair(kernel, "kernel size")
     sh, sw = pair(stride, "stride")
     if min(kh, kw) < 1 or min(sh, sw) < 1:
-        raise ValueError("kernel size and stride must be at least 1")
+        raise LayerError("positive", "kernel size and stride must be at least 1", what="kernel_size/stride", value="0")
     t, b, l, r = resolve_padding(padding, (kh, kw), (sh, sw), (h, w))
     steps = [size_step(h, kh, (t, b), sh, ceil), size_step(w, kw, (l, r), sw, ceil)]
     if steps[0] == steps[1]:  # a square image through a square window: one formula for both axes
@@ -246,16 +272,32 @@ def _conv(spec: dict, shape) -> tuple[tuple[int, ...], int, int, list[SizeStep],
     else:
         filters, groups = _positive(spec.get("filters"), "filters"), _positive(spec.get("groups", 1), "groups")
     if c % groups or filters % groups:
-        raise ValueError(f"{groups} groups must divide both the {c} input channels and the {filters} filters")
+        raise LayerError(
+            "groups",
+            f"{groups} groups must divide both the {c} input channels and the {filters} filters",
+            groups=groups,
+            channels=c,
+            filters=filters,
+        )
     window, _, steps = _window(shape, kernel, spec.get("stride", 1), spec.get("padding", 0))
     ho, wo = steps[0].out, steps[-1].out
     bias = bool(spec.get("use_bias", True))
     connections = spec.get("connections")
     if connections is not None:
         if groups != 1 or len(connections) != filters:
-            raise ValueError(f"a connection table needs one list of input maps per filter ({filters})")
+            raise LayerError(
+                "connections",
+                f"a connection table needs one list of input maps per filter ({filters})",
+                filters=filters,
+                channels=c,
+            )
         if any(not m or any(not isinstance(i, int) or not 0 <= i < c for i in m) for m in connections):
-            raise ValueError(f"each filter's input maps must be channel numbers from 0 to {c - 1}")
+            raise LayerError(
+                "connections",
+                f"each filter's input maps must be channel numbers from 0 to {c - 1}",
+                filters=filters,
+                channels=c,
+            )
         seen = sum(len(m) for m in connections)
         detail = f"{filters} filters {kernel}×{kernel} on {seen} input maps in all (connection table)"
         return (filters, ho, wo), seen * window + bias * filters, seen * window * ho * wo, steps, False, detail
@@ -303,7 +345,12 @@ def measure_layer(spec: dict, shape: tuple[int, ...]) -> Row:
         row.output_shape, row.numpy = (math.prod(shape),), True
     elif kind in ("dense", "rbf"):
         if len(shape) != 1:
-            raise ValueError(f"a {kind} layer needs a vector input (add a flatten layer), got {shape}")
+            raise LayerError(
+                "needs_vector",
+                f"a {kind} layer needs a vector input (add a flatten layer), got {shape}",
+                kind=kind,
+                shape=shape,
+            )
         units = _positive(spec.get("units"), "units")
         bias = kind == "dense" and bool(spec.get("use_bias", True))
         row.output_shape = (units,)
@@ -311,7 +358,7 @@ def measure_layer(spec: dict, shape: tuple[int, ...]) -> Row:
     else:  # pragma: no cover - normalise() refuses unknown kinds first
         raise ValueError(f"unknown layer type {kind!r}")
     if min(row.output_shape) < 1:
-        raise ValueError(f"its output {row.output_shape} would be empty")
+        raise LayerError("empty", f"its output {row.output_shape} would be empty", shape=row.output_shape)
     return row
 
 
@@ -319,14 +366,29 @@ def measure_layer(spec: dict, shape: tuple[int, ...]) -> Row:
 def normalise(spec: Any) -> dict:
     """A layer dict with its canonical ``type`` and only known options (ValueError otherwise)."""
     if not isinstance(spec, dict) or "type" not in spec:
-        raise ValueError(f"each layer must be an object with a 'type', got {spec!r}")
+        raise LayerError(
+            "unknown_type",
+            f"each layer must be an object with a 'type', got {spec!r}",
+            kind="?",
+            known=", ".join(KINDS),
+        )
     kind = str(spec["type"]).lower()
     kind = ALIASES.get(kind, kind)
     if kind not in _OPTIONS:
-        raise ValueError(f"unknown layer type {spec['type']!r}; known: {', '.join(KINDS)}")
+        raise LayerError(
+            "unknown_type",
+            f"unknown layer type {spec['type']!r}; known: {', '.join(KINDS)}",
+            kind=spec["type"],
+            known=", ".join(KINDS),
+        )
     extra = set(spec) - _OPTIONS[kind] - {"type", "name"}
     if extra:
-        raise ValueError(f"a {kind} layer has no option {', '.join(sorted(extra))}")
+        raise LayerError(
+            "unknown_option",
+            f"a {kind} layer has no option {', '.join(sorted(extra))}",
+            kind=kind,
+            options=", ".join(sorted(extra)),
+        )
     return {**spec, "type": kind}
 
 
@@ -334,7 +396,7 @@ def _se_branches(spec: dict, channels: int) -> list[list[dict]]:
     squeeze = _positive(spec.get("squeeze"), "squeeze")
     act = spec.get("activation", "relu")
     if act not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {act!r}")
+        raise LayerError("unknown_type", f"unknown activation {act!r}", kind=act, known=", ".join(ACTIVATIONS))
     return [
         [],
         [
@@ -350,12 +412,20 @@ def _se_branches(spec: dict, channels: int) -> list[list[dict]]:
 def _merge(kind: str, shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
     if kind == "residual":
         if any(s != shapes[0] for s in shapes):
-            raise ValueError(f"a residual addition needs equal shapes, got {' and '.join(map(str, shapes))}")
+            raise LayerError(
+                "residual_shapes",
+                f"a residual addition needs equal shapes, got {' and '.join(map(str, shapes))}",
+                shapes=shapes,
+            )
         return shapes[0]
     if kind == "se":
         return shapes[0]
     if any(len(s) != 3 or s[1:] != shapes[0][1:] for s in shapes):
-        raise ValueError(f"a concatenation needs maps of equal size, got {' and '.join(map(str, shapes))}")
+        raise LayerError(
+            "concat_sizes",
+            f"a concatenation needs maps of equal size, got {' and '.join(map(str, shapes))}",
+            shapes=shapes,
+        )
     return (sum(s[0] for s in shapes), *shapes[0][1:])
 
 
@@ -366,7 +436,7 @@ def _walk(spec: list, shape: tuple[int, ...], prefix: str, depth: int, rows: lis
         try:
             layer = normalise(raw)
         except ValueError as exc:
-            raise ShapeError(str(exc), where, index if top else None) from None
+            raise ShapeError.wrap(exc, where, index if top else None) from None
         kind = layer["type"]
         name = layer.get("name")
         if not name:
@@ -382,9 +452,15 @@ def _walk(spec: list, shape: tuple[int, ...], prefix: str, depth: int, rows: lis
                     or len(branches) < 2
                     or not all(isinstance(b, list) for b in branches)
                 ):
-                    raise ValueError(f"a {kind} block needs a list of at least two branches (a branch [] is the input)")
+                    raise LayerError(
+                        "branches",
+                        f"a {kind} block needs a list of at least two branches (a branch [] is the input)",
+                        kind=kind,
+                    )
                 if kind != "residual" and len(shape) != 3:
-                    raise ValueError(f"a {kind} block needs an image (C, H, W), got {shape}")
+                    raise LayerError(
+                        "needs_image", f"a {kind} block needs an image (C, H, W), got {shape}", kind=kind, shape=shape
+                    )
                 outs = []
                 for b, branch in enumerate(branches):
                     sub = (
@@ -409,7 +485,7 @@ def _walk(spec: list, shape: tuple[int, ...], prefix: str, depth: int, rows: lis
                 exc.index = index
             raise
         except ValueError as exc:
-            raise ShapeError(str(exc), path, index if top else None) from None
+            raise ShapeError.wrap(exc, path, index if top else None) from None
         rows.append(row)
         shape = row.output_shape
     return shape
@@ -419,7 +495,7 @@ def measure(spec: list, input_shape) -> Measurement:
     """Every layer's shape and costs for one image of per-sample ``input_shape``; ShapeError (a ValueError)
     naming the first layer that does not fit."""
     if not isinstance(spec, list) or not spec:
-        raise ShapeError("an architecture is a non-empty list of layers")
+        raise ShapeError("an architecture is a non-empty list of layers", code="no_layers")
     shape = tuple(int(v) for v in input_shape)
     rows: list[Row] = []
     _walk(spec, shape, "", 0, rows, True)
