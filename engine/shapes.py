@@ -299,13 +299,11 @@ def _conv(spec: dict, shape) -> tuple[tuple[int, ...], int, int, list[SizeStep],
                 channels=c,
             )
         seen = sum(len(m) for m in connections)
-        detail = f"{filters} filters {kernel}×{kernel} on {seen} input maps in all (connection table)"
+        detail = f"maps={seen}/{filters * c}"  # input maps wired / all of them (the connection table)
         return (filters, ho, wo), seen * window + bias * filters, seen * window * ho * wo, steps, False, detail
     per_filter = (c // groups) * window
     params = filters * per_filter + (filters if bias else 0)
-    detail = f"groups={groups}" if groups > 1 else ""
-    if kind == "dwconv2d":
-        detail = "depthwise"
+    detail = f"g={groups}" if groups > 1 else ""
     return (filters, ho, wo), params, filters * per_filter * ho * wo, steps, groups == 1, detail
 
 
@@ -335,12 +333,11 @@ def measure_layer(spec: dict, shape: tuple[int, ...]) -> Row:
         row.params = 2 * shape[0]
     elif kind == "lrn":
         _spatial(shape, kind)
-        row.detail = f"size={spec.get('size', 5)}"
+        row.detail = f"n={spec.get('size', 5)}"
     elif kind in ACTIVATIONS:
         row.numpy = kind in NUMPY_ACTIVATIONS
     elif kind == "dropout":
         row.numpy = True
-        row.detail = f"p={spec.get('rate', 0.5)}"
     elif kind == "flatten":
         row.output_shape, row.numpy = (math.prod(shape),), True
     elif kind in ("dense", "rbf"):
