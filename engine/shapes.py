@@ -26,16 +26,17 @@ conv2d              F filters kh×kw, stride, padding; ``groups`` g splits C and
                     groups; ``connections`` lists the input maps each filter sees         connection table
                     (LeNet-5's C3)
 dwconv2d            depthwise: one kh×kw filter per channel (g = C), × ``multiplier``     no
-maxpool, avgpool    window, stride, ``padding``, ``ceil_mode`` (round up: GoogLeNet)      yes without padding /
-                                                                                          ceil_mode
+maxpool, avgpool,   window, stride, ``padding``, ``ceil_mode`` (round up: GoogLeNet)      yes without padding /
+sumpool                                                                                   ceil_mode
 subsample           LeNet-5's S layers: average × a trained coefficient + a bias          no
 adaptive_avgpool    averages to a fixed ``output`` size (torchvision's AlexNet, VGG)      no
 global_avgpool      (C, H, W) -> (C, 1, 1)                                                no
 batchnorm           per channel: (x − μ)/σ · γ + β                                        no
 lrn                 local response normalisation across ``size`` channels (AlexNet)      no
 relu, leaky_relu,   element-wise                                                          yes (silu: no)
-tanh, sigmoid,
-silu, softmax
+elu, tanh, sigmoid,
+silu, heaviside,
+softmax
 dropout, flatten    dropout keeps the shape; flatten -> (C·H·W,)                          yes
 dense               ``units`` outputs                                                     yes
 rbf                 LeNet-5's output: one Euclidean RBF unit per class, ‖x − wᵢ‖²          no
@@ -56,8 +57,8 @@ from .base import pair
 from .conv import output_size, resolve_padding
 
 BYTES_PER_VALUE = 4  # float32
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "silu", "softmax")
-NUMPY_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "softmax")
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "silu", "heaviside", "softmax")
+NUMPY_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "heaviside", "softmax")
 BLOCKS = ("residual", "concat", "se")
 
 
@@ -211,20 +212,23 @@ class Measurement:
 
 # -- one layer ----------------------------------------------------------------------------------------------------
 _OPTIONS: dict[str, set[str]] = {
-    "conv2d": {"filters", "kernel_size", "stride", "padding", "groups", "use_bias", "connections"},
+    "conv2d": {"filters", "kernel_size", "stride", "padding", "groups", "use_bias", "connections", "in_channels"},
     "dwconv2d": {"kernel_size", "stride", "padding", "multiplier", "use_bias"},
     "maxpool": {"size", "stride", "padding", "ceil_mode"},
     "avgpool": {"size", "stride", "padding", "ceil_mode"},
+    "sumpool": {"size", "stride"},
     "subsample": {"size", "stride"},
     "adaptive_avgpool": {"output"},
     "global_avgpool": set(),
     "batchnorm": set(),
     "lrn": {"size"},
-    "dropout": {"rate"},
+    "dropout": {"rate", "seed"},
     "flatten": set(),
     "dense": {"units", "use_bias"},
     "rbf": {"units"},
     **{a: set() for a in ACTIVATIONS},
+    "leaky_relu": {"alpha"},
+    "elu": {"alpha"},
     "residual": {"branches"},
     "concat": {"branches"},
     "se": {"squeeze", "activation"},
@@ -271,6 +275,10 @@ def _conv(spec: dict, shape) -> tuple[tuple[int, ...], int, int, list[SizeStep],
         filters, groups = c * _positive(spec.get("multiplier", 1), "multiplier"), c
     else:
         filters, groups = _positive(spec.get("filters"), "filters"), _positive(spec.get("groups", 1), "groups")
+    if spec.get("in_channels") not in (None, c):
+        raise LayerError(
+            "channels", f"it expects {spec['in_channels']} input channels, got {c}", expected=spec["in_channels"], got=c
+        )
     if c % groups or filters % groups:
         raise LayerError(
             "groups",
@@ -314,7 +322,7 @@ def measure_layer(spec: dict, shape: tuple[int, ...]) -> Row:
     row = Row(name="", type=kind, depth=0, input_shape=shape, output_shape=shape)
     if kind in ("conv2d", "dwconv2d"):
         row.output_shape, row.params, row.macs, row.sizes, row.numpy, row.detail = _conv(spec, shape)
-    elif kind in ("maxpool", "avgpool", "subsample"):
+    elif kind in ("maxpool", "avgpool", "sumpool", "subsample"):
         c, _, _ = _spatial(shape, kind)
         size = spec.get("size", 2)
         padding, ceil = spec.get("padding", 0), bool(spec.get("ceil_mode", False))

@@ -104,6 +104,7 @@ _FR = {
     "positive": "« {what} » doit être un entier positif (reçu : {value})",
     "connections": "la table de connexions doit donner, pour chacun des {filters} filtres, des cartes de 0 à {last}",
     "empty": "sa sortie {shape} serait vide",
+    "channels": "elle attend {expected} canaux d'entrée et en reçoit {got}",
     "unknown_type": "type de couche inconnu « {kind} » ; types connus : {known}",
     "unknown_option": "une couche {kind} n'a pas d'option « {options} »",
     "residual_shapes": "une addition résiduelle demande des formes égales ; elle reçoit {shapes}",

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from engine import PRESETS, Sequential
+from engine.model import LAYER_TYPES
 from engine.shapes import ShapeError, measure, size_step
 from engine.zoo import ARCHITECTURES
 
@@ -106,6 +107,11 @@ def test_numpy_layers_agree_with_shape_only():
         {"type": "maxpool", "size": 3, "stride": 2},
         {"type": "conv2d", "filters": 4, "kernel_size": 2, "use_bias": False},
         {"type": "tanh"},
+        {"type": "sumpool", "size": 2, "stride": 1},
+        {"type": "elu", "alpha": 0.5},
+        {"type": "leaky_relu", "alpha": 0.2},
+        {"type": "sigmoid"},
+        {"type": "heaviside"},
         {"type": "avgpool", "size": 2},
         {"type": "flatten"},
         {"type": "dense", "units": 7},
@@ -117,6 +123,7 @@ def test_numpy_layers_agree_with_shape_only():
     assert [r.output_shape for r in m.rows] == model.shapes
     assert [r.params for r in m.rows] == [layer.param_count() for layer in model.layers]
     assert all(r.numpy for r in m.rows)
+    assert {r.type for r in m.rows} == set(LAYER_TYPES)  # every NumPy layer of the engine is covered
     out = model.forward(np.zeros((1, 2, 29, 31), dtype=np.float32))
     assert out.shape[1:] == m.output_shape
     for preset, (preset_spec, input_shape, _) in PRESETS.items():
