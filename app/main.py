@@ -21,6 +21,7 @@ import engine
 from . import pages
 from .api.routes import (
     activations,
+    architectures,
     backward,
     classes,
     convolve,
@@ -56,6 +57,7 @@ API_ROUTERS = [
     activations.router,
     train.router,
     classes.router,
+    architectures.router,
 ]
 
 DESCRIPTION = """\

@@ -27,6 +27,7 @@ PAGES = {
     "/train": "train",
     "/class/new": "class_new",
     "/join": "join",
+    "/architectures": "architectures",
 }
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

@@ -17,12 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from engine import PRESETS, Sequential, build_preset
 from engine.conv import Conv2D
-from engine.dense import Dense
 from messages import both
+from engine.shapes import measure
 
 from ..core.errors import ApiError
 
@@ -128,32 +126,17 @@ def _explain_shape_error(model: Sequential, origin: list[int | None]) -> ApiErro
 
 
 def _shapes_and_costs(model: Sequential) -> tuple[list[tuple[int, ...]], int, int, int]:
-    """Walk the (unbuilt) layers: (output shapes, parameters, forward multiply-adds per image, bytes cached for
-    backward per image), computed before any weight is allocated.
+    """The (unbuilt) layers measured by the engine's shape machinery (engine/shapes.py): (output shapes,
+    parameters, forward multiply-adds per image, bytes cached for backward per image), before any weight is
+    allocated.
 
-    conv: F·C·kh·kw (+F) parameters and F·C·kh·kw·Ho·Wo multiply-adds, caches its im2col matrix (C·kh·kw·Ho·Wo
-    values); dense: out·in (+out) parameters and out·in multiply-adds. Every layer also holds its output, and
-    backward a gradient of the same size (hence ×2). Raises ValueError where a shape does not work."""
-    shapes: list[tuple[int, ...]] = []
-    params = macs = values = 0
-    shape = model.input_shape
-    for layer in model.layers:
-        out = tuple(int(v) for v in layer.output_shape(shape))
-        if min(out) < 1:
-            raise ValueError(f"{layer.name}: output shape {out} is empty")
-        size = int(np.prod(out))
-        if isinstance(layer, Conv2D):
-            window = shape[0] * layer.kernel_size[0] * layer.kernel_size[1]
-            params += out[0] * window + (out[0] if layer.use_bias else 0)
-            macs += size * window
-            values += window * out[1] * out[2]
-        elif isinstance(layer, Dense):
-            params += size * shape[0] + (size if layer.use_bias else 0)
-            macs += size * shape[0]
-        values += size
-        shapes.append(out)
-        shape = out
-    return shapes, params, macs, 2 * values * model.dtype.itemsize
+    Cached values: every layer holds its output, and backward a gradient of the same size (hence ×2); a
+    convolution also caches its im2col matrix, C·kh·kw·Ho·Wo values (its multiply-adds divided by its F filters).
+    Raises ValueError (engine.shapes.ShapeError) where a shape does not work."""
+    m = measure(model.spec(), model.input_shape)
+    values = sum(row.activations for row in m.rows)
+    values += sum(row.macs // row.output_shape[0] for row in m.rows if row.type == "conv2d")
+    return [row.output_shape for row in m.rows], m.total_params, m.total_macs, 2 * values * model.dtype.itemsize
 
 
 def _check_size(params: int, macs: int, cache_bytes: int, batch_size: int) -> None:

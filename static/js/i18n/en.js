@@ -10,6 +10,7 @@ export default {
   "nav.example": "Worked example",
   "nav.playground": "Playground",
   "nav.train": "Training",
+  "nav.architectures": "Architectures",
   "nav.api": "API",
   "lang.label": "Language",
   "footer.about": "ConvStep — a convolutional network, opened up: every number of the forward and backward pass.",

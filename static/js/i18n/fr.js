@@ -10,6 +10,7 @@ export default {
   "nav.example": "Exemple du cours",
   "nav.playground": "Bac à sable",
   "nav.train": "Entraînement",
+  "nav.architectures": "Architectures",
   "nav.api": "API",
   "lang.label": "Langue",
   "footer.about": "ConvStep — un réseau convolutif, ouvert : chaque nombre de la propagation avant et arrière.",
