@@ -26,7 +26,9 @@ from .api.routes import (
     forward,
     gradcheck,
     health,
+    mlp,
     models,
+    neuron,
     pool,
     predict,
     samples,
@@ -53,6 +55,8 @@ API_ROUTERS = [
     samples.router,
     activations.router,
     train.router,
+    neuron.router,
+    mlp.router,
 ]
 
 DESCRIPTION = """\
