@@ -11,6 +11,10 @@
  *   autoScale(range, kind?)        -> a diverging scale if the range has negatives, otherwise sequential
  *   rangeOf(values, out?)          -> {min, max, absMax} of an array-like (NaN ignored)
  *   mergeRanges(ranges)            -> the range that covers them all
+ *   scaleFor(kind, range)          -> the scale of a palette for a range: sequential from 0, diverging symmetric
+ *   paletteOf(tensor, {signed, gray}) -> the palette a tensor is drawn with (diverging if it has negatives)
+ *   cssColor(name, alpha?)         -> a colour of the stylesheet (a custom property of :root) for a canvas
+ *   accent(alpha?)                 -> the accent colour (--accent): the kernel window, the selected cell
  */
 
 const PALETTE_STOPS = {
@@ -137,3 +141,32 @@ export function autoScale(range, kind = null) {
   if (k === "gray") return makeScale(k, Math.min(0, range.min), Math.max(1, range.max));
   return makeScale(k, range.min, range.max);
 }
+
+export function paletteOf(tensor, { signed = null, gray = false } = {}) {
+  if (gray) return "gray";
+  if (signed === true) return "diverging";
+  if (signed === false) return "sequential";
+  return tensor.range().min < 0 ? "diverging" : "sequential";
+}
+
+/** Sequential scales start at 0 (a dead unit is always dark); signed ones are symmetric around 0 (white). */
+export function scaleFor(kind, range) {
+  if (kind === "gray") return makeScale("gray", 0, Math.max(1, range.max));
+  if (kind === "sequential") return makeScale("sequential", 0, range.max > 0 ? range.max : 1);
+  return makeScale("diverging", -range.absMax, range.absMax);
+}
+
+/**
+ * A colour of the stylesheet (a custom property of :root, "#rrggbb" or "#rgb"), as canvases need it: the marks
+ * drawn on heatmaps take their colours from base.css, so a theme changes them in one place.
+ */
+export function cssColor(name, alpha = 1) {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  if (alpha >= 1 || !value.startsWith("#")) return value;
+  const hex = value.length === 4 ? [...value.slice(1)].map((c) => c + c).join("") : value.slice(1, 7);
+  const [r, g, b] = [0, 2, 4].map((k) => Number.parseInt(hex.slice(k, k + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+/** The accent colour (--accent): the kernel window, the selected cell, the receptive field. */
+export const accent = (alpha = 1) => cssColor("--accent", alpha);

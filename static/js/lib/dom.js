@@ -10,6 +10,7 @@
  *   tooltip                       -> one shared floating tooltip: tooltip.show(html|node, clientX, clientY), tooltip.hide()
  *   toast(message, {error})       -> a short message at the bottom of the page (also announced to screen readers)
  *   fmt(x, digits)                -> a number for humans: 4 significant digits, no "-0", exponent when tiny/huge
+ *   short(v)                      -> a number in a compact grid cell: 2 significant digits, "3e-4" below 0.01
  *
  * Never build markup with style="" (the Content-Security-Policy forbids inline styles): use h(..., {style}).
  */
@@ -148,4 +149,12 @@ export function toast(message, { error = false, ms = 3500 } = {}) {
 export function ready(fn) {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, { once: true });
   else fn();
+}
+
+export function short(v) {
+  if (!Number.isFinite(v)) return fmt(v);
+  const a = Math.abs(v);
+  if (a === 0) return "0";
+  if (a < 0.01) return v.toExponential(0).replace("-", "−");
+  return fmt(v, 2);
 }

@@ -13,7 +13,7 @@ import { Coalescer, get, post } from "../lib/api.js";
 import { initPage } from "../lib/page.js";
 import { downloadJSON } from "../lib/download.js";
 import { LabState } from "./lab/state.js";
-import { normalizeBackward, normalizeForward } from "./lab/trace.js";
+import { normalizeBackward, normalizeForward } from "../lib/trace.js";
 import { InputPanel } from "./lab/input-panel.js";
 import { PredictionCard } from "./lab/prediction.js";
 import { PrepCard } from "./lab/prep.js";

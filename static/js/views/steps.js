@@ -15,7 +15,7 @@ import { get, post } from "../lib/api.js";
 import { initPage } from "../lib/page.js";
 import { onLangChange, t } from "../lib/i18n.js";
 import { DrawPad } from "../lib/drawpad.js";
-import { normalizeBackward, normalizeForward } from "./lab/trace.js";
+import { normalizeBackward, normalizeForward } from "../lib/trace.js";
 import { buildSteps, neuronsFor } from "./steps/build.js";
 import { Deck, stepFromHash } from "./steps/deck.js";
 import { decodeDigit, encodeDigit } from "./steps/digit-code.js";

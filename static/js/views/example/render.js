@@ -15,7 +15,8 @@
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { t } from "../../lib/i18n.js";
-import { formula, op, player } from "../lab/detail-common.js";
+import { formula, op } from "../../lib/formula.js";
+import { player } from "../../lib/player.js";
 
 /** The document prints at most 4 decimals; so do we (1.1032, −0.6682). */
 export const num = (v) => (typeof v === "number" ? fmt(Number(v.toFixed(4)), 10) : String(v));

@@ -12,26 +12,16 @@
  */
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
-import { makeScale, rangeOf } from "../../lib/colors.js";
+import { accent, makeScale, rangeOf } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { convAt, convGradInputAt, convGradKernelAt, rot180 } from "../../lib/cnn.js";
 import { HeatmapView } from "../../lib/heatmap.js";
-import { layerInput } from "./trace.js";
-import {
-  argmax,
-  argmaxAbs,
-  block,
-  checkMark,
-  fillFormula,
-  formula,
-  mapView,
-  op,
-  player,
-  receptiveFieldBlock,
-  sizeFormula,
-} from "./detail-common.js";
-
-const WINDOW = "#f29d0b";
+import { layerInput } from "../../lib/trace.js";
+import { receptiveFieldBlock } from "./detail-common.js";
+import { argmax, argmaxAbs } from "../../lib/argmax.js";
+import { block, checkMark, fillFormula, formula, op, sizeFormula } from "../../lib/formula.js";
+import { mapView } from "../../lib/tensor-heatmaps.js";
+import { player } from "../../lib/player.js";
 
 export function render(ctx) {
   return ctx.mode === "backward" ? renderBackward(ctx) : renderForward(ctx);
@@ -176,13 +166,13 @@ function renderForward(ctx) {
         left: r.left,
         bottom: r.top + r.kh - 1,
         right: r.left + r.kw - 1,
-        color: WINDOW,
+        color: accent(),
         width: 2,
-        fill: "rgba(242,157,11,0.15)",
+        fill: accent(0.15),
       },
     ]);
     kernelGrid.update({ matrix: ch.kernel });
-    outputView.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: WINDOW, width: 2 }]);
+    outputView.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: accent(), width: 2 }]);
     rf.show(ctx.index, p.i, p.j);
     calcTitle.textContent = t("lab.conv.at", { f, i: p.i, j: p.j });
     const winScale = isFirst ? makeScale("gray", 0, 1) : makeScale("sequential", 0, Math.max(1e-6, X.range().max));
@@ -344,7 +334,7 @@ function renderBackward(ctx) {
         left,
         bottom: top + (Ho - 1) * g.stride[0],
         right: left + (Wo - 1) * g.stride[1],
-        color: WINDOW,
+        color: accent(),
         width: 2,
       },
     ]);
@@ -438,7 +428,7 @@ function renderBackward(ctx) {
     const r = convGradInputAt(G, K, c, pixel.i, pixel.j, g);
     const fr = r.filters[f];
     dxView.update({ matrix: dX.matrix(c) });
-    dxView.setMarks([{ top: pixel.i, left: pixel.j, bottom: pixel.i, right: pixel.j, color: WINDOW, width: 2 }]);
+    dxView.setMarks([{ top: pixel.i, left: pixel.j, bottom: pixel.i, right: pixel.j, color: accent(), width: 2 }]);
     dxTitle.textContent = t("lab.conv.dx_at", { c, i: pixel.i, j: pixel.j, f });
     rotGrid.update({ matrix: rot180(toNested(K, f, c)), scale: signedScale(K.channel(f).data) });
     gwinGrid.update({

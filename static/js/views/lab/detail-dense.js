@@ -10,19 +10,11 @@ import { fmt, h } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
 import { denseTerms, unflattenIndex } from "../../lib/cnn.js";
 import { Tensor } from "../../lib/tensor.js";
-import { layerInput } from "./trace.js";
-import {
-  argmax,
-  argmaxAbs,
-  block,
-  checkMark,
-  fillFormula,
-  formula,
-  op,
-  vectorView,
-  layerFormula,
-} from "./detail-common.js";
-import { linkedViews } from "./detail-relu.js";
+import { layerInput } from "../../lib/trace.js";
+import { linkedViews } from "./detail-activation.js";
+import { argmax, argmaxAbs } from "../../lib/argmax.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
+import { vectorView } from "../../lib/tensor-heatmaps.js";
 
 const TOP_TERMS = 8;
 

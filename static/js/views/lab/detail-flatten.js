@@ -8,9 +8,9 @@ import { fmt, h } from "../../lib/dom.js";
 import { HeatmapView } from "../../lib/heatmap.js";
 import { t } from "../../lib/i18n.js";
 import { unflattenIndex } from "../../lib/cnn.js";
-import { layerInput } from "./trace.js";
-import { block, checkMark, fillFormula, formula, layerFormula, op } from "./detail-common.js";
-import { scaleFor } from "./overview.js";
+import { layerInput } from "../../lib/trace.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
+import { accent, scaleFor } from "../../lib/colors.js";
 
 export function render(ctx) {
   const { forward, col, body, formulas } = ctx;
@@ -99,10 +99,10 @@ export function render(ctx) {
   function show(k) {
     const { c, i, j } = unflattenIndex(k, [C, H, W]);
     mapViews.forEach((v, cc) =>
-      v.setMarks(cc === c ? [{ top: i, left: j, bottom: i, right: j, color: "#f29d0b", width: 2 }] : []),
+      v.setMarks(cc === c ? [{ top: i, left: j, bottom: i, right: j, color: accent(), width: 2 }] : []),
     );
     vecView.setMarks([
-      { top: Math.floor(k / HW), left: k % HW, bottom: Math.floor(k / HW), right: k % HW, color: "#f29d0b", width: 2 },
+      { top: Math.floor(k / HW), left: k % HW, bottom: Math.floor(k / HW), right: k % HW, color: accent(), width: 2 },
     ]);
     const name = backward ? "∂L/∂" : "";
     // the order is the point: the map's value at (c, i, j) must be the vector's entry k

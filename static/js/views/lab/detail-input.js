@@ -5,9 +5,10 @@
  */
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
-import { makeScale } from "../../lib/colors.js";
+import { accent, makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
-import { block, mapView, op } from "./detail-common.js";
+import { block, op } from "../../lib/formula.js";
+import { mapView } from "../../lib/tensor-heatmaps.js";
 
 const HALF = 3;
 
@@ -33,7 +34,7 @@ export function render(ctx) {
       classes: (a, b) => (a === HALF && b === HALF ? "is-strong" : null),
       format: (v) => fmt(v, 2),
     });
-    for (const v of views) v.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: "#f29d0b", width: 2 }]);
+    for (const v of views) v.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: accent(), width: 2 }]);
   };
   let pinned = ctx.pos && ctx.pos.i < H && ctx.pos.j < W ? ctx.pos : { i: Math.floor(H / 2), j: Math.floor(W / 2) };
   const handlers = {

@@ -7,24 +7,15 @@
  */
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
-import { makeScale } from "../../lib/colors.js";
+import { accent, makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { poolAt } from "../../lib/cnn.js";
-import { layerInput } from "./trace.js";
-import {
-  block,
-  checkMark,
-  fillFormula,
-  formula,
-  mapView,
-  op,
-  receptiveFieldBlock,
-  sizeFormula,
-  layerFormula,
-} from "./detail-common.js";
+import { layerInput } from "../../lib/trace.js";
+import { receptiveFieldBlock } from "./detail-common.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op, sizeFormula } from "../../lib/formula.js";
+import { mapView } from "../../lib/tensor-heatmaps.js";
 
 const MODES = { maxpool: "max", avgpool: "avg", sumpool: "sum" };
-const ACCENT = "#f29d0b";
 
 export function render(ctx) {
   const { forward, col, body, formulas } = ctx;
@@ -119,9 +110,9 @@ export function render(ctx) {
     const [am, an] = r.argmax;
     bigView.setMarks([
       ...baseMarks,
-      { top: r.top, left: r.left, bottom: r.top + kh - 1, right: r.left + kw - 1, color: ACCENT, width: 3 },
+      { top: r.top, left: r.left, bottom: r.top + kh - 1, right: r.left + kw - 1, color: accent(), width: 3 },
     ]);
-    smallView.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: ACCENT, width: 2 }]);
+    smallView.setMarks([{ top: p.i, left: p.j, bottom: p.i, right: p.j, color: accent(), width: 2 }]);
     rf.show(ctx.index, p.i, p.j);
     windowGrid.update({
       matrix: r.window,

@@ -7,7 +7,7 @@
 import { fmt, h, pct } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
 import { softmaxTerms } from "../../lib/cnn.js";
-import { checkMark, fillFormula, formula } from "./detail-common.js";
+import { checkMark, fillFormula, formula } from "../../lib/formula.js";
 
 function bar(value, signed = false) {
   const fill = h("div", { class: ["term__fill", !signed ? "is-prob" : value >= 0 ? "is-pos" : "is-neg"] });

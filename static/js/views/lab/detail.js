@@ -12,24 +12,24 @@ import { $, fmt, h } from "../../lib/dom.js";
 import { get, isAbort, LatestOnly, post } from "../../lib/api.js";
 import { onLangChange, t } from "../../lib/i18n.js";
 import { shapeLabel, Tensor } from "../../lib/tensor.js";
-import { columns, gradientOf, isMaps } from "./trace.js";
-import { formula, layerFormula } from "./detail-common.js";
+import { columns, gradientOf, isMaps } from "../../lib/trace.js";
 import * as convView from "./detail-conv.js";
-import * as reluView from "./detail-relu.js";
+import * as activationView from "./detail-activation.js";
 import * as poolView from "./detail-pool.js";
 import * as flattenView from "./detail-flatten.js";
 import * as denseView from "./detail-dense.js";
 import * as softmaxView from "./detail-softmax.js";
 import * as inputView from "./detail-input.js";
+import { formula, layerFormula } from "../../lib/formula.js";
 
 const VIEWS = {
   input: inputView,
   conv2d: convView,
-  relu: reluView,
-  leaky_relu: reluView,
-  elu: reluView,
-  sigmoid: reluView,
-  tanh: reluView,
+  relu: activationView,
+  leaky_relu: activationView,
+  elu: activationView,
+  sigmoid: activationView,
+  tanh: activationView,
   maxpool: poolView,
   avgpool: poolView,
   sumpool: poolView,

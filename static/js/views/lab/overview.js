@@ -6,33 +6,11 @@
  */
 import { $, fmt, h } from "../../lib/dom.js";
 import { drawMatrix, legend } from "../../lib/heatmap.js";
-import { makeScale, mergeRanges, rangeOf } from "../../lib/colors.js";
+import { makeScale, mergeRanges, rangeOf, scaleFor } from "../../lib/colors.js";
+import { vectorLayout, vectorMatrix } from "../../lib/tensor-heatmaps.js";
 import { onLangChange, t } from "../../lib/i18n.js";
 import { shapeLabel } from "../../lib/tensor.js";
-import { columns, gradientOf, isMaps } from "./trace.js";
-
-const MAX_VECTOR_ROWS = 30;
-
-/** How a vector of D values is laid out in the overview: column-major, at most 30 cells tall. */
-export function vectorLayout(d) {
-  const cols = Math.ceil(d / MAX_VECTOR_ROWS);
-  const rows = Math.ceil(d / cols);
-  return { rows, cols };
-}
-
-export function vectorMatrix(tensor) {
-  const d = tensor.size;
-  const { rows, cols } = vectorLayout(d);
-  const data = tensor.data;
-  return {
-    rows,
-    cols,
-    get: (i, j) => {
-      const k = j * rows + i;
-      return k < d ? data[k] : NaN;
-    },
-  };
-}
+import { columns, gradientOf, isMaps } from "../../lib/trace.js";
 
 /** A few characters that say what a layer does, its numbers included ("conv 5×5", "max 2×2", "W·x+b"). */
 export function shortType(col) {
@@ -76,13 +54,6 @@ export function paletteFor(column, mode, range) {
   if (mode === "forward" && column.type === "input") return "gray";
   if (mode === "backward") return "diverging";
   return range.min < 0 ? "diverging" : "sequential";
-}
-
-/** Sequential scales start at 0 (a dead unit is always dark); signed ones are symmetric around 0 (white). */
-export function scaleFor(kind, range) {
-  if (kind === "gray") return makeScale("gray", 0, Math.max(1, range.max));
-  if (kind === "sequential") return makeScale("sequential", 0, range.max > 0 ? range.max : 1);
-  return makeScale("diverging", -range.absMax, range.absMax);
 }
 
 export class Overview {

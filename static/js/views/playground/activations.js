@@ -9,8 +9,8 @@ import { get, isAbort } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
 import { LineChart } from "../../lib/chart.js";
 import { t } from "../../lib/i18n.js";
-import { formula, op } from "../lab/detail-common.js";
 import { field, fill, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
+import { formula, op } from "../../lib/formula.js";
 
 const KINDS = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "heaviside"];
 // −6…6 so that the chart's six x ticks fall on even numbers; 241 points: a grid step of 0.05

@@ -6,14 +6,16 @@
  * Clicking the output shows how that value was made: window ⊙ kernel = products → sum, recomputed here from the
  * padded input the server returns and checked against its output.
  */
-import { fmt, h } from "../../lib/dom.js";
+import { fmt, h, short } from "../../lib/dom.js";
 import { get, isAbort, post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
 import { t } from "../../lib/i18n.js";
-import { block, checkMark, formula, op } from "../lab/detail-common.js";
-import { argmaxOf, cellMark, heat, locate, scaleOf, short, windowMark } from "../steps/visuals.js";
 import { identityKernel, KERNELS, kernelById, SOBEL_Y } from "./kernels.js";
 import { field, fill, numberInput, para, put, segmented, title } from "./common.js";
+import { block, checkMark, formula, op } from "../../lib/formula.js";
+import { argmaxOf, locate } from "../../lib/argmax.js";
+import { cellMark, heat, windowMark } from "../../lib/tensor-heatmaps.js";
+import { scaleFor } from "../../lib/colors.js";
 
 const PHOTO_SIDE = 96; // the photo is shrunk to at most 96 px a side (the API accepts up to 128)
 const MAX_PAD = 7;
@@ -347,16 +349,16 @@ export class ConvolutionPanel {
     );
 
     const grid = (m, sc) => new GridView({ matrix: m, compact: true, format: short, scale: sc }).el;
-    const prodScale = scaleOf("diverging", { absMax: Math.max(1e-9, ...w.products.flat().map(Math.abs)) });
+    const prodScale = scaleFor("diverging", { absMax: Math.max(1e-9, ...w.products.flat().map(Math.abs)) });
     const rows = [
       h(
         "div",
         { class: "stage-row" },
-        block(t("play.conv.window"), grid(w.window, scaleOf("gray", { min: 0, max: 255, absMax: 255 }))),
+        block(t("play.conv.window"), grid(w.window, scaleFor("gray", { min: 0, max: 255, absMax: 255 }))),
         op("⊙"),
         block(
           t("play.conv.kernel_short"),
-          grid(this.kernel, scaleOf("diverging", { absMax: Math.max(1e-9, ...this.kernel.flat().map(Math.abs)) })),
+          grid(this.kernel, scaleFor("diverging", { absMax: Math.max(1e-9, ...this.kernel.flat().map(Math.abs)) })),
         ),
         op("="),
         block(t("play.conv.products"), grid(w.products, prodScale)),

@@ -11,8 +11,9 @@ import { fmt, h } from "../../lib/dom.js";
 import { post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
 import { t } from "../../lib/i18n.js";
-import { op, player } from "../lab/detail-common.js";
 import { fill, put, sameNumbers, statusBadge, title } from "./common.js";
+import { op } from "../../lib/formula.js";
+import { player } from "../../lib/player.js";
 
 const RGB_R = [
   [11, 23, 14, 0, 0],

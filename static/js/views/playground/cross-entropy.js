@@ -8,8 +8,8 @@
  */
 import { fmt, h } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
-import { formula } from "../lab/detail-common.js";
 import { fill, put, statusBadge, title } from "./common.js";
+import { formula } from "../../lib/formula.js";
 
 const ANIMALS = ["dog", "fox", "horse", "eagle", "squirrel"];
 export const COURSE_CASES = [

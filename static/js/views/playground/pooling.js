@@ -7,8 +7,8 @@ import { fmt, h } from "../../lib/dom.js";
 import { isAbort, post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
 import { t } from "../../lib/i18n.js";
-import { block, formula, op } from "../lab/detail-common.js";
 import { field, fill, markCells, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
+import { block, formula, op } from "../../lib/formula.js";
 
 export const COURSE_MAP = [
   [0, 0, 0, 0],

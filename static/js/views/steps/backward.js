@@ -3,29 +3,19 @@
  * the SGD update and its effect), same shape as views/steps/forward.js. Numbers come from POST /api/backward
  * (ctx.B, the lab's normalised trace); single entries are recomputed with lib/cnn.js and checked against it.
  */
-import { fmt, h, pct } from "../../lib/dom.js";
+import { fmt, h, pct, short } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { BarChart } from "../../lib/bars.js";
 import { LineChart } from "../../lib/chart.js";
 import { t } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
 import { convGradInputAt, convGradKernelAt } from "../../lib/cnn.js";
-import { block, checkMark, formula, op, vectorView } from "../lab/detail-common.js";
-import { layerInput } from "../lab/trace.js";
-import {
-  argmaxOf,
-  cellMark,
-  heat,
-  locate,
-  mapsStrip,
-  note,
-  para,
-  scaleOf,
-  short,
-  strongestChannel,
-  tensorRange,
-  windowMark,
-} from "./visuals.js";
+import { layerInput } from "../../lib/trace.js";
+import { mapsStrip, note, para, strongestChannel, tensorRange } from "./visuals.js";
+import { block, checkMark, formula, op } from "../../lib/formula.js";
+import { cellMark, heat, vectorView, windowMark } from "../../lib/tensor-heatmaps.js";
+import { argmaxOf, locate } from "../../lib/argmax.js";
+import { scaleFor } from "../../lib/colors.js";
 
 const f3 = (v) => fmt(v, 3);
 const row = (...children) => h("div", { class: "stage-row" }, ...children);
@@ -270,7 +260,7 @@ export function poolBackStep(ctx, poolIndex, actIndex) {
       const left = p.j * g.stride[1];
       const argmax = P.extra?.argmax;
       const am = argmax ? { r: argmax.at(c, p.i, p.j, 0), s: argmax.at(c, p.i, p.j, 1) } : { r: top, s: left };
-      const scale = scaleOf("diverging", tensorRange(routed, c));
+      const scale = scaleFor("diverging", tensorRange(routed, c));
       const parts = [
         block(
           `∂L/∂${P.name}[${c}] (${gOut.shape[1]}×${gOut.shape[2]})`,
@@ -355,7 +345,7 @@ export function convKernelGradStep(ctx, index) {
         matrix: dK.matrix(e.f, e.c),
         compact: kh > 3,
         format: short,
-        scale: scaleOf("diverging", { absMax: Math.abs(dK.at(e.f, e.c, e.m, e.n)) || 1 }),
+        scale: scaleFor("diverging", { absMax: Math.abs(dK.at(e.f, e.c, e.m, e.n)) || 1 }),
         classes: (m, n) => (m === e.m && n === e.n ? "is-strong" : null),
         caption: `∂L/∂K[${e.f}, ${e.c}]`,
       });
@@ -481,13 +471,13 @@ export function convInputGradStep(ctx, index) {
         gView.setMarks([windowMark(top, left, kh, kw)]);
         gWin.update({
           matrix: fl.gradWindow,
-          scale: scaleOf("diverging", tensorRange(G, f)),
+          scale: scaleFor("diverging", tensorRange(G, f)),
           classes: (m, n) => (fl.valid[m][n] ? null : "is-pad"),
         });
-        rot.update({ matrix: fl.rotated, scale: scaleOf("diverging", tensorRange(K)) });
+        rot.update({ matrix: fl.rotated, scale: scaleFor("diverging", tensorRange(K)) });
         prods.update({
           matrix: fl.products,
-          scale: scaleOf("diverging", { absMax: Math.max(1e-12, ...fl.products.flat().map(Math.abs)) }),
+          scale: scaleFor("diverging", { absMax: Math.max(1e-12, ...fl.products.flat().map(Math.abs)) }),
         });
         sumEl.textContent = `= ${fmt(fl.sum)}`;
       }
@@ -565,7 +555,7 @@ export function sgdStep(ctx) {
         const before = K.matrix(e.f, 0);
         const step = delta.matrix(e.f, 0);
         const after = { rows: kh, cols: kw, get: (i, j) => before.get(i, j) + step.get(i, j) };
-        const scale = scaleOf("diverging", tensorRange(K, e.f));
+        const scale = scaleFor("diverging", tensorRange(K, e.f));
         const mark = (i, j) => (i === e.m && j === e.n ? "is-strong" : null);
         const grid = (matrix, caption, sc, format) =>
           new GridView({ matrix, caption, compact: true, format, scale: sc, classes: mark }).el;
@@ -577,7 +567,7 @@ export function sgdStep(ctx) {
             grid(
               { rows: kh, cols: kw, get: (i, j) => -step.get(i, j) },
               `η · ∂L/∂K[${e.f}]`,
-              scaleOf("diverging", tensorRange(delta, e.f)),
+              scaleFor("diverging", tensorRange(delta, e.f)),
               short,
             ),
             op("="),

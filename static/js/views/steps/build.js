@@ -35,7 +35,7 @@ import {
   poolBackStep,
   sgdStep,
 } from "./backward.js";
-import { argmaxOf } from "./visuals.js";
+import { argmaxOf } from "../../lib/argmax.js";
 
 const ACTIVATIONS = new Set(["relu", "leaky_relu", "elu", "sigmoid", "tanh"]);
 const POOLS = new Set(["maxpool", "avgpool", "sumpool"]);

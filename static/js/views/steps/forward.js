@@ -6,28 +6,19 @@
  *
  * ctx (views/steps.js): {F, B, label, sourceText(), denseRows: {layer: Float32Array row of W}, neurons: {layer: k}}
  */
-import { fmt, h, pct } from "../../lib/dom.js";
+import { fmt, h, pct, short } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { BarChart } from "../../lib/bars.js";
 import { t, getLang } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
 import { convAt, denseTerms, poolAt, softmaxTerms, unflattenIndex } from "../../lib/cnn.js";
-import { block, checkMark, fillFormula, formula, op, player, sizeFormula, vectorView } from "../lab/detail-common.js";
-import { layerInput } from "../lab/trace.js";
-import {
-  argmaxOf,
-  cellMark,
-  heat,
-  locate,
-  mapsStrip,
-  note,
-  para,
-  scaleOf,
-  short,
-  strongestChannel,
-  tensorRange,
-  windowMark,
-} from "./visuals.js";
+import { layerInput } from "../../lib/trace.js";
+import { mapsStrip, note, para, strongestChannel, tensorRange } from "./visuals.js";
+import { block, checkMark, fillFormula, formula, op, sizeFormula } from "../../lib/formula.js";
+import { player } from "../../lib/player.js";
+import { cellMark, heat, vectorView, windowMark } from "../../lib/tensor-heatmaps.js";
+import { argmaxOf, locate } from "../../lib/argmax.js";
+import { scaleFor } from "../../lib/colors.js";
 
 const f3 = (v) => fmt(v, 3);
 const row = (...children) => h("div", { class: "stage-row" }, ...children);
@@ -66,7 +57,7 @@ export function inputStep(ctx) {
           }
         }
       }
-      const patch = patchAround(X, 0, ci, cj, 7, { scale: scaleOf("gray", { min: 0, max: 1, absMax: 1 }) });
+      const patch = patchAround(X, 0, ci, cj, 7, { scale: scaleFor("gray", { min: 0, max: 1, absMax: 1 }) });
       const view = heat(X.matrix(0), {
         kind: "gray",
         range: { min: 0, max: 1, absMax: 1 },
@@ -178,7 +169,7 @@ export function convSlideStep(ctx, index) {
       const g = L.geometry;
       const [, , kh, kw] = K.shape;
       let pos = cc.start;
-      const kScale = scaleOf("diverging", tensorRange(K, f));
+      const kScale = scaleFor("diverging", tensorRange(K, f));
       const inView = heat(X.matrix(0), {
         kind: index === 0 ? "gray" : "sequential",
         size: 224,
@@ -234,11 +225,11 @@ export function convSlideStep(ctx, index) {
         winGrid.update({
           matrix: ch.window,
           classes: (m, n) => (ch.pad[m][n] ? "is-pad" : null),
-          scale: scaleOf(index === 0 ? "gray" : "sequential", X.range()),
+          scale: scaleFor(index === 0 ? "gray" : "sequential", X.range()),
         });
         prodGrid.update({
           matrix: ch.products,
-          scale: scaleOf("diverging", { absMax: Math.max(1e-9, ...ch.products.flat().map(Math.abs)) }),
+          scale: scaleFor("diverging", { absMax: Math.max(1e-9, ...ch.products.flat().map(Math.abs)) }),
         });
         sumEl.textContent = `= ${fmt(ch.sum)}`;
         totalLine(line, r, 1);
@@ -304,7 +295,7 @@ export function convChannelsStep(ctx, index) {
       const [, , kh, kw] = K.shape;
       const r = convAt(X, K, b, f, start.i, start.j, g);
       let c = r.channels.reduce((best, ch, k) => (Math.abs(ch.sum) > Math.abs(r.channels[best].sum) ? k : best), 0);
-      const scale = scaleOf("sequential", X.range());
+      const scale = scaleFor("sequential", X.range());
       const inputs = r.channels.map((ch) => {
         const view = heat(X.matrix(ch.c), {
           scale,
@@ -361,10 +352,10 @@ export function convChannelsStep(ctx, index) {
         for (const x of inputs) x.btn.setAttribute("aria-pressed", String(x === inputs[k]));
         detailTitle.textContent = t("steps.conv_channels.detail", { c: k, f });
         winGrid.update({ matrix: ch.window, scale, classes: (m, n) => (ch.pad[m][n] ? "is-pad" : null) });
-        kGrid.update({ matrix: ch.kernel, scale: scaleOf("diverging", tensorRange(K, f)) });
+        kGrid.update({ matrix: ch.kernel, scale: scaleFor("diverging", tensorRange(K, f)) });
         prodGrid.update({
           matrix: ch.products,
-          scale: scaleOf("diverging", { absMax: Math.max(1e-9, ...ch.products.flat().map(Math.abs)) }),
+          scale: scaleFor("diverging", { absMax: Math.max(1e-9, ...ch.products.flat().map(Math.abs)) }),
         });
         sumEl.textContent = `Σ = ${fmt(ch.sum)}`;
       }
@@ -400,8 +391,8 @@ export function activationMapStep(ctx, index) {
       const p = locate(argmaxOf(data), W);
       // the numbers shown sit around the most negative value, where the ink's edge meets the paper
       const q = locate(data.indexOf(neg), W);
-      const bp = patchAround(before, f, q.i, q.j, 6, { scale: scaleOf("diverging", tensorRange(before, f)) });
-      const ap = patchAround(after, f, q.i, q.j, 6, { scale: scaleOf("sequential", tensorRange(after, f)) });
+      const bp = patchAround(before, f, q.i, q.j, 6, { scale: scaleFor("diverging", tensorRange(before, f)) });
+      const ap = patchAround(after, f, q.i, q.j, 6, { scale: scaleFor("sequential", tensorRange(after, f)) });
       const marks = [windowMark(bp.top, bp.left, bp.matrix.rows, bp.matrix.cols, false)];
       visual.append(
         row(
@@ -445,7 +436,7 @@ export function poolStep(ctx, index) {
         matrix: r.window,
         compact: false,
         format: f3,
-        scale: scaleOf("sequential", tensorRange(X, c)),
+        scale: scaleFor("sequential", tensorRange(X, c)),
         classes: (m, n) => (mode === "max" && m === r.argmax[0] && n === r.argmax[1] ? "is-strong" : "is-highlight"),
       });
       visual.append(
@@ -507,7 +498,7 @@ export function flattenStep(ctx, index) {
       const [C, H, W] = P.shape;
       const k = argmaxOf(x.data);
       const { c, i, j } = unflattenIndex(k, [C, H, W]);
-      const scale = scaleOf("sequential", P.range());
+      const scale = scaleFor("sequential", P.range());
       const maps = [];
       for (let m = 0; m < C; m++) {
         const view = heat(P.matrix(m), { scale, size: 52, label: `P[${m}]`, marks: m === c ? [cellMark(i, j)] : [] });

@@ -8,7 +8,7 @@
  *
  * "Columns" are what the overview and the detail views walk over: the input first (index −1), then every layer.
  */
-import { Tensor } from "../../lib/tensor.js";
+import { Tensor } from "./tensor.js";
 
 function asImage(value) {
   const t = Tensor.from(value);

@@ -7,18 +7,11 @@
 import { fmt, h, pct } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
-import { layerInput, isMaps } from "./trace.js";
-import {
-  block,
-  fillFormula,
-  formula,
-  mapView,
-  op,
-  receptiveFieldBlock,
-  vectorView,
-  layerFormula,
-  checkMark,
-} from "./detail-common.js";
+import { layerInput, isMaps } from "../../lib/trace.js";
+import { receptiveFieldBlock } from "./detail-common.js";
+import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
+import { mapView, vectorView } from "../../lib/tensor-heatmaps.js";
+import { accent } from "../../lib/colors.js";
 
 /** Views of the same position in several tensors, hovering one marks the others. */
 export function linkedViews(ctx, tensors, { onPosition }) {
@@ -48,7 +41,7 @@ export function linkedViews(ctx, tensors, { onPosition }) {
     const q = p || pinned;
     for (const v of views) {
       if (!q) v.setMarks([]);
-      else if (maps) v.setMarks([{ top: q.i, left: q.j, bottom: q.i, right: q.j, color: "#f29d0b", width: 2 }]);
+      else if (maps) v.setMarks([{ top: q.i, left: q.j, bottom: q.i, right: q.j, color: accent(), width: 2 }]);
       else v.markIndex(q.j);
     }
     if (q) onPosition(q);
