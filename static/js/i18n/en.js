@@ -200,6 +200,19 @@ export default {
   "lab.conv.rotated": "K[{f}, {c}] turned 180°",
   "lab.conv.sum_filters": "Summed over the filters:",
 
+  "lab.activation.after": "After: y = {f}",
+  "lab.activation.backward_formula": "∂L/∂x = ∂L/∂y · f′(x), with f′(x) = {d}",
+  "lab.activation.derivative": "f′(x) = {d}",
+  "lab.activation.derivative_hint.sigmoid":
+    "Never above 0.25 (at x = 0) and almost 0 where the unit is saturated: through each sigmoid layer the gradient shrinks at least fourfold.",
+  "lab.activation.derivative_hint.tanh": "At most 1 (at x = 0), almost 0 where the unit is saturated (|x| > 3).",
+  "lab.activation.derivative_hint.leaky_relu": "1 where x > 0, α elsewhere: a little gradient always gets through.",
+  "lab.activation.derivative_hint.elu": "1 where x > 0, α·eˣ elsewhere.",
+  "lab.activation.forward_hint.sigmoid":
+    "Every output is between 0 and 1: large positive x give almost 1, large negative x almost 0.",
+  "lab.activation.forward_hint.tanh": "Every output is between −1 and 1, and tanh(0) = 0.",
+  "lab.activation.forward_hint.leaky_relu": "Negative values are multiplied by α instead of zeroed.",
+  "lab.activation.forward_hint.elu": "Negative values bend smoothly towards −α.",
   "lab.relu.before": "Before: x",
   "lab.relu.after": "After: y = max(0, x)",
   "lab.relu.stats": "{zeros} of this map is zero ({neg} negative values set to 0); {layer} over the whole layer.",

@@ -201,6 +201,19 @@ export default {
   "lab.conv.rotated": "K[{f}, {c}] tourné de 180°",
   "lab.conv.sum_filters": "Somme sur les filtres :",
 
+  "lab.activation.after": "Après : y = {f}",
+  "lab.activation.backward_formula": "∂L/∂x = ∂L/∂y · f′(x) avec f′(x) = {d}",
+  "lab.activation.derivative": "f′(x) = {d}",
+  "lab.activation.derivative_hint.sigmoid":
+    "Jamais au-dessus de 0,25 (en x = 0) et presque nulle là où l'unité est saturée : à chaque couche sigmoïde, le gradient est au moins divisé par quatre.",
+  "lab.activation.derivative_hint.tanh": "Au plus 1 (en x = 0), presque nulle là où l'unité est saturée (|x| > 3).",
+  "lab.activation.derivative_hint.leaky_relu": "1 là où x > 0, α ailleurs : un peu de gradient passe toujours.",
+  "lab.activation.derivative_hint.elu": "1 là où x > 0, α·eˣ ailleurs.",
+  "lab.activation.forward_hint.sigmoid":
+    "Chaque sortie est entre 0 et 1 : un grand x positif donne presque 1, un grand x négatif presque 0.",
+  "lab.activation.forward_hint.tanh": "Chaque sortie est entre −1 et 1, et tanh(0) = 0.",
+  "lab.activation.forward_hint.leaky_relu": "Les valeurs négatives sont multipliées par α au lieu d'être annulées.",
+  "lab.activation.forward_hint.elu": "Les valeurs négatives s'infléchissent doucement vers −α.",
   "lab.relu.before": "Avant : x",
   "lab.relu.after": "Après : y = max(0, x)",
   "lab.relu.stats":
