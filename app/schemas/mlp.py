@@ -66,6 +66,13 @@ class MlpStepRequest(RequestModel):
     labels: list[Label] = Field(min_length=1, max_length=MAX_STEP_POINTS)
     params: list[LayerIn] = Field(min_length=1, max_length=MAX_HIDDEN_LAYERS + 1)
     learning_rate: float = Field(1.0, gt=0, le=100)
+    steps: int = Field(
+        1,
+        ge=1,
+        le=1000,
+        strict=True,
+        description="Take steps − 1 updates first, then show every number of the last one.",
+    )
 
     @model_validator(mode="after")
     def _shapes(self):
@@ -100,6 +107,7 @@ class StepLayer(BaseModel):
 
 class MlpStepResponse(BaseModel):
     m: int
+    params: list[Layer] = Field(description="The parameters this step starts from (after steps − 1 updates).")
     loss: float
     layers: list[StepLayer]
     params_next: list[Layer]

@@ -71,6 +71,9 @@ def step(req: MlpStepRequest):
     for l, layer in enumerate(req.params, start=1):
         params[f"W{l}"] = np.asarray(layer.W, dtype=np.float64)
         params[f"b{l}"] = np.asarray(layer.b, dtype=np.float64)[:, None]
+    for _ in range(req.steps - 1):
+        A, _ = mlp.forward_propagation(X, params)
+        params = mlp.update(params, mlp.back_propagation(y, params, A), req.learning_rate)
     A, Z = mlp.forward_propagation(X, params)
     grads = mlp.back_propagation(y, params, A)
     L = mlp.n_layers(params)
@@ -92,6 +95,7 @@ def step(req: MlpStepRequest):
         )
     return {
         "m": X.shape[1],
+        "params": _layers(params),
         "loss": mlp.log_loss(Z[f"Z{L}"], y),
         "layers": layers,
         "params_next": _layers(nxt),
