@@ -28,7 +28,9 @@ from .api.routes import (
     forward,
     gradcheck,
     health,
+    mlp,
     models,
+    neuron,
     pool,
     predict,
     samples,
@@ -58,6 +60,8 @@ API_ROUTERS = [
     train.router,
     classes.router,
     architectures.router,
+    neuron.router,
+    mlp.router,
 ]
 
 DESCRIPTION = """\

@@ -29,6 +29,8 @@ PAGES = {
     "/join": "join",
     "/architectures": "architectures",
 }
+PAGES = {"/": "index", "/steps": "steps", "/example": "example", "/playground": "playground", "/train": "train"}
+PAGES.update({"/neuron": "neuron", "/mlp": "mlp"})  # the course's perceptron chapter (issue 13)
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 router = APIRouter(include_in_schema=False)

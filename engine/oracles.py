@@ -172,3 +172,49 @@ def seed_sgd_step(image, label, kernel, weights, biases, learning_rate=0.01):
     dl_dconv[conv_output <= 0] = 0
     _, dfilter = conv_backward(dl_dconv, image, kernel, stride=1, padding=1)
     return (loss, kernel - learning_rate * dfilter, weights - learning_rate * dl_dw, biases - learning_rate * dl_db)
+
+
+# -- the perceptron chapter (seed 001) --------------------------------------------------------------------------------
+def neuron_gradients_loop(X, y, A) -> tuple[np.ndarray, float]:
+    """The course's derivation, term by term: ∂L/∂w_j = −(1/m)·Σ_i (y_i − a_i)·x_j^(i) and
+    ∂L/∂b = −(1/m)·Σ_i (y_i − a_i), one sample and one weight at a time. X (m, n), y and A (m,) or (m, 1)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    A = np.asarray(A, dtype=np.float64).reshape(-1)
+    m, n = X.shape
+    dW = np.zeros((n, 1))
+    db = 0.0
+    for j in range(n):
+        total = 0.0
+        for i in range(m):
+            total += (y[i] - A[i]) * X[i, j]
+        dW[j, 0] = -total / m
+    for i in range(m):
+        db += y[i] - A[i]
+    return dW, -db / m
+
+
+def neuron_log_loss_loop(y, A) -> float:
+    """L = −(1/m)·Σ_i [y_i·ln a_i + (1 − y_i)·ln(1 − a_i)], one sample at a time (no ε)."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    A = np.asarray(A, dtype=np.float64).reshape(-1)
+    total = 0.0
+    for yi, ai in zip(y, A):
+        total += yi * np.log(ai) + (1 - yi) * np.log(1 - ai)
+    return -total / y.size
+
+
+def course_back_propagation(y, parametres, activations) -> dict[str, np.ndarray]:
+    """The course's ``back_propagation`` (annex 3), with its keys: dZ = A^[C] − y, then for c = C … 1:
+    dW_c = (1/m)·dZ·A^[c−1]ᵀ, db_c = (1/m)·Σ dZ (per row), and dZ = W_cᵀ·dZ · A^[c−1](1 − A^[c−1])."""
+    m = y.shape[1]
+    C = len(parametres) // 2
+    dZ = activations["A" + str(C)] - y
+    gradients = {}
+    for c in reversed(range(1, C + 1)):
+        gradients["dW" + str(c)] = 1 / m * np.dot(dZ, activations["A" + str(c - 1)].T)
+        gradients["db" + str(c)] = 1 / m * np.sum(dZ, axis=1, keepdims=True)
+        if c > 1:
+            A = activations["A" + str(c - 1)]
+            dZ = np.dot(parametres["W" + str(c)].T, dZ) * A * (1 - A)
+    return gradients

@@ -5,6 +5,9 @@
   (LeNet-5's shape: 28×28 → 8@28×28 → 8@14×14 → 16@10×10 → 16@5×5 → 400 → 120 → 84 → 10).
 * ``seed``   — the course's from-scratch model, exactly: one 3×3 filter with padding 1 (no bias, as in the
   course's code), ReLU, 2×2 max pooling, flatten (196), dense 196→10, softmax.
+* ``mlp``    — the perceptron chapter's network (seed 001): 784 → 16 → 16 → 16 → 10 with sigmoids, no
+  convolution (its annex trains ``reseau_de_neurone(hidden_layers=(16, 16, 16))``); a softmax output for 10 digits
+  where the chapter's binary task has one sigmoid.
 * ``worked-example`` — the course's hand-worked example: a 3×3 input, filters f1, f2 (no bias), ReLU, global
   2×2 max pooling, dense 2→2 with W, b, softmax.
 """
@@ -41,6 +44,18 @@ SEED = [
     {"type": "softmax", "name": "softmax"},
 ]
 
+MLP = [
+    {"type": "flatten", "name": "flatten"},
+    {"type": "dense", "name": "fc1", "units": 16},
+    {"type": "sigmoid", "name": "sigmoid1"},
+    {"type": "dense", "name": "fc2", "units": 16},
+    {"type": "sigmoid", "name": "sigmoid2"},
+    {"type": "dense", "name": "fc3", "units": 16},
+    {"type": "sigmoid", "name": "sigmoid3"},
+    {"type": "dense", "name": "fc4", "units": 10},
+    {"type": "softmax", "name": "softmax"},
+]
+
 WORKED_EXAMPLE = [
     {"type": "conv2d", "name": "conv", "filters": 2, "kernel_size": 2, "padding": 0, "use_bias": False},
     {"type": "relu", "name": "relu"},
@@ -65,6 +80,11 @@ PRESETS = {
         SEED,
         (1, 28, 28),
         "The course's from-scratch model: one 3×3 filter (padding 1), ReLU, 2×2 max-pool, FC 196→10",
+    ),
+    "mlp": (
+        MLP,
+        (1, 28, 28),
+        "The perceptron chapter's MLP: 784 → 16 → 16 → 16 → 10 with sigmoids (dense layers only)",
     ),
     "worked-example": (
         WORKED_EXAMPLE,

@@ -99,8 +99,10 @@ LayerSpec = Annotated[
 
 
 class TrainRequest(RequestModel):
-    preset: Literal["seed", "lenet", "custom"] = Field(
-        "seed", description="seed: the course's one-filter model; lenet: the lab's CNN; custom: `architecture`."
+    preset: Literal["seed", "lenet", "mlp", "custom"] = Field(
+        "seed",
+        description="seed: the course's one-filter model; lenet: the lab's CNN; mlp: the perceptron chapter's "
+        "784-16-16-16-10 sigmoid MLP; custom: `architecture`.",
     )
     architecture: list[LayerSpec] | None = Field(
         None,

@@ -34,7 +34,7 @@ from ..core.errors import ApiError
 log = logging.getLogger("convstep.models")
 
 WEIGHTS_DIR = Path(engine.__file__).resolve().parent / "weights"
-BUNDLED = ("lenet", "seed")
+BUNDLED = ("lenet", "seed", "mlp")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SLUG_PATTERN = SLUG.pattern
 

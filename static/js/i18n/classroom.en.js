@@ -156,6 +156,14 @@ export default {
   "steps.dx.text2":
     "Going down each hidden layer the same way, ReLU only lets the gradient through where its unit was active (z > 0). At the bottom, the vector is put back into the shape of the maps it was flattened from.",
 
+  "steps.dx.text2_generic":
+    "Going down each hidden layer the same way, each activation multiplies the gradient by its derivative f′(z) (the steps before this one showed it layer by layer). At the bottom, the vector is put back into the shape it was flattened from.",
+  "steps.hidden.title": "Back through {layer}: dZ = (Wᵀ·dZ) ⊙ f′(Z)",
+  "steps.hidden.text":
+    "The course's recurrence: the gradient reaching the output of {act} is Wᵀ·dZ of {next} (each unit of {layer} fed every unit of {next}); multiplied element by element by the activation's derivative at this unit, it becomes dZ, the gradient of {layer}'s z. Then, as for the last layer, ∂L/∂W = dZ·xᵀ and ∂L/∂b = dZ.",
+  "steps.hidden.sigmoid":
+    "The sigmoid's derivative σ(z)(1 − σ(z)) is never above 0.25: each sigmoid layer divides the gradient by at least 4 on its way down, which is why the first layers of a deep sigmoid network learn slowly (the vanishing gradient).",
+  "steps.hidden.formula": "dZ^[l] = (W^[l+1]ᵀ · dZ^[l+1]) ⊙ f′(Z^[l])",
   "steps.pool_back.title": "Back through {pool} and {act}",
   "steps.pool_back.title_pool": "Back through {pool}",
   "steps.pool_back.routed": "Routed to the maxima, map {c}",

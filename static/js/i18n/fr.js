@@ -5,6 +5,26 @@ export default {
   "a11y.skip": "Aller au contenu",
   "brand.tagline": "comment un CNN lit un chiffre",
   "nav.label": "Navigation principale",
+  "nav.course": "Cours",
+  "nav.course_label": "Le cours, dans l'ordre",
+  "course.menu.neuron": "1. Un neurone",
+  "course.menu.neuron_hint": "perceptron, log loss, descente de gradient",
+  "course.menu.mlp": "2. Des couches de neurones",
+  "course.menu.mlp_hint": "XOR, rétropropagation, le PMC du cours",
+  "course.menu.lab": "3. Le CNN : labo de dessin",
+  "course.menu.lab_hint": "chaque couche, en avant et en arrière",
+  "course.menu.steps": "3. Le CNN, pas à pas",
+  "course.menu.steps_hint": "un chiffre à travers le réseau",
+  "course.menu.example": "4. L'exemple du cours",
+  "course.menu.example_hint": "le calcul à la main du cours, vérifié",
+  "course.menu.architectures": "5. Architectures",
+  "course.menu.architectures_hint": "de LeNet à EfficientNet, mesurées",
+  "course.chapter.lab":
+    "Suit le chapitre du cours sur le CNN programmé de zéro (sections II à V : convolution, ReLU, pooling, aplatissement, couche dense, rétropropagation) et les filtres et le pooling du cours sur les CNN.",
+  "course.chapter.steps":
+    "Suit le chapitre du cours sur le CNN programmé de zéro (sections III et IV : propagation avant et arrière), sur un vrai chiffre.",
+  "course.chapter.example":
+    "Suit le chapitre du cours sur le CNN programmé de zéro, sections III et IV : son exemple calculé à la main, nombre par nombre.",
   "nav.lab": "Atelier de dessin",
   "nav.steps": "Pas à pas",
   "nav.example": "Exemple du cours",
@@ -202,6 +222,19 @@ export default {
   "lab.conv.rotated": "K[{f}, {c}] tourné de 180°",
   "lab.conv.sum_filters": "Somme sur les filtres :",
 
+  "lab.activation.after": "Après : y = {f}",
+  "lab.activation.backward_formula": "∂L/∂x = ∂L/∂y · f′(x) avec f′(x) = {d}",
+  "lab.activation.derivative": "f′(x) = {d}",
+  "lab.activation.derivative_hint.sigmoid":
+    "Jamais au-dessus de 0,25 (en x = 0) et presque nulle là où l'unité est saturée : à chaque couche sigmoïde, le gradient est au moins divisé par quatre.",
+  "lab.activation.derivative_hint.tanh": "Au plus 1 (en x = 0), presque nulle là où l'unité est saturée (|x| > 3).",
+  "lab.activation.derivative_hint.leaky_relu": "1 là où x > 0, α ailleurs : un peu de gradient passe toujours.",
+  "lab.activation.derivative_hint.elu": "1 là où x > 0, α·eˣ ailleurs.",
+  "lab.activation.forward_hint.sigmoid":
+    "Chaque sortie est entre 0 et 1 : un grand x positif donne presque 1, un grand x négatif presque 0.",
+  "lab.activation.forward_hint.tanh": "Chaque sortie est entre −1 et 1, et tanh(0) = 0.",
+  "lab.activation.forward_hint.leaky_relu": "Les valeurs négatives sont multipliées par α au lieu d'être annulées.",
+  "lab.activation.forward_hint.elu": "Les valeurs négatives s'infléchissent doucement vers −α.",
   "lab.relu.before": "Avant : x",
   "lab.relu.after": "Après : y = max(0, x)",
   "lab.relu.stats":

@@ -13,6 +13,8 @@ export default {
   "train.preset.seed_hint": "one 3×3 filter, max-pool, dense 196→10",
   "train.preset.lenet": "LeNet",
   "train.preset.lenet_hint": "two 5×5 conv blocks, dense 400→120→84→10 (the lab's model)",
+  "train.preset.mlp": "The perceptron chapter's MLP",
+  "train.preset.mlp_hint": "784→16→16→16→10 with sigmoids, no convolution",
   "train.preset.custom": "Your own",
   "train.preset.custom_hint": "stack conv, pooling, activation and dense layers",
   "train.custom.help":

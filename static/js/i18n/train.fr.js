@@ -13,6 +13,8 @@ export default {
   "train.preset.seed_hint": "un filtre 3×3, max-pooling, dense 196→10",
   "train.preset.lenet": "LeNet",
   "train.preset.lenet_hint": "deux blocs conv 5×5, dense 400→120→84→10 (le modèle du labo)",
+  "train.preset.mlp": "Le PMC du chapitre sur le perceptron",
+  "train.preset.mlp_hint": "784→16→16→16→10 avec des sigmoïdes, sans convolution",
   "train.preset.custom": "Le vôtre",
   "train.preset.custom_hint": "empilez convolutions, pooling, activations et couches denses",
   "train.custom.help":

@@ -27,5 +27,21 @@ export function initPage() {
     if (href === path) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  closeCourseMenuOutside();
   document.documentElement.classList.add("js-ready");
+}
+
+/** The Course menu (a <details>) closes on Escape (focus back on its summary) and on a click elsewhere. */
+function closeCourseMenuOutside() {
+  const menu = document.querySelector(".course-menu");
+  if (!menu) return;
+  document.addEventListener("click", (e) => {
+    if (menu.open && !menu.contains(e.target)) menu.open = false;
+  });
+  menu.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
 }

@@ -134,6 +134,14 @@ onLangChange(async () => {
   }
 });
 
+// ?preset=mlp: a link from a course page opens the form on that network
+const presetParam = new URLSearchParams(window.location.search).get("preset");
+const presetRadio = presetParam && document.querySelector(`input[name="preset"][value="${CSS.escape(presetParam)}"]`);
+if (presetRadio) {
+  presetRadio.checked = true;
+  presetRadio.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
 const requested = new URLSearchParams(window.location.search).get("job");
 if (requested) {
   get(`/api/train/${encodeURIComponent(requested)}`)

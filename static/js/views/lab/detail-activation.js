@@ -1,8 +1,9 @@
 /**
- * Detail view of an activation layer (ReLU, and the other element-wise activations).
- * Forward: before → after for the selected map (or the whole vector), negatives zeroed, the share of zeros;
- * hovering a value shows max(0, x) with its number in both views.
- * Backward: dL/dy × the ReLU mask 1[x > 0] = dL/dx: the gradient only flows where the unit was active.
+ * Detail view of an activation layer (ReLU, sigmoid, tanh, leaky ReLU, ELU).
+ * Forward: before → after for the selected map (or the whole vector); hovering a value recomputes y = f(x) here and
+ * checks it against the server (ReLU: negatives zeroed, the share of zeros).
+ * Backward: dL/dy × f′(x) = dL/dx, f′ recomputed here (ReLU: the mask 1[x > 0], the gradient only flows where the
+ * unit was active; sigmoid: σ(x)(1 − σ(x)), never above 0.25, which is why deep sigmoid stacks learn slowly).
  */
 import { fmt, h, pct } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
@@ -12,6 +13,7 @@ import { receptiveFieldBlock } from "./detail-common.js";
 import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
 import { mapView, vectorView } from "../../lib/tensor-heatmaps.js";
 import { accent } from "../../lib/colors.js";
+import { activationMath } from "../../lib/activations.js";
 
 /** Views of the same position in several tensors, hovering one marks the others. */
 export function linkedViews(ctx, tensors, { onPosition }) {
@@ -69,6 +71,7 @@ export function render(ctx) {
   const maps = isMaps(y);
   const c = ctx.channel;
   const isRelu = col.type === "relu";
+  const math = activationMath(col.type, col.config);
   const at = (tensor, p) => (maps ? tensor.at(c, p.i, p.j) : tensor.data[p.j]);
   const name = (p) => (maps ? `[${c}, ${p.i}, ${p.j}]` : `[${p.j}]`);
   const line = h("div", { class: "formula formula--result" });
@@ -83,42 +86,55 @@ export function render(ctx) {
     const bl = ctx.backward.layers[ctx.index];
     const gy = bl.gradOutput;
     const gx = bl.gradInput;
-    const mask = new Tensor(
-      Float32Array.from(x.data, (v) => (isRelu ? (v > 0 ? 1 : 0) : NaN)),
+    // the local derivative f′(x), recomputed here from the forward pass (ReLU: the mask 1[x > 0])
+    const yData = y.data;
+    const local = new Tensor(
+      Float32Array.from(x.data, (v, k) => (math ? math.d(v, yData[k]) : NaN)),
       x.shape,
     );
-    formulas.append(formula(isRelu ? t("lab.relu.backward_formula") : t("lab.relu.backward_generic")));
+    formulas.append(
+      formula(
+        isRelu
+          ? t("lab.relu.backward_formula")
+          : math
+            ? t("lab.activation.backward_formula", { d: math.dText })
+            : t("lab.relu.backward_generic"),
+      ),
+    );
     const tensors = [{ tensor: gy, kind: "diverging", label: "∂L/∂y" }];
-    if (isRelu) tensors.push({ tensor: mask, kind: "gray", label: "1[x>0]" });
+    if (math) tensors.push({ tensor: local, kind: isRelu ? "gray" : "sequential", label: isRelu ? "1[x>0]" : "f′(x)" });
     tensors.push({ tensor: gx, kind: "diverging", label: "∂L/∂x" });
     const linked = linkedViews(ctx, tensors, {
       onPosition: (p) => {
         if (rf) rf.show(ctx.index, p.i, p.j);
-        const parts = [`∂L/∂x${name(p)} = ∂L/∂y · `];
-        const ours = at(gy, p) * (at(x, p) > 0 ? 1 : 0);
-        if (isRelu)
-          parts.push(
-            `1[x > 0] = `,
-            { v: at(gy, p) },
-            " · ",
-            { v: String(at(x, p) > 0 ? 1 : 0) },
-            ` (x = ${fmt(at(x, p))})`,
-            " = ",
-            { v: ours },
-            " ",
-          );
-        else parts.push("f′(x) = ", { v: at(gx, p) });
-        fillFormula(line, parts);
-        if (isRelu) line.append(checkMark(ours, at(gx, p)));
+        if (!math) {
+          fillFormula(line, [`∂L/∂x${name(p)} = ∂L/∂y · f′(x) = `, { v: at(gx, p) }]);
+          return;
+        }
+        const d = at(local, p);
+        const ours = at(gy, p) * d;
+        fillFormula(line, [
+          `∂L/∂x${name(p)} = ∂L/∂y · ${math.dText} = `,
+          { v: at(gy, p) },
+          " · ",
+          isRelu ? { v: String(d) } : { v: d },
+          ` (x = ${fmt(at(x, p))})`,
+          " = ",
+          { v: ours },
+          " ",
+        ]);
+        line.append(checkMark(ours, at(gx, p)));
       },
     });
     const blocks = [block(t("lab.relu.grad_out"), linked.views[0].el), op("×")];
-    if (isRelu)
+    if (math)
       blocks.push(
         block(
-          t("lab.relu.mask"),
+          isRelu ? t("lab.relu.mask") : t("lab.activation.derivative", { d: math.dText }),
           linked.views[1].el,
-          h("p", { class: "hint", text: t("lab.relu.mask_hint", { p: pct(1 - zeros) }) }),
+          isRelu
+            ? h("p", { class: "hint", text: t("lab.relu.mask_hint", { p: pct(1 - zeros) }) })
+            : h("p", { class: "hint", text: t(`lab.activation.derivative_hint.${col.type}`) }),
         ),
         op("="),
       );
@@ -137,11 +153,13 @@ export function render(ctx) {
     {
       onPosition: (p) => {
         if (rf) rf.show(ctx.index, p.i, p.j);
-        if (isRelu) {
-          const ours = Math.max(0, at(x, p));
-          fillFormula(line, [`y${name(p)} = max(0, `, { v: at(x, p) }, ") = ", { v: ours }, " "]);
-          line.append(checkMark(ours, at(y, p)));
-        } else fillFormula(line, [`y${name(p)} = f(`, { v: at(x, p) }, ") = ", { v: at(y, p) }]);
+        if (!math) {
+          fillFormula(line, [`y${name(p)} = f(`, { v: at(x, p) }, ") = ", { v: at(y, p) }]);
+          return;
+        }
+        const ours = math.f(at(x, p));
+        fillFormula(line, [`y${name(p)} = ${math.call}`, { v: at(x, p) }, ") = ", { v: ours }, " "]);
+        line.append(checkMark(ours, at(y, p)));
       },
     },
   );
@@ -150,7 +168,9 @@ export function render(ctx) {
     { class: "hint" },
     isRelu
       ? t("lab.relu.stats", { zeros: pct(zeros), neg: negatives, layer: pct(col.extra.zero_fraction ?? zeros) })
-      : "",
+      : math
+        ? t(`lab.activation.forward_hint.${col.type}`)
+        : "",
   );
   body.append(
     h(
@@ -158,7 +178,11 @@ export function render(ctx) {
       { class: "detail-row" },
       block(t("lab.relu.before"), linked.views[0].el),
       op("→"),
-      block(t("lab.relu.after"), linked.views[1].el, stats),
+      block(
+        isRelu ? t("lab.relu.after") : t("lab.activation.after", { f: math ? math.fText : "f(x)" }),
+        linked.views[1].el,
+        stats,
+      ),
       rf,
     ),
     line,

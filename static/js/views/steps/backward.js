@@ -16,8 +16,10 @@ import { block, checkMark, formula, op } from "../../lib/formula.js";
 import { cellMark, heat, vectorView, windowMark } from "../../lib/tensor-heatmaps.js";
 import { argmaxOf, locate } from "../../lib/argmax.js";
 import { scaleFor } from "../../lib/colors.js";
+import { activationMath } from "../../lib/activations.js";
 
 const f3 = (v) => fmt(v, 3);
+const ACTIVATION_TYPES = new Set(["relu", "leaky_relu", "elu", "sigmoid", "tanh"]);
 const row = (...children) => h("div", { class: "stage-row" }, ...children);
 const digits = (n) => Array.from({ length: n }, (_, q) => String(q));
 
@@ -174,6 +176,104 @@ export function denseGradStep(ctx, index) {
   };
 }
 
+/**
+ * Back through one hidden dense layer and its activation: the course's recurrence (perceptron chapter)
+ *   dZ^[l] = (W^[l+1]ᵀ·dZ^[l+1]) ⊙ f′(Z^[l]),   ∂L/∂W^[l] = dZ^[l]·A^[l−1]ᵀ,   ∂L/∂b^[l] = dZ^[l]
+ * shown for the unit whose gradient is largest, each factor recomputed here and checked against the server.
+ */
+export function hiddenDenseStep(ctx, index, actIndex, nextIndex) {
+  const L = ctx.F.layers[index];
+  const next = ctx.F.layers[nextIndex];
+  const act = actIndex === null ? null : ctx.F.layers[actIndex];
+  return {
+    id: `${L.name}-recurrence`,
+    phase: "backward",
+    layer: L.name,
+    title: () => t("steps.hidden.title", { layer: L.name }),
+    render({ visual, text, formulas }) {
+      const { F, B } = ctx;
+      const dzNext = B.layers[nextIndex].gradOutput; // dZ^[l+1]
+      const back = B.layers[nextIndex].gradInput; // W^[l+1]ᵀ·dZ^[l+1]
+      const dz = B.layers[index].gradOutput; // dZ^[l]
+      const z = L.output;
+      const math = act ? activationMath(act.type, act.config) : null;
+      const a = act ? act.output : z;
+      const local = new Tensor(
+        Float32Array.from(z.data, (v, k) => (math ? math.d(v, a.data[k]) : 1)),
+        z.shape,
+      );
+      const k = argmaxOf(dz.data, { abs: true });
+      const view = (tensor, label, kind = "diverging") =>
+        block(
+          `${label} (${tensor.size})`,
+          vectorView(tensor, { cell: 11, kind, describe: (q, v) => `${label}[${q}] = ${fmt(v)}` }).el,
+        );
+      visual.append(
+        h(
+          "div",
+          { class: "stage-row stage-row--wrap" },
+          view(dzNext, `dZ (${next.name})`),
+          op("→"),
+          view(back, `${next.name}: Wᵀ·dZ`),
+          op("⊙"),
+          view(local, math ? `f′ = ${math.dText}` : "1", "sequential"),
+          op("="),
+          view(dz, `dZ (${L.name})`),
+        ),
+      );
+      text.append(
+        para(t("steps.hidden.text", { layer: L.name, next: next.name, act: act ? act.name : "—" })),
+        act && act.type === "sigmoid" ? para(t("steps.hidden.sigmoid")) : null,
+      );
+      const W = next.params.W;
+      formulas.append(formula(t("steps.hidden.formula")));
+      if (W && !W.missing) {
+        const terms = Array.from(dzNext.data, (g, i) => ({ i, g, w: W.at(i, k), p: g * W.at(i, k) })).sort(
+          (p, q) => Math.abs(q.p) - Math.abs(p.p),
+        );
+        const sum = terms.reduce((acc, term) => acc + term.p, 0);
+        formulas.append(
+          formula(
+            `(Wᵀ·dZ)[${k}] = Σ`,
+            { sub: "i" },
+            ` W[i, ${k}]·dZ[i] = `,
+            ...terms.slice(0, 3).flatMap((term, q) => [q ? " + " : "", `(${f3(term.w)} × ${f3(term.g)})`]),
+            terms.length > 3 ? " + … = " : " = ",
+            { v: sum },
+          ),
+          checkMark(sum, back.at(k)),
+        );
+      }
+      const ours = back.at(k) * local.at(k);
+      formulas.append(
+        formula(
+          `dZ[${k}] = `,
+          { v: back.at(k) },
+          math ? ` × ${math.dText.replace(/x/g, `z${k}`)} = ` : " = ",
+          { v: back.at(k) },
+          " × ",
+          { v: local.at(k) },
+          " = ",
+          { v: ours },
+        ),
+        checkMark(ours, dz.at(k)),
+      );
+      const x = layerInput(F, index);
+      const j = argmaxOf(x.data);
+      const dW = B.layers[index].grads.W;
+      const dWkj = dz.at(k) * x.at(j);
+      formulas.append(
+        formula(`∂L/∂W[${k}, ${j}] = dZ[${k}] · x[${j}] = `, { v: dz.at(k) }, " × ", { v: x.at(j) }, " = ", {
+          v: dWkj,
+        }),
+        dW && !dW.missing ? checkMark(dWkj, dW.at(k, j)) : null,
+        formula(`∂L/∂b[${k}] = dZ[${k}] = `, { v: dz.at(k) }),
+        B.layers[index].grads.b ? checkMark(dz.at(k), B.layers[index].grads.b.at(k)) : null,
+      );
+    },
+  };
+}
+
 /** ∂L/∂x = Wᵀ·∂L/∂z, then back through the hidden dense layers and their ReLUs, down to the flattened vector. */
 export function denseBackStep(ctx, lastDense, flattenIndex) {
   return {
@@ -217,8 +317,14 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
         (a, b) => Math.abs(b.p) - Math.abs(a.p),
       );
       const sum = terms.reduce((s, term) => s + term.p, 0);
-      const hidden = chain.length > 1; // hidden dense layers, each with its ReLU, between the last one and flatten
-      text.append(para(t("steps.dx.text", { layer: L.name })), hidden ? para(t("steps.dx.text2")) : null);
+      const hidden = chain.length > 1; // hidden dense layers, each with its activation, between the last one and flatten
+      const reluOnly = F.layers
+        .slice(flattenIndex + 1, lastDense)
+        .every((layer) => !ACTIVATION_TYPES.has(layer.type) || layer.type === "relu");
+      text.append(
+        para(t("steps.dx.text", { layer: L.name })),
+        hidden ? para(t(reluOnly ? "steps.dx.text2" : "steps.dx.text2_generic")) : null,
+      );
       formulas.append(
         formula(t("lab.dense.dx_formula")),
         formula(
@@ -230,7 +336,7 @@ export function denseBackStep(ctx, lastDense, flattenIndex) {
           { v: sum },
         ),
         checkMark(sum, dx.at(j)),
-        hidden ? formula(t("lab.relu.backward_formula")) : null,
+        hidden ? formula(t(reluOnly ? "lab.relu.backward_formula" : "steps.hidden.formula")) : null,
       );
     },
   };

@@ -29,6 +29,7 @@ import {
   convKernelGradStep,
   denseBackStep,
   denseGradStep,
+  hiddenDenseStep,
   dzStep,
   effectStep,
   lossStep,
@@ -79,6 +80,14 @@ export function buildSteps(ctx) {
   steps.push(lossStep(ctx), dzStep(ctx));
   if (lastDense >= 0) steps.push(denseGradStep(ctx, lastDense));
   const flattenIndex = layers.findIndex((l) => l.type === "flatten");
+  // each hidden dense layer, top down: the course's recurrence dZ^[l] = (W^[l+1]ᵀ·dZ^[l+1]) ⊙ f′(Z^[l])
+  for (let q = denseIdx.length - 2; q >= 0; q--) {
+    const i = denseIdx[q];
+    if (i < flattenIndex) continue;
+    let act = null;
+    for (let k = i + 1; k < denseIdx[q + 1]; k++) if (ACTIVATIONS.has(layers[k].type)) act = k;
+    steps.push(hiddenDenseStep(ctx, i, act, denseIdx[q + 1]));
+  }
   if (lastDense >= 0) steps.push(denseBackStep(ctx, lastDense, flattenIndex));
   const consumed = new Set();
   for (let i = (flattenIndex >= 0 ? flattenIndex : layers.length) - 1; i >= 0; i--) {

@@ -6,6 +6,7 @@
  *
  * ctx (views/steps.js): {F, B, label, sourceText(), denseRows: {layer: Float32Array row of W}, neurons: {layer: k}}
  */
+import { activationMath } from "../../lib/activations.js";
 import { fmt, h, pct, short } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { BarChart } from "../../lib/bars.js";
@@ -647,15 +648,15 @@ export function denseStep(ctx, index, { last = false } = {}) {
       for (const layer of follow) {
         if (layer.type === "dropout")
           text.append(note(t("lab.dropout.note", { p: Math.round((layer.config.rate || 0) * 100) })));
-        else
+        else {
+          // the activation recomputed here (σ, tanh, ReLU…) and checked against the server
+          const math = activationMath(layer.type, layer.config);
+          const ours = math ? math.f(z.at(k)) : layer.output.at(k);
           formulas.append(
-            formula(
-              `${layer.type === "relu" ? "ReLU" : layer.type}(z[${k}]) = ${layer.type === "relu" ? "max(0, " : "f("}`,
-              { v: z.at(k) },
-              ") = ",
-              { v: layer.output.at(k) },
-            ),
+            formula(`${layer.name}: y[${k}] = ${math ? math.call : "f("}`, { v: z.at(k) }, ") = ", { v: ours }),
+            math ? checkMark(ours, layer.output.at(k)) : null,
           );
+        }
       }
       formulas.append(
         formula(t("steps.dense.params"), " = ", `${L.outputShape[0]} × ${x.size} + ${L.outputShape[0]} = `, {

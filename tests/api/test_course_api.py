@@ -1,0 +1,114 @@
+"""/api/neuron and /api/mlp over real HTTP calls, each number against an independent NumPy computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from .helpers import assert_error
+
+POINTS = [[0.0, 1.0], [2.0, 1.0], [-1.0, -0.5], [1.5, 2.0], [-2.0, 0.3]]
+LABELS = [0, 1, 0, 1, 0]
+
+
+def test_neuron_step_numbers(client):
+    body = {"points": POINTS, "labels": LABELS, "W": [0.5, -0.25], "b": 0.1, "learning_rate": 0.7}
+    r = client.post("/api/neuron/step", json=body)
+    assert r.status_code == 200
+    got = r.json()
+    X, y = np.array(POINTS), np.array(LABELS, dtype=float)
+    z = X @ np.array([0.5, -0.25]) + 0.1
+    a = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(got["Z"], z)
+    np.testing.assert_allclose(got["A"], a)
+    assert got["heaviside"] == (z >= 0).astype(float).tolist()
+    assert got["loss"] == pytest.approx(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
+    dW = sum((a[i] - y[i]) * X[i] for i in range(5)) / 5
+    np.testing.assert_allclose(got["dW"], dW)
+    assert got["db"] == pytest.approx(np.mean(a - y))
+    np.testing.assert_allclose(got["W_next"], np.array([0.5, -0.25]) - 0.7 * dW)
+    assert got["critical_learning_rate"] > 0
+
+
+def test_neuron_descent_path_and_surface(client):
+    body = {"points": POINTS, "labels": LABELS, "W": [-1, 1], "b": 0, "learning_rate": 0.5, "steps": 20}
+    got = client.post("/api/neuron/descent", json={**body, "surface_size": 11}).json()
+    assert len(got["history"]) == 21 and got["history"][0]["W"] == [-1, 1]
+    s = got["surface"]
+    assert len(s["loss"]) == 11 and len(s["loss"][0]) == 11
+    X, y = np.array(POINTS), np.array(LABELS, dtype=float)
+    z = X @ np.array([s["w1"][3], s["w2"][7]]) + s["b"]
+    assert s["loss"][7][3] == pytest.approx(np.mean(np.log1p(np.exp(z)) - y * z))
+    path = np.array([h["W"] for h in got["history"]])
+    assert s["w1"][0] <= path[:, 0].min() and s["w1"][-1] >= path[:, 0].max()
+
+
+def test_neuron_bad_input_is_a_clear_422(client):
+    r = client.post("/api/neuron/step", json={"points": POINTS, "labels": [0, 1], "W": [0, 0]})
+    assert_error(r, 422)
+    assert_error(client.post("/api/neuron/step", json={"points": POINTS, "labels": [2] * 5, "W": [0, 0]}), 422)
+    assert_error(
+        client.post("/api/neuron/descent", json={"points": POINTS, "labels": LABELS, "W": [0, 0], "steps": 10**6}), 422
+    )
+
+
+def test_neuron_clouds_are_seeded(client):
+    a, b = client.get("/api/neuron/clouds?seed=4").json(), client.get("/api/neuron/clouds?seed=4").json()
+    assert a == b and set(a["labels"]) == {0, 1}
+    assert client.get("/api/neuron/clouds?seed=5").json() != a
+
+
+def test_scaling_case_study(client):
+    got = client.get("/api/neuron/scaling?steps=5").json()
+    assert got["n"] == 784 and got["raw"]["x_max"] == 255 and got["scaled"]["x_max"] <= 1
+    assert got["raw"]["overflows"][0] > 0 and max(got["raw"]["z_abs_max"]) > got["exp_overflow_threshold"]
+    assert max(got["scaled"]["overflows"]) == 0 and max(got["scaled"]["saturated"]) == 0
+
+
+def test_chapter_errata(client):
+    errata = client.get("/api/neuron/errata").json()["errata"]
+    names = {e["name"] for e in errata}
+    assert {"∂L/∂A", "Relu.retropropagation", "Dense.retropropagation"} <= names and len(errata) >= 6
+    for e in errata:
+        assert set(e["document"]) == set(e["computed"]) == set(e["explanation"]) == {"en", "fr"}
+
+
+def test_mlp_train_xor(client):
+    got = client.post(
+        "/api/mlp/train", json={"dataset": "xor", "hidden": [4], "epochs": 1500, "learning_rate": 2}
+    ).json()
+    assert got["accuracy"] == 1.0 and got["single_neuron"]["accuracy"] <= 0.75
+    assert len(got["units"]) == 4 and got["dimensions"] == [2, 4, 1]
+    prob = np.array(got["grid"]["prob"])
+    assert prob.shape == (41, 41) and prob.min() < 0.1 and prob.max() > 0.9
+    assert got["history"][0]["loss"] > got["history"][-1]["loss"]
+
+
+def test_mlp_step_is_the_recurrence(client):
+    params = client.post(
+        "/api/mlp/train", json={"dataset": "xor", "n": 4, "noise": 0, "hidden": [3], "epochs": 0}
+    ).json()["params"]
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float).T
+    y = np.array([[0, 1, 1, 0]], dtype=float)
+    got = client.post(
+        "/api/mlp/step", json={"points": X.T.tolist(), "labels": [0, 1, 1, 0], "params": params, "learning_rate": 1}
+    ).json()
+    W1, b1 = np.array(params[0]["W"]), np.array(params[0]["b"])[:, None]
+    W2, b2 = np.array(params[1]["W"]), np.array(params[1]["b"])[:, None]
+    A1 = 1 / (1 + np.exp(-(W1 @ X + b1)))
+    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+    dZ2 = A2 - y
+    dZ1 = (W2.T @ dZ2) * A1 * (1 - A1)
+    h1, h2 = got["layers"]
+    np.testing.assert_allclose(h2["dZ"], dZ2)
+    np.testing.assert_allclose(h1["dZ"], dZ1)
+    np.testing.assert_allclose(h1["dW"], dZ1 @ X.T / 4)
+    np.testing.assert_allclose(h2["dW"], dZ2 @ A1.T / 4)
+    np.testing.assert_allclose(h1["db"], dZ1.mean(axis=1))
+    assert got["loss_next"] < got["loss"]
+
+
+def test_mlp_step_refuses_bad_shapes(client):
+    bad = [{"W": [[1, 2], [3, 4]], "b": [0, 0]}, {"W": [[1, 2, 3]], "b": [0]}]
+    r = client.post("/api/mlp/step", json={"points": [[0, 0]], "labels": [0], "params": bad})
+    assert_error(r, 422)
