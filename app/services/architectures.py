@@ -19,8 +19,8 @@ from typing import Any
 
 from engine import PRESETS, Sequential, build_preset
 from engine.conv import Conv2D
-from messages import both
 from engine.shapes import measure
+from messages import both
 
 from ..core.errors import ApiError
 

@@ -19,6 +19,7 @@ from engine.preprocess import PreprocessStep
 
 from .encoding import MAX_INLINE_VALUES, ArrayJSONResponse, RoundingBatch, array_json, png_data_url
 from .images import encode_step_image
+from .packing import PACKED_MEDIA_TYPE, Derived, Packer, pack_fragment
 
 
 def encode_steps(steps: list[PreprocessStep], step_images: Literal["array", "png"] = "array") -> list[dict[str, Any]]:
@@ -44,10 +45,11 @@ _params_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _params_lock = threading.Lock()
 
 
-def params_json(model, include_values: bool = True) -> dict[str, orjson.Fragment]:
+def params_json(model, include_values: bool = True, packed: bool = False) -> dict[str, orjson.Fragment]:
     """``{layer name: JSON of {param: {shape, values, stats}}}`` of a served model, serialised once and cached
-    (orjson fragments: a LeNet's ~14,000 weights are not written again for every request)."""
-    key = "values" if include_values else "stats"
+    (orjson fragments: a LeNet's ~14,000 weights are not written again for every request); ``packed``: in the
+    packed form (services/packing.py)."""
+    key = ("values" if include_values else "stats") + ("/packed" if packed else "")
     with _params_lock:
         cached = _params_cache.setdefault(model, {})
     if key not in cached:
@@ -56,22 +58,33 @@ def params_json(model, include_values: bool = True) -> dict[str, orjson.Fragment
         for layer in model.layers:
             batch.put_tensors(layers, layer.name, layer.params, max_values=inline)
         batch.run()
-        cached[key] = {name: orjson.Fragment(array_json(tensors)) for name, tensors in layers.items()}
+        encode = pack_fragment if packed else (lambda tensors: orjson.Fragment(array_json(tensors)))
+        cached[key] = {name: encode(tensors) for name, tensors in layers.items()}
     return cached[key]
 
 
 def forward_json(
-    model_id: str, model, x: np.ndarray, preprocessing: list[dict[str, Any]], include_params: bool = True
+    model_id: str,
+    model,
+    x: np.ndarray,
+    preprocessing: list[dict[str, Any]],
+    include_params: bool = True,
+    packed: bool = False,
 ) -> ArrayJSONResponse:
-    """The ForwardResponse: every layer's output and parameters for one input ``x`` (C, H, W)."""
+    """The ForwardResponse: every layer's output and parameters for one input ``x`` (C, H, W); ``packed``: in
+    the packed form (services/packing.py), where a ReLU's or a max pooling's output is rebuilt from the layer
+    before it."""
     trace = forward_trace(model, x)
-    params = params_json(model, include_params)
-    batch = RoundingBatch()
+    params = params_json(model, include_params, packed)
+    batch, packer = RoundingBatch(), Packer()
     body: dict[str, Any] = {"model": model_id, "preprocessing": preprocessing}
+    for k in range(1, len(preprocessing)):  # each picture differs little from the one before it
+        packer.hint(preprocessing[k], "image", Derived("delta", f"/preprocessing/{k - 1}/image"))
     batch.put(body, "input", trace["input"])
     body["input_shape"] = trace["input_shape"]
     body["layers"] = []
-    for e in trace["layers"]:
+    previous = "/input"
+    for k, e in enumerate(trace["layers"]):
         layer = {
             key: e[key]
             for key in ("index", "name", "type", "formula", "config", "geometry", "input_shape", "output_shape")
@@ -79,6 +92,15 @@ def forward_json(
         batch.put(layer, "output", e["output"])
         layer["params"] = params[e["name"]]
         layer["extra"] = _extra(e["extra"])
+        if e["type"] == "relu":
+            packer.hint(layer, "output", Derived("relu", previous))
+        elif e["type"] in ("flatten", "dropout"):  # the same numbers (dropout is the identity at inference)
+            packer.hint(layer, "output", Derived("same", previous))
+        elif e["type"] == "maxpool" and "argmax" in e["extra"]:
+            packer.hint(layer, "output", Derived("take", previous, f"/layers/{k}/extra/argmax"))
+            size, stride = e["config"]["size"], e["config"]["stride"]
+            packer.hint(layer["extra"], "argmax", Derived("window", "", size=size, stride=stride))
+        previous = f"/layers/{k}/output"
         body["layers"].append(layer)
     if "logits" in trace:
         batch.put(body, "logits", trace["logits"])
@@ -87,7 +109,14 @@ def forward_json(
     batch.put(body, "probabilities", trace["probabilities"])
     body["label"] = trace["label"]
     batch.run()
-    return ArrayJSONResponse(body)
+    return packed_response(packer.pack(body)) if packed else ArrayJSONResponse(body)
+
+
+def packed_response(body: Any) -> ArrayJSONResponse:
+    """A packed answer: its own media type, and ``Vary: Accept`` (the same URL answers plain JSON too)."""
+    response = ArrayJSONResponse(body, media_type=PACKED_MEDIA_TYPE)
+    response.headers["vary"] = "Accept"
+    return response
 
 
 def backward_json(
@@ -99,9 +128,11 @@ def backward_json(
     steps: int,
     preprocessing: list[dict[str, Any]],
     include_params: bool = True,
+    packed: bool = False,
 ) -> ArrayJSONResponse:
     """The BackwardResponse: loss, every gradient, and ``steps`` SGD steps on a copy (the served model is not
-    touched)."""
+    touched); ``packed``: in the packed form (services/packing.py), where a layer's grad_output is the
+    grad_input of the layer above, sent once."""
     trace = backward_trace(model, x, label, learning_rate=learning_rate, steps=steps)
     inline = MAX_INLINE_VALUES if include_params else 0
     sgd = trace["sgd_step"]
@@ -138,4 +169,4 @@ def backward_json(
         batch.put_tensors(step["deltas"], name, deltas)
     body["sgd_step"] = step
     batch.run()
-    return ArrayJSONResponse(body)
+    return packed_response(Packer().pack(body)) if packed else ArrayJSONResponse(body)

@@ -6,6 +6,8 @@
 * max pooling finds its arg-max with the maxima in training mode, only when asked in eval mode (inference);
   ReLU keeps its mask in training mode, its output in eval mode: the numbers must not depend on the mode.
 * the SGD preview reuses one pass for "loss after step k" and "gradient of step k + 1".
+* a convolution in eval mode (inference) works a few images at a time through one reused window buffer and keeps
+  only its padded input; its numbers, and the gradients of a backward pass after it, must not change.
 * ``engine.blas`` caps BLAS threads (the reason is in its docstring); the cap is configurable.
 No timing here: speed is measured by benchmarks/run.py.
 """
@@ -15,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import MaxPool2D, ReLU, Sequential, backward_trace, build_preset
+import engine.conv as conv_module
+from engine import Conv2D, MaxPool2D, ReLU, Sequential, backward_trace, build_preset
 from engine.blas import blas_info, limit_blas_threads
 from engine.losses import softmax_cross_entropy
 
@@ -168,3 +171,23 @@ def test_blas_thread_limit_follows_the_environment(monkeypatch):
             assert all(lib["num_threads"] == 1 for lib in blas_info())
     finally:
         limit_blas_threads(1)
+
+
+@pytest.mark.parametrize(("stride", "padding", "chunk_bytes"), [(1, 2, 1 << 20), (2, 1, 3000), (1, "same", 1)])
+def test_convolution_in_chunks_gives_the_training_mode_numbers(rng, monkeypatch, stride, padding, chunk_bytes):
+    """Tiny chunk budgets force several chunks (and a last, shorter one; 1 byte: one image at a time)."""
+    monkeypatch.setattr(conv_module, "CHUNK_BYTES", chunk_bytes)
+    layer = Conv2D(4, kernel_size=3, stride=stride, padding=padding)
+    layer.build((3, 11, 9), rng)
+    x = rng.standard_normal((7, 3, 11, 9)).astype(np.float32)
+    layer.training = True
+    expected = layer.forward(x)
+    grad = rng.standard_normal(expected.shape).astype(np.float32)
+    dx_expected = layer.backward(grad)
+    dk_expected = layer.grads["K"].copy()
+    layer.training = False
+    got = layer.forward(x)
+    assert "cols" not in layer.cache  # inference keeps the padded input, not every window
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(layer.backward(grad), dx_expected)
+    np.testing.assert_array_equal(layer.grads["K"], dk_expected)

@@ -9,6 +9,7 @@ from ...schemas.trace import BackwardRequest, BackwardResponse
 from ...services.encoding import ArrayJSONResponse
 from ...services.images import prepare_image
 from ...services.models import ModelRegistry
+from ...services.packing import wants_packed
 from ...services.traces import backward_json, encode_steps
 from ..deps import get_registry, get_settings
 
@@ -48,5 +49,6 @@ def backward(
         req.steps,
         encode_steps(prepared.steps, req.step_images),
         req.include_params,
+        packed=wants_packed(request),
     )
     return answer.compressed_for(request, settings)

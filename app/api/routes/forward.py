@@ -8,6 +8,7 @@ from ...schemas.trace import ForwardRequest, ForwardResponse
 from ...services.encoding import ArrayJSONResponse
 from ...services.images import prepare_image
 from ...services.models import ModelRegistry
+from ...services.packing import wants_packed
 from ...services.traces import encode_steps, forward_json
 from ..deps import get_registry, get_settings
 
@@ -35,6 +36,11 @@ def forward(
         req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels, record_steps=True
     )
     answer = forward_json(
-        entry.id, entry.model, prepared.array, encode_steps(prepared.steps, req.step_images), req.include_params
+        entry.id,
+        entry.model,
+        prepared.array,
+        encode_steps(prepared.steps, req.step_images),
+        req.include_params,
+        packed=wants_packed(request),
     )
     return answer.compressed_for(request, settings)

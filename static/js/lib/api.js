@@ -12,8 +12,13 @@
  *   Coalescer                                  live updates while the pen moves: at most ONE request in flight;
  *                                              states pushed meanwhile replace each other, and only the latest is
  *                                              sent when the in-flight one returns (nothing queues up)
+ *
+ * Traces (POST /api/forward, /api/backward) are light on the wire, for 30 phones on one access point: they come
+ * packed (lib/tensor.js unpacks them: callers get the plain JSON), and the weights, which never change, come
+ * once per model (see traceRequest / traceAnswer). About 20 kB per drawing update instead of 80.
  */
 import { getLang, t } from "./i18n.js";
+import { PACKED_MEDIA_TYPE, unpackArrays } from "./tensor.js";
 
 export class ApiError extends Error {
   constructor(message, { status = 0, code = "error", detail = null } = {}) {
@@ -35,8 +40,47 @@ function withQuery(path, query) {
   return qs ? `${path}${path.includes("?") ? "&" : "?"}${qs}` : path;
 }
 
+// ------------------------------------------------------------------------------------------------ traces
+const TRACE_PATHS = new Set(["/api/forward", "/api/backward"]);
+// model id ("" for the server's default) -> {layer name: {param: values}} from the first forward answer
+const weightsByModel = new Map();
+
+/** The body to send: a forward skips the weights once they are known; a backward never needs its params_after
+ * (no page shows them; they are the weights plus the deltas it does show). An explicit include_params wins. */
+function traceRequest(path, body) {
+  if (body.include_params !== undefined) return body;
+  if (path === "/api/backward") return { ...body, include_params: false };
+  return weightsByModel.has(body.model ?? "") ? { ...body, include_params: false } : body;
+}
+
+/** Remember the weights a forward answer brought, or put them back into one that came without. */
+function traceAnswer(path, body, json) {
+  if (path !== "/api/forward" || !Array.isArray(json.layers)) return json;
+  const key = body.model ?? "";
+  const known = weightsByModel.get(key);
+  if (!known) {
+    const weights = {};
+    for (const layer of json.layers) {
+      weights[layer.name] = {};
+      for (const [name, p] of Object.entries(layer.params || {})) weights[layer.name][name] = p.values;
+    }
+    if (json.layers.some((l) => Object.values(l.params || {}).some((p) => p.values !== null))) {
+      weightsByModel.set(key, weights);
+      weightsByModel.set(json.model, weights);
+    }
+    return json;
+  }
+  for (const layer of json.layers)
+    for (const [name, p] of Object.entries(layer.params || {}))
+      if (p.values === null && known[layer.name]?.[name] != null) p.values = known[layer.name][name];
+  return json;
+}
+
 export async function api(path, { method = "GET", body, query, signal, headers: extraHeaders } = {}) {
-  const headers = { Accept: "application/json", "Accept-Language": getLang(), ...extraHeaders };
+  const trace = method === "POST" && TRACE_PATHS.has(path) && body !== undefined;
+  if (trace) body = traceRequest(path, body);
+  const accept = trace ? `${PACKED_MEDIA_TYPE}, application/json;q=0.9` : "application/json";
+  const headers = { Accept: accept, "Accept-Language": getLang(), ...extraHeaders };
   const init = { method, headers, signal, credentials: "same-origin" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -72,7 +116,8 @@ export async function api(path, { method = "GET", body, query, signal, headers: 
   }
   if (response.status === 204) return null;
   if (payload === null) throw new ApiError(t("api.bad_response"), { status: response.status, code: "bad_response" });
-  return payload;
+  if (type.includes(PACKED_MEDIA_TYPE)) payload = unpackArrays(payload);
+  return trace ? traceAnswer(path, body, payload) : payload;
 }
 
 export const get = (path, opts = {}) => api(path, { ...opts, method: "GET" });

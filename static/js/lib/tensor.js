@@ -9,6 +9,8 @@
  *   k.at(3, 0, 2, 2); k.channel(3).shape;                // [1, 5, 5]
  *   k.matrix(3, 0)                                      // 2-D view {rows, cols, get(i, j), data, offset}
  *   k.range()                                           // {min, max, absMax} (from the API's stats if values are missing)
+ *
+ * unpackArrays(json) turns a packed trace (see below) back into the plain JSON.
  */
 import { rangeOf } from "./colors.js";
 
@@ -159,6 +161,143 @@ export class Tensor {
     };
     return this.ndim === 0 ? this.data[0] : build(0, 0);
   }
+}
+
+// ------------------------------------------------------------------------------------- the packed form of a trace
+// /api/forward and /api/backward answer in "application/vnd.convstep.packed+json" when asked (lib/api.js does):
+// the plain JSON with its larger arrays packed (app/services/packing.py describes each kind). unpackArrays() gives
+// back the plain JSON, number for number: a "dec4" number m·10^e is divided (or multiplied) by an exact power of
+// ten, which gives the very double the plain JSON's "0.1235" parses to.
+
+export const PACKED_MEDIA_TYPE = "application/vnd.convstep.packed+json";
+
+// exact powers of ten (parsed from decimal literals: Math.pow is not always correctly rounded)
+const POW10 = Array.from({ length: 23 }, (_, n) => Number(`1e${n}`));
+
+function bytesOf(b64) {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+function decimalValues(mB64, eB64) {
+  const m = new DataView(bytesOf(mB64).buffer);
+  const e = new Int8Array(bytesOf(eB64).buffer);
+  const out = new Float64Array(e.length);
+  for (let i = 0; i < e.length; i++) {
+    const mi = m.getInt16(i * 2, true);
+    const ei = e[i];
+    if (ei < 0 && ei >= -22) out[i] = mi / POW10[-ei];
+    else if (ei >= 0 && ei <= 22) out[i] = mi * POW10[ei];
+    else out[i] = Number(`${mi}e${ei}`);
+  }
+  return out;
+}
+
+function integerValues(kind, b64) {
+  const bytes = bytesOf(b64);
+  const view = new DataView(bytes.buffer);
+  const width = { u8: 1, u16: 2, i32: 4 }[kind];
+  const out = new Float64Array(bytes.length / width);
+  for (let i = 0; i < out.length; i++) {
+    if (kind === "u8") out[i] = bytes[i];
+    else if (kind === "u16") out[i] = view.getUint16(i * 2, true);
+    else out[i] = view.getInt32(i * 4, true);
+  }
+  return out;
+}
+
+const isPacked = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && "$packed" in v;
+
+function atPointer(root, pointer) {
+  let node = root;
+  for (const raw of pointer.split("/").slice(1)) node = node[raw.replaceAll("~1", "/").replaceAll("~0", "~")];
+  return node;
+}
+
+function nested(flat, shape, axis = 0, offset = 0) {
+  if (shape.length === 0) return flat[0];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out = new Array(shape[axis]);
+  for (let i = 0; i < shape[axis]; i++)
+    out[i] = axis === shape.length - 1 ? flat[offset + i] : nested(flat, shape, axis + 1, offset + i * inner);
+  return out;
+}
+
+/** The plain JSON of a packed answer (a new object; the packed one is left as it is). */
+export function unpackArrays(root) {
+  const flats = new Map(); // pointer -> {flat, shape}
+
+  function arrayAt(pointer) {
+    if (!flats.has(pointer)) {
+      const value = atPointer(root, pointer);
+      if (isPacked(value)) flats.set(pointer, { flat: decode(value), shape: value.shape });
+      else {
+        const shape = nestedShape(value);
+        const flat = new Float64Array(shape.reduce((a, b) => a * b, 1));
+        flattenInto(value, flat, 0);
+        flats.set(pointer, { flat, shape });
+      }
+    }
+    return flats.get(pointer);
+  }
+
+  function decode(obj) {
+    const kind = obj.$packed;
+    if (kind === "dec4") return decimalValues(obj.m, obj.e);
+    if (kind === "u8" || kind === "u16" || kind === "i32") return integerValues(kind, obj.data);
+    if (kind === "window") {
+      const k = integerValues("u8", obj.data);
+      const [c, ho, wo] = obj.shape;
+      const [, kw] = obj.size;
+      const [sh, sw] = obj.stride;
+      const out = new Float64Array(c * ho * wo * 2);
+      for (let n = 0; n < k.length; n++) {
+        const i = Math.floor(n / wo) % ho;
+        const j = n % wo;
+        out[2 * n] = i * sh + Math.floor(k[n] / kw);
+        out[2 * n + 1] = j * sw + (k[n] % kw);
+      }
+      return out;
+    }
+    if (kind === "delta") {
+      const d = integerValues("u8", obj.data);
+      const base = arrayAt(obj.of).flat;
+      return d.map((v, i) => ((obj.complement ? 255 - base[i] : base[i]) + v) % 256);
+    }
+    if (kind === "ref") {
+      const source = arrayAt(obj.of);
+      if (obj.op === "same") return source.flat;
+      if (obj.op === "relu") return source.flat.map((v) => Math.max(v, 0));
+      if (obj.op === "complement") return source.flat.map((v) => 255 - v);
+      if (obj.op === "take") {
+        const at = arrayAt(obj.at).flat;
+        const [, h, w] = source.shape;
+        const perChannel = at.length / 2 / source.shape[0];
+        const out = new Float64Array(at.length / 2);
+        for (let n = 0; n < out.length; n++) {
+          const c = Math.floor(n / perChannel);
+          out[n] = source.flat[c * h * w + at[2 * n] * w + at[2 * n + 1]];
+        }
+        return out;
+      }
+    }
+    throw new TypeError(`unknown packed array ${kind}/${obj.op}`);
+  }
+
+  function walk(node, pointer) {
+    if (isPacked(node)) return nested(arrayAt(pointer).flat, node.shape);
+    if (Array.isArray(node)) return node.map((v, k) => walk(v, `${pointer}/${k}`));
+    if (node !== null && typeof node === "object") {
+      const out = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, `${pointer}/${k}`);
+      return out;
+    }
+    return node;
+  }
+
+  return walk(root, "");
 }
 
 /** "8@28×28", "400", "16@5×5": the shape notation of the course. */
