@@ -40,7 +40,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import ModelFileError, Sequential
-from engine.preprocess import decode_data_url
+from engine.image_input import decode_data_url
 
 from ..core.errors import ApiError
 from ..db.engine import make_engine, make_sessionmaker, migrate
