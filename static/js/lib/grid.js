@@ -70,7 +70,7 @@ export class GridView {
     if (extra) td.className = extra;
     if (o.scale && Number.isFinite(v) && !extra?.includes("is-pad")) {
       td.style.background = o.scale.css(v);
-      if (o.scale.isDark(v)) td.classList.add("is-dark");
+      td.classList.add(o.scale.isDark(v) ? "is-dark" : "is-light");
     }
     if (o.editable) {
       const input = h("input", {
