@@ -148,7 +148,7 @@ def test_heatmaps_have_a_text_alternative_and_speak_the_keyboard_cursor(page, la
     canvas = page.locator("#detail-body canvas.is-interactive").first
     alt = canvas.get_attribute("aria-label")
     # the map's name, its size and its range, in words
-    assert re.search(r"\d+×\d+", alt) and range_words in alt and re.search(r"[−-]?\d", alt), alt
+    assert re.search(r"\d+ \w+ × \d+ \w+", alt) and range_words in alt and re.search(r"[−-]?\d", alt), alt
     every = page.eval_on_selector_all("canvas[role=img]", "(els) => els.map((el) => el.getAttribute('aria-label'))")
     assert every and all(label and label.strip() for label in every)
     canvas.focus()

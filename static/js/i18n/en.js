@@ -23,7 +23,7 @@ export default {
   "api.bad_response": "The server's answer could not be read.",
   "heatmap.export": "Download as PNG",
   "heatmap.cell": "row {i}, column {j}:",
-  "heatmap.alt": "{label}: a {rows}×{cols} map, values from {min} to {max}.",
+  "heatmap.alt": "{label}: {rows} rows × {cols} columns, values from {min} to {max}.",
   "heatmap.alt_keys": "The arrow keys move a cursor over it and read each value.",
   "heatmap.unnamed": "Map of values",
   "chart.table": "The numbers (table)",

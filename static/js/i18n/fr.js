@@ -23,7 +23,7 @@ export default {
   "api.bad_response": "La réponse du serveur est illisible.",
   "heatmap.export": "Télécharger en PNG",
   "heatmap.cell": "ligne {i}, colonne {j} :",
-  "heatmap.alt": "{label} : carte {rows}×{cols}, valeurs de {min} à {max}.",
+  "heatmap.alt": "{label} : {rows} lignes × {cols} colonnes, valeurs de {min} à {max}.",
   "heatmap.alt_keys": "Les flèches y déplacent un curseur et lisent chaque valeur.",
   "heatmap.unnamed": "Carte de valeurs",
   "chart.table": "Les nombres (tableau)",
