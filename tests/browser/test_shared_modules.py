@@ -78,3 +78,49 @@ def test_the_accent_colour_and_the_text_on_coloured_cells(page):
     assert result["before"] == re.search(r"--accent:\s*(#[0-9a-fA-F]{6})", css).group(1)
     assert result["after"] == ["#123456", "rgba(18, 52, 86, 0.5)", "#123456", "#123456"]
     assert all(ratio >= 4.5 for ratio in result["worst"].values()), result["worst"]
+
+
+@pytest.mark.browser
+@requires_chromium
+@pytest.mark.parametrize("model", ["lenet", "seed"])
+def test_the_pages_cnn_geometry_is_the_servers(page, model):
+    """lib/cnn.js is the front end's one home for receptive fields, padding and window positions (the window ⊙ kernel
+    sums are compared with the server's outputs by every detail view: ✓ marks, test_drawing_lab). Here its output
+    sizes and total paddings must give every layer's shape in the server's trace, and its receptive fields the
+    server's (GET /api/models/{id}/receptive-field), for corners and middles of every spatial layer."""
+    page.goto(f"{page.base}/?model={model}")
+    page.wait_for_selector("#samples button")
+    page.locator("#samples button").nth(7).click()
+    page.wait_for_function("() => window.convstepLab.forward !== null")
+    mismatches = page.evaluate(
+        """async () => {
+        const cnn = await import('/static/js/lib/cnn.js');
+        const F = window.convstepLab.forward;
+        const [, H, W] = F.input.shape;
+        const wrong = [];
+        for (const [index, L] of F.layers.entries()) {
+            if (L.geometry) {
+                const g = L.geometry;
+                for (const axis of [0, 1]) {
+                    const n = L.inputShape[axis + 1], out = L.outputShape[axis + 1];
+                    const p = cnn.totalPadding(n, g.kernel[axis], g.stride[axis], out, g.padding[axis]);
+                    const size = cnn.outputSize(n, g.kernel[axis], p, g.stride[axis]);
+                    if (size !== out) wrong.push(`${L.name} axis ${axis}: ${size} ≠ ${out}`);
+                }
+            }
+            const spatial = L.outputShape.length === 3;
+            const [ho, wo] = spatial ? L.outputShape.slice(1) : [1, 1];
+            const spots = [[0, 0], [ho - 1, wo - 1], [Math.floor(ho / 2), Math.floor(wo / 3)]];
+            for (const [i, j] of spots) {
+                const ours = cnn.receptiveField(F.layers, index, i, j, [H, W]);
+                const url = `/api/models/${F.model}/receptive-field?layer=${L.name}&row=${i}&col=${j}`;
+                const theirs = await (await fetch(url)).json();
+                for (const key of ['top', 'left', 'bottom', 'right', 'full'])
+                    if (ours[key] !== theirs[key]) wrong.push(`${L.name} (${i}, ${j}) ${key}: ${ours[key]} ≠ ${theirs[key]}`);
+            }
+        }
+        return { wrong, layers: F.layers.length };
+    }"""
+    )
+    assert mismatches["layers"] >= 5
+    assert mismatches["wrong"] == []

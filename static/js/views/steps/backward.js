@@ -376,7 +376,7 @@ export function convKernelGradStep(ctx, index) {
               label: t("steps.dk.input", { c: e.c }),
               kind: first ? "gray" : "sequential",
               size: 140,
-              marks: [windowMark(e.m - g.padding[0], e.n - g.padding[1], Ho, Wo, false)],
+              marks: [windowMark(r.top, r.left, r.bottom - r.top + 1, r.right - r.left + 1, false)],
             }).el,
           ),
           op("⊙"),
@@ -499,9 +499,7 @@ export function convInputGradStep(ctx, index) {
         chips.forEach((chip, k) => chip.setAttribute("aria-pressed", String(k === f)));
         detailTitle.textContent = t("steps.dxconv.detail", { f, c, kh, kw });
         gView.update({ matrix: G.matrix(f), label: `∂L/∂O[${f}]` });
-        const top = p.i + g.padding[0] - (kh - 1);
-        const left = p.j + g.padding[1] - (kw - 1);
-        gView.setMarks([windowMark(top, left, kh, kw)]);
+        gView.setMarks([windowMark(r.top, r.left, kh, kw)]);
         gWin.update({
           matrix: fl.gradWindow,
           scale: scaleFor("diverging", tensorRange(G, f)),
