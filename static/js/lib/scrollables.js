@@ -31,7 +31,11 @@ export function keepScrollablesFocusable(root = document.body) {
       update(root);
     });
   };
-  new MutationObserver(schedule).observe(root, { childList: true, subtree: true, characterData: true });
+  // the tooltip and a heatmap's spoken cursor change at every move of a cursor: they never make a region overflow
+  const busy = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest(".tooltip, .heatmap > [aria-live]");
+  new MutationObserver((records) => {
+    if (records.some((r) => !busy(r.target))) schedule();
+  }).observe(root, { childList: true, subtree: true, characterData: true });
   window.addEventListener("resize", schedule);
   schedule();
 }
