@@ -163,8 +163,10 @@ PAGES = [
     Page("/train", train_loaded),
     Page("/train?job={job}", train_finished, []),
     Page("/docs", docs_loaded),
-    # CLASS DASHBOARD — built on another branch in parallel: add its entry here at merge, a class with drawings, e.g.
-    # Page("/class/{class_code}/dashboard", dashboard_with_drawings),
+    # >>> TO ADD AT MERGE: the CLASS DASHBOARD (the teacher's page, built on another branch in parallel), in the state
+    # >>> "a class with drawings" (students' contexts send a few digits first), e.g.
+    # >>> Page("/class/{class_code}/dashboard", dashboard_loaded, [("a class with drawings", students_draw)]),
+    # >>> (the students' phone page and the lessons too, if their branches add them: the test below fails until then)
 ]
 
 
