@@ -17,7 +17,7 @@ import { t } from "../../lib/i18n.js";
 import { convAt, convGradInputAt, convGradKernelAt, rot180 } from "../../lib/cnn.js";
 import { HeatmapView } from "../../lib/heatmap.js";
 import { layerInput } from "../../lib/trace.js";
-import { receptiveFieldBlock } from "./detail-common.js";
+import { receptiveFieldBlock } from "./receptive-field.js";
 import { argmax, argmaxAbs } from "../../lib/argmax.js";
 import { block, checkMark, fillFormula, formula, op, sizeFormula } from "../../lib/formula.js";
 import { mapView } from "../../lib/tensor-heatmaps.js";
