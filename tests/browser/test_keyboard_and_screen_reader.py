@@ -186,6 +186,26 @@ def test_colour_never_carries_meaning_alone(page):
         # two different statuses never read the same
         texts = [t for texts in by_status.values() for t in texts]
         assert len(by_status) <= 1 or len(set(texts)) > 1, (address, by_status)
+    # the document's values on /example: a rounded or wrong cell carries the badge's symbol, not only its colour
+    page.goto(f"{page.base}/example")
+    PAGES["/example"](page)
+    found = {}
+    for k in range(page.evaluate("() => window.convstepExample.pages.length")):
+        page.evaluate("(k) => { window.location.hash = `step=${k + 1}`; }", k)
+        page.wait_for_function(
+            "(k) => (document.querySelector('[data-deck-counter]').textContent.match(/\\d+/) || [])[0] === String(k + 1)",
+            arg=k,
+        )
+        for status in ("rounding", "mismatch"):
+            content = page.evaluate(
+                "(s) => { const td = document.querySelector(`td.doc-${s}`); "
+                "return td ? getComputedStyle(td, '::after').content : null; }",
+                status,
+            )
+            if content is not None:
+                found[status] = content
+    assert "≈" in found.get("rounding", ""), found
+    assert "✗" in found.get("mismatch", "✗"), found
 
 
 def test_charts_have_their_numbers_as_a_table(page):
