@@ -9,7 +9,7 @@ import { fmt, h, pct } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
 import { Tensor } from "../../lib/tensor.js";
 import { layerInput, isMaps } from "../../lib/trace.js";
-import { receptiveFieldBlock } from "./detail-common.js";
+import { receptiveFieldBlock } from "./receptive-field.js";
 import { block, checkMark, fillFormula, formula, layerFormula, op } from "../../lib/formula.js";
 import { mapView, vectorView } from "../../lib/tensor-heatmaps.js";
 import { accent } from "../../lib/colors.js";

@@ -11,7 +11,7 @@ import { accent, makeScale } from "../../lib/colors.js";
 import { t } from "../../lib/i18n.js";
 import { poolAt } from "../../lib/cnn.js";
 import { layerInput } from "../../lib/trace.js";
-import { receptiveFieldBlock } from "./detail-common.js";
+import { receptiveFieldBlock } from "./receptive-field.js";
 import { block, checkMark, fillFormula, formula, layerFormula, op, sizeFormula } from "../../lib/formula.js";
 import { mapView } from "../../lib/tensor-heatmaps.js";
 

@@ -1,8 +1,8 @@
 /**
- * What only the lab's detail views (views/lab/detail-*.js) share; the rest is in static/js/lib/ (formula.js,
- * tensor-heatmaps.js, player.js, argmax.js):
+ * The receptive field block of the lab's detail views (conv, pooling, activation): the input image with the pixels a
+ * unit can see outlined, from lib/cnn.js's receptiveField (compared with the server's in test_shared_modules.py).
  *
- *   receptiveFieldBlock(ctx)            the input image with the receptive field of a unit drawn on it
+ *   receptiveFieldBlock(ctx)            the block; call .show(index, i, j) to move it to unit (i, j) of layer index
  */
 import { h } from "../../lib/dom.js";
 import { HeatmapView } from "../../lib/heatmap.js";
