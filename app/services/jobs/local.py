@@ -74,6 +74,11 @@ class LocalBackend:
     def closing(self) -> bool:
         return self._closing
 
+    @property
+    def disabled(self) -> bool:
+        """No running place at all: live training is off on this server."""
+        return self.max_running == 0
+
     # -- submitting and dispatching ----------------------------------------------------------------------------------
     def submit(self, sub: Submission) -> TrainingJob:
         with self._lock:
