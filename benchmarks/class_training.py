@@ -13,7 +13,8 @@ Each student is a thread that submits the /train page's default job (the seed pr
 batches of 32) with its own ``X-Client-Id`` (answering a 429 as the page does: wait ``Retry-After``, retry), then
 follows the job's Server-Sent Events to its ``end`` (like the page). Meanwhile ``--drawers`` clients post real
 handwritten digits to ``/api/forward`` (a stroke every 0.3 s, as the drawing lab does), and their latencies are
-kept from the first submission to the last job's end.
+kept from the first submission to the last job's end (and, for comparison, during 10 s of drawing alone just
+before: the machine's baseline at that moment).
 
 Printed (JSON): per setup and round, the time until the last job ended, jobs refused (429) / finished / failed,
 the highest place in line a student saw, ``/api/forward`` p50/p95 (ms) during the class, and for ``b`` how many
@@ -117,7 +118,11 @@ def run_class(base: str, students: int, drawers: int, bodies: list[bytes]) -> di
     draw_threads = [threading.Thread(target=drawer, args=(base, bodies, stop, latencies)) for _ in range(drawers)]
     for t in draw_threads:
         t.start()
-    time.sleep(2)  # the drawing is under way before the class presses Start
+    # the drawing alone first: the baseline of this machine at this moment (it is shared and noisy)
+    time.sleep(2)
+    latencies.clear()
+    time.sleep(10)
+    baseline = list(latencies)
     latencies.clear()
     records: dict[int, dict] = {}
     start = time.monotonic()
@@ -140,6 +145,8 @@ def run_class(base: str, students: int, drawers: int, bodies: list[bytes]) -> di
         "refused_429": sum(r["refused"] for r in records.values()),
         "max_queue_position_seen": max((r["max_position"] for r in records.values()), default=0),
         "seconds_until_last_job_ended": round(last_end - start, 1),
+        "forward_alone_p50_ms": round(1000 * percentile(baseline, 50), 1) if baseline else None,
+        "forward_alone_p95_ms": round(1000 * percentile(baseline, 95), 1) if baseline else None,
         "forward_requests": len(during),
         "forward_p50_ms": round(1000 * percentile(during, 50), 1) if during else None,
         "forward_p95_ms": round(1000 * percentile(during, 95), 1) if during else None,
