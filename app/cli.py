@@ -135,6 +135,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
         server_header=False,
         timeout_graceful_shutdown=5,
+        # with --workers, uvicorn kills a worker that does not answer its ping within this time: on a 2-core
+        # machine under a class's load (30 students training and drawing) 5 s (the default) killed healthy
+        # workers, with every open stream; a really hung worker is still replaced, later
+        timeout_worker_healthcheck=30,
     )
     return 0
 
