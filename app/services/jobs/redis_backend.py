@@ -701,7 +701,12 @@ def run_job(job_id: str) -> str:
 
     from ...core.config import Settings
 
-    settings = worker_settings or Settings()
+    settings = worker_settings
+    if settings is None:  # a plain `rq worker`, not `convstep worker`: this process needs the same data sources
+        from .data_sources import register_builtin_sources
+
+        register_builtin_sources()
+        settings = Settings()
     client = get_current_job().connection
     backend = RedisBackend(
         None, client, url=settings.redis_url or "", ttl_s=settings.training_job_ttl_s, settings=settings
