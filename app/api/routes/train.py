@@ -63,7 +63,8 @@ def _close_streams_on_exit_signals(app: FastAPI) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = app.state.settings
-    if settings.max_training_jobs > 0 and not settings.redis_url:  # the digits are parsed where jobs run
+    # jobs are planned here (data split sizes) even when Redis workers train them: parse the digits now
+    if settings.max_training_jobs > 0 or settings.redis_url:
         threading.Thread(target=_warm_training_data, name="convstep-warm-digits", daemon=True).start()
     _close_streams_on_exit_signals(app)
     yield

@@ -21,12 +21,13 @@ import { getLang, t } from "./i18n.js";
 import { PACKED_MEDIA_TYPE, unpackArrays } from "./tensor.js";
 
 export class ApiError extends Error {
-  constructor(message, { status = 0, code = "error", detail = null } = {}) {
+  constructor(message, { status = 0, code = "error", detail = null, retryAfter = null } = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.retryAfter = retryAfter; // seconds, from a 429/503's Retry-After header (null without one)
   }
 }
 
@@ -108,10 +109,12 @@ export async function api(path, { method = "GET", body, query, signal, headers: 
     let message = error?.message;
     if (!message)
       message = response.status === 413 ? t("api.too_large") : t("api.http_error", { status: response.status });
+    const retryAfter = Number.parseInt(response.headers.get("retry-after") || "", 10);
     throw new ApiError(message, {
       status: response.status,
       code: error?.code || `http_${response.status}`,
       detail: error?.detail,
+      retryAfter: Number.isFinite(retryAfter) ? retryAfter : null,
     });
   }
   if (response.status === 204) return null;
