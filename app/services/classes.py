@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import hashlib
@@ -194,7 +195,7 @@ def small_png(image: Image.Image | np.ndarray, max_bytes: int) -> bytes:
         copy = grey.copy()
         copy.thumbnail((side, side), Image.Resampling.LANCZOS)
         buf = io.BytesIO()
-        copy.save(buf, format="PNG", optimize=True)
+        copy.save(buf, format="PNG", compress_level=6)
         if buf.tell() <= max_bytes:
             return buf.getvalue()
     # a photo full of noise: keep the 28-px network-sized version (always tiny)
@@ -202,6 +203,21 @@ def small_png(image: Image.Image | np.ndarray, max_bytes: int) -> bytes:
     buf = io.BytesIO()
     grey.save(buf, format="PNG")
     return buf.getvalue()
+
+
+def _png_as_sent(image, max_bytes: int) -> bytes | None:
+    """The PNG bytes of a PNG data URL (or bare base64) that is already small enough to keep as is (a phone's pad
+    exports ~5 kB), else None. Called after the image was decoded successfully, so the base64 is valid."""
+    if not isinstance(image, str):
+        return None
+    payload = image.partition(",")[2] if image.startswith("data:") else image
+    if len(payload) > max_bytes * 4 // 3 + 4:
+        return None
+    try:
+        data = base64.b64decode(payload, validate=False)
+    except ValueError:
+        return None
+    return data if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) <= max_bytes else None
 
 
 # -- the service -----------------------------------------------------------------------------------------------
@@ -270,6 +286,7 @@ class ClassService:
 
     def check_code(self, code: str, client: str) -> None:
         """For students: the code exists; 10 wrong codes a minute from one address and it is 429 for a while."""
+        self.maybe_sweep()
         wait = self.wrong_codes.retry_after(client)
         if wait is not None:
             limit = self.settings.max_wrong_codes_per_minute
@@ -575,11 +592,14 @@ class ClassService:
                     {"interval_s": settings.drawing_interval_s},
                 )
         prepared = prepare_image(image, entry, preprocess_image=True, max_pixels=settings.max_image_pixels)
-        if isinstance(image, str):
-            original = decode_data_url(image, max_pixels=settings.max_image_pixels)
-        else:
-            original = np.asarray(image, dtype=np.float64)
-        png = small_png(original, settings.max_drawing_png_bytes)
+        png = _png_as_sent(image, settings.max_drawing_png_bytes)
+        if png is None:  # a JPEG, a big PNG, an array: re-encoded as a small grey PNG
+            original = (
+                decode_data_url(image, max_pixels=settings.max_image_pixels)
+                if isinstance(image, str)
+                else np.asarray(image, dtype=np.float64)
+            )
+            png = small_png(original, settings.max_drawing_png_bytes)
         pixels = np.clip(np.rint(prepared.array.reshape(28, 28) * 255.0), 0, 255).astype(np.uint8)
         probs = entry.fork().predict_proba(prepared.array[None])[0]
         drawing_id = secrets.token_urlsafe(12)

@@ -126,7 +126,7 @@ def test_a_teacher_and_three_students_on_phones(browser, server):
     assert figure(teacher, "#n-drawings") == 0
 
     students = []
-    for i in range(3):
+    for _ in range(3):
         ctx, page = new_context(browser, server, PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
         page.goto(f"{server.url}/join?code={code}")  # what the QR code opens
         page.wait_for_selector("#draw:not([hidden])")

@@ -33,11 +33,19 @@ from ...schemas.classes import (
     LearnRequest,
     TrainingInfo,
 )
-from ...schemas.common import ERROR_RESPONSES
+from ...schemas.common import ERROR_RESPONSES, ErrorResponse
 from ...services.classes import DEVICE_PATTERN, ClassService, normalize_code
 from ...services.qr import qr_svg
 
-router = APIRouter(tags=["classes"], responses=ERROR_RESPONSES)
+CLASS_ERRORS = {
+    **ERROR_RESPONSES,
+    401: {"model": ErrorResponse, "description": "The teacher token (or a device id) is missing"},
+    403: {"model": ErrorResponse, "description": "Wrong teacher token"},
+    404: {"model": ErrorResponse, "description": "Unknown class or drawing"},
+    409: {"model": ErrorResponse, "description": "The class is already learning"},
+    429: {"model": ErrorResponse, "description": "Too many drawings, wrong codes or new classes (Retry-After)"},
+}
+router = APIRouter(tags=["classes"], responses=CLASS_ERRORS)
 
 _service_lock = threading.Lock()
 STREAM_POLL_S = 0.5  # how often a dashboard stream looks at the class's revision (the dashboard is ≤ 0.5 s behind)
