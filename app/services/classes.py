@@ -239,6 +239,10 @@ class ClassService:
         self._model_lock = threading.Lock()
         self._prompts: dict[str, deque[tuple[float, int]]] = {}  # per class: (time, digit) asked, not drawn yet
         self._prompt_lock = threading.Lock()
+        # live dashboards of this process, woken at once by a change made here (other processes' changes are
+        # seen by their polling of the revision)
+        self._listeners: dict[str, set] = defaultdict(set)
+        self._listeners_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings, registry: ModelRegistry, jobs=None) -> ClassService:
@@ -334,6 +338,7 @@ class ClassService:
             s.execute(delete(Drawing).where(Drawing.class_code == room.code))
             s.delete(room)
         self.registry.remove(class_model_id(code))
+        self.notify(code)
         log.info("class %s deleted by its teacher", code)
 
     def touch(self, code: str) -> None:
@@ -344,6 +349,26 @@ class ClassService:
                 .where(Classroom.code == code, Classroom.last_activity_at < utcnow() - dt.timedelta(hours=1))
                 .values(last_activity_at=utcnow())
             )
+
+    # -- live dashboards -------------------------------------------------------------------------------------------
+    def listen(self, code: str, loop, event) -> None:
+        with self._listeners_lock:
+            self._listeners[code].add((loop, event))
+
+    def unlisten(self, code: str, loop, event) -> None:
+        with self._listeners_lock:
+            self._listeners[code].discard((loop, event))
+            if not self._listeners[code]:
+                del self._listeners[code]
+
+    def notify(self, code: str) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners.get(code, ()))
+        for loop, event in listeners:
+            try:
+                loop.call_soon_threadsafe(event.set)
+            except RuntimeError:  # that stream's loop is closed
+                self.unlisten(code, loop, event)
 
     def revision(self, code: str) -> int:
         with self.sessions() as s:
@@ -625,6 +650,7 @@ class ClassService:
                 .values(revision=Classroom.revision + 1, last_activity_at=utcnow())
             )
         self._prompt_answered(code, label)
+        self.notify(code)
         return {
             "id": drawing_id,
             "model": entry.id,
@@ -678,6 +704,7 @@ class ClassService:
             if s.execute(query).rowcount == 0:
                 raise ApiError.not_found("Drawing", "Dessin", {"id": drawing_id[:24]})
             s.execute(update(Classroom).where(Classroom.code == code).values(revision=Classroom.revision + 1))
+        self.notify(code)
 
     def drawing_png(self, code: str, drawing_id: str) -> bytes:
         with self.sessions() as s:

@@ -154,7 +154,9 @@ def test_drawing_prediction_and_summary(client, database_url):
     # the stored drawing: 28×28 uint8 input, a small grey PNG, the device id, the time
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        row = conn.execute(select(Drawing).where(Drawing.id == body["id"])).one()
+        row = conn.execute(
+            select(Drawing.pixels, Drawing.png, Drawing.device_id, Drawing.label).where(Drawing.id == body["id"])
+        ).one()
     engine.dispose()
     assert len(row.pixels) == 784 and np.frombuffer(row.pixels, np.uint8).max() > 200
     assert row.png.startswith(b"\x89PNG") and len(row.png) <= 64 * 1024

@@ -14,6 +14,7 @@ Who may do what:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 
@@ -48,7 +49,10 @@ CLASS_ERRORS = {
 router = APIRouter(tags=["classes"], responses=CLASS_ERRORS)
 
 _service_lock = threading.Lock()
-STREAM_POLL_S = 0.5  # how often a dashboard stream looks at the class's revision (the dashboard is ≤ 0.5 s behind)
+# a dashboard stream wakes at once for a change made in its own process, and otherwise looks at the class's revision
+# this often (changes made by other worker processes); it sends at most one summary per STREAM_MIN_GAP_S
+STREAM_POLL_S = 0.5
+STREAM_MIN_GAP_S = 0.25
 STREAM_KEEPALIVE_S = 15.0
 
 
@@ -289,30 +293,37 @@ async def class_events(request: Request, code: str = CodePath, service: ClassSer
     async def stream():
         sent: tuple | None = None
         quiet = 0.0
-        yield b"retry: 2000\n\n"
-        while True:
-            if await request.is_disconnected():
-                return
-            try:
-                revision = await anyio.to_thread.run_sync(service.revision, code)
-                training = await anyio.to_thread.run_sync(service.training_signature, code)
-            except ApiError:
-                yield _sse("deleted", {"code": code})
-                return
-            if (revision, training) != sent:
+        changed = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        service.listen(code, loop, changed)
+        try:
+            yield b"retry: 2000\n\n"
+            while True:
+                if await request.is_disconnected():
+                    return
+                changed.clear()
                 try:
-                    summary = await anyio.to_thread.run_sync(service.summary, code)
+                    revision = await anyio.to_thread.run_sync(service.revision, code)
+                    training = await anyio.to_thread.run_sync(service.training_signature, code)
+                    if (revision, training) != sent:
+                        summary = await anyio.to_thread.run_sync(service.summary, code)
+                        sent = (summary["revision"], training)
+                        quiet = 0.0
+                        yield _sse("summary", summary, summary["revision"])
+                        await asyncio.sleep(STREAM_MIN_GAP_S)
+                        continue
                 except ApiError:
                     yield _sse("deleted", {"code": code})
                     return
-                sent = (summary["revision"], training)
-                quiet = 0.0
-                yield _sse("summary", summary, summary["revision"])
-            elif quiet >= STREAM_KEEPALIVE_S:
-                quiet = 0.0
-                yield b": keep-alive\n\n"
-            await asyncio.sleep(STREAM_POLL_S)
-            quiet += STREAM_POLL_S
+                if quiet >= STREAM_KEEPALIVE_S:
+                    quiet = 0.0
+                    yield b": keep-alive\n\n"
+                start = loop.time()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), STREAM_POLL_S)
+                quiet += loop.time() - start
+        finally:
+            service.unlisten(code, loop, changed)
 
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
