@@ -370,6 +370,15 @@ class ClassService:
             except RuntimeError:  # that stream's loop is closed
                 self.unlisten(code, loop, event)
 
+    def summary_if_changed(self, code: str, sent: tuple | None) -> tuple[tuple, dict | None]:
+        """For a live dashboard, in one call: the class's (revision, training) state and, when it differs from
+        ``sent``, a new summary. Raises the 404 ApiError when the class is gone."""
+        state = (self.revision(code), self.training_signature(code))
+        if state == sent:
+            return state, None
+        summary = self.summary(code)
+        return (summary["revision"], state[1]), summary
+
     def revision(self, code: str) -> int:
         with self.sessions() as s:
             rev = s.execute(select(Classroom.revision).where(Classroom.code == code)).scalar_one_or_none()

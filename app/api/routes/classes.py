@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import weakref
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
@@ -54,6 +55,19 @@ _service_lock = threading.Lock()
 STREAM_POLL_S = 0.5
 STREAM_MIN_GAP_S = 0.25
 STREAM_KEEPALIVE_S = 15.0
+
+
+_stream_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def stream_limiter() -> anyio.CapacityLimiter:
+    """Dashboards' database work has threads of its own (8 per event loop): it never waits behind a classful of
+    drawings queued for the default thread pool (the dashboard would fall behind when the class is busiest)."""
+    loop = asyncio.get_running_loop()
+    limiter = _stream_limiters.get(loop)
+    if limiter is None:
+        limiter = _stream_limiters[loop] = anyio.CapacityLimiter(8)
+    return limiter
 
 
 def class_service(app: FastAPI) -> ClassService:
@@ -288,7 +302,7 @@ def _sse(event: str, data: dict, event_id: int | None = None) -> bytes:
     summary="The teacher's summary, live (Server-Sent Events: a new summary after every change)",
 )
 async def class_events(request: Request, code: str = CodePath, service: ClassService = Depends(get_classes)):
-    code = await anyio.to_thread.run_sync(teacher, code, request, service)
+    code = await anyio.to_thread.run_sync(teacher, code, request, service, limiter=stream_limiter())
 
     async def stream():
         sent: tuple | None = None
@@ -303,18 +317,17 @@ async def class_events(request: Request, code: str = CodePath, service: ClassSer
                     return
                 changed.clear()
                 try:
-                    revision = await anyio.to_thread.run_sync(service.revision, code)
-                    training = await anyio.to_thread.run_sync(service.training_signature, code)
-                    if (revision, training) != sent:
-                        summary = await anyio.to_thread.run_sync(service.summary, code)
-                        sent = (summary["revision"], training)
-                        quiet = 0.0
-                        yield _sse("summary", summary, summary["revision"])
-                        await asyncio.sleep(STREAM_MIN_GAP_S)
-                        continue
+                    sent, summary = await anyio.to_thread.run_sync(
+                        service.summary_if_changed, code, sent, limiter=stream_limiter()
+                    )
                 except ApiError:
                     yield _sse("deleted", {"code": code})
                     return
+                if summary is not None:
+                    quiet = 0.0
+                    yield _sse("summary", summary, summary["revision"])
+                    await asyncio.sleep(STREAM_MIN_GAP_S)
+                    continue
                 if quiet >= STREAM_KEEPALIVE_S:
                     quiet = 0.0
                     yield b": keep-alive\n\n"
