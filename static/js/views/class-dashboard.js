@@ -173,7 +173,7 @@ function renderLearn(s) {
   const e = result?.extra_eval;
   els.learnResult.hidden = !e;
   if (e) {
-    $("#learn-heldout-label").textContent = `${t("class.learn.heldout")} (${result.heldout ?? "?"})`;
+    $("#learn-heldout-label").textContent = t("class.learn.heldout", { n: result.heldout ?? "?" });
     $("#learn-heldout-label").removeAttribute("data-i18n");
     const cell = (id, value, before) => {
       const el = $(id);
