@@ -11,7 +11,7 @@
  * bar) or from this browser's storage.
  */
 import "../i18n/class.messages.js";
-import { $, h } from "../lib/dom.js";
+import { $, h, toast } from "../lib/dom.js";
 import { api, get, post } from "../lib/api.js";
 import { downloadBlob } from "../lib/download.js";
 import { getLang, onLangChange, t } from "../lib/i18n.js";
@@ -265,7 +265,7 @@ $("#export-idx").addEventListener("click", () => download("idx"));
 $("#copy-teacher-link").addEventListener("click", async () => {
   try {
     await navigator.clipboard.writeText(teacherLink(code, token));
-    els.learnStatus.textContent = t("class.dash.copied");
+    toast(t("class.dash.copied"));
   } catch {
     window.prompt(t("class.dash.copy_link"), teacherLink(code, token));
   }
