@@ -3,6 +3,7 @@
 #   docker run --rm -p 8000:8000 convstep                      # http://127.0.0.1:8000
 #   docker run --rm -p 8000:8000 -e WEB_CONCURRENCY=2 convstep  # two worker processes
 # Every setting is a CONVSTEP_* environment variable (README, "Configuration").
+# A whole class training at once: compose.yaml runs this image as web + training workers + Redis ("Scaling out").
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -20,6 +20,9 @@ BROWSER_TESTS = ROOT / "tests" / "browser"
 if str(BROWSER_TESTS) not in sys.path:  # pagetools: helpers of the browser tests
     sys.path.insert(0, str(BROWSER_TESTS))
 
+# real services started by fixtures (tests/support): the redis_server fixture
+pytest_plugins = ("tests.support.redis_server",)
+
 CHROMIUM = "/usr/bin/chromium"
 # what the probe of this machine found necessary: no sandbox as root, no GPU, and no background connections
 # (the machine's closed network refuses them, many at a time)

@@ -6,7 +6,9 @@ Sources, in order:
    the preset is served freshly initialised, marked ``"trained": false``, so the app still runs;
 2. the ``worked-example`` preset (the course's hand-worked 3×3 example, with the course's weights);
 3. the ``.npz`` files of the configured folder (``CONVSTEP_MODEL_DIR``) and file (``CONVSTEP_MODEL_FILE``);
-4. models registered at run time (live training: :meth:`ModelRegistry.register`).
+4. models registered at run time (live training: :meth:`ModelRegistry.register`);
+5. with a shared training queue (Redis), the models trained by any process: :attr:`ModelRegistry.remote` looks up
+   an id this registry does not hold (loaded on first use, cached by the job backend).
 
 Ids are slugs (``[a-z0-9][a-z0-9_-]*``): nothing a request sends is ever used as a path. Files load with
 ``allow_pickle=False`` (``Sequential.load``); a corrupt file at start-up is logged and skipped.
@@ -119,6 +121,8 @@ class ModelRegistry:
         self._lock = threading.Lock()
         self._default_id = default_id
         self.load_errors: list[str] = []
+        #: id -> entry or None, asked for ids this registry does not hold (the Redis job backend's trained models)
+        self.remote = None
 
     # -- building ---------------------------------------------------------------------------------------
     @classmethod
@@ -257,6 +261,8 @@ class ModelRegistry:
         if model_id is None:
             model_id = self._default_id
         entry = self._entries.get(model_id) if is_slug(model_id) else None
+        if entry is None and self.remote is not None and is_slug(model_id):
+            entry = self.remote(model_id)
         if entry is None:
             shown = model_id if is_slug(model_id) else "(invalid id)"
             raise ApiError(

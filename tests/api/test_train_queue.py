@@ -212,3 +212,23 @@ def test_a_loader_that_fails_fails_the_job_with_a_clear_code():
     finally:
         data_sources.unregister_data_source("broken")
         client.app.state.jobs.shutdown()
+
+
+def test_a_runner_thread_yields_the_cpu_to_requests():
+    """Training threads lower their own priority (Linux nice per thread); the request threads keep theirs."""
+    import os
+
+    from app.services.jobs.local import TRAINING_NICENESS, lower_thread_priority
+
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def runner():
+        lower_thread_priority()
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=runner)
+    thread.start()
+    thread.join()
+    assert seen["nice"] == min(19, base + TRAINING_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import secrets
 import threading
 import time
@@ -30,8 +31,20 @@ from .state import TrainingJob
 
 log = logging.getLogger("convstep.jobs")
 
+TRAINING_NICENESS = 10  # runner threads yield the CPU to the requests of the students who draw meanwhile
 MAX_KEPT_JOBS = 64  # ended jobs kept (with their events and models) before the oldest are dropped early
 RECENT_RUNS = 20  # runs whose speed estimates the start of waiting jobs
+
+
+def lower_thread_priority(niceness: int = TRAINING_NICENESS) -> None:
+    """Lower this thread's CPU priority (Linux: a thread has its own nice value). A training job is a batch
+    computation, a drawing student waits for an answer: on a busy machine the scheduler should serve the request
+    first. Best effort: elsewhere, or if refused, nothing changes."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
+    except (AttributeError, OSError):
+        pass
 
 
 class LocalBackend:
@@ -73,6 +86,11 @@ class LocalBackend:
     @property
     def closing(self) -> bool:
         return self._closing
+
+    @property
+    def disabled(self) -> bool:
+        """No running place at all: live training is off on this server."""
+        return self.max_running == 0
 
     # -- submitting and dispatching ----------------------------------------------------------------------------------
     def submit(self, sub: Submission) -> TrainingJob:
@@ -122,6 +140,7 @@ class LocalBackend:
 
     def _run(self, job: TrainingJob) -> None:
         """The runner thread's body: never raises; always ends the job with a final event."""
+        lower_thread_priority()
         try:
             if job.cancel_requested.is_set():
                 outcome = Outcome("cancelled")

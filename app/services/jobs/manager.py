@@ -110,7 +110,7 @@ class JobManager:
         ``register_as``: the id of the trained model (replacing an older model of that id) instead of
         ``trained-<job id>``. Errors: 422 (bad request), 404 (unknown init model), 429 (queue full, or too many
         jobs for this client), 403 (training turned off), 503 (shutting down, or the queue is unreachable)."""
-        if self.backend.max_running == 0:
+        if self.backend.disabled:
             raise ApiError(
                 403,
                 "training_disabled",

@@ -1,7 +1,8 @@
 /**
  * Talking to the ConvStep REST API.
  *
- *   api(path, {method, body, query, signal, headers})  -> parsed JSON (or null for a 204); throws ApiError with a message a student understands,
+ *   api(path, {method, body, query, signal, headers})
+ *                                           -> parsed JSON (null for a 204); throws ApiError with a message a student understands,
  *                                                in the current language (the API localises its errors from our
  *                                                Accept-Language header; network failures are translated here)
  *   get(path, opts) / post(path, body, opts)   shorthands
@@ -16,12 +17,13 @@
 import { getLang, t } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(message, { status = 0, code = "error", detail = null } = {}) {
+  constructor(message, { status = 0, code = "error", detail = null, retryAfter = null } = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.retryAfter = retryAfter; // seconds, from a 429/503's Retry-After header (null without one)
   }
 }
 
@@ -35,8 +37,8 @@ function withQuery(path, query) {
   return qs ? `${path}${path.includes("?") ? "&" : "?"}${qs}` : path;
 }
 
-export async function api(path, { method = "GET", body, query, signal, headers: extraHeaders } = {}) {
-  const headers = { Accept: "application/json", "Accept-Language": getLang(), ...extraHeaders };
+export async function api(path, { method = "GET", body, query, signal, headers: extra = {} } = {}) {
+  const headers = { ...extra, Accept: "application/json", "Accept-Language": getLang() };
   const init = { method, headers, signal, credentials: "same-origin" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -64,10 +66,12 @@ export async function api(path, { method = "GET", body, query, signal, headers: 
     let message = error?.message;
     if (!message)
       message = response.status === 413 ? t("api.too_large") : t("api.http_error", { status: response.status });
+    const retryAfter = Number.parseInt(response.headers.get("retry-after") || "", 10);
     throw new ApiError(message, {
       status: response.status,
       code: error?.code || `http_${response.status}`,
       detail: error?.detail,
+      retryAfter: Number.isFinite(retryAfter) ? retryAfter : null,
     });
   }
   if (response.status === 204) return null;

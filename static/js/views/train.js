@@ -6,7 +6,14 @@
  *   train/monitor.js   progress, curves, filters, confusion matrix, "use this model"
  *
  * The URL names the job (?job=<id>): a reload, or a teacher's second screen, re-attaches to it and replays its
- * events from the start. Stop sends DELETE /api/train/{id}; the job ends at its next minibatch.
+ * events from the start. Stop sends DELETE /api/train/{id}; the job ends at its next minibatch (a job still
+ * waiting in line leaves the queue at once).
+ *
+ * A whole class shares the server: beyond its running limit a job waits in line (its place and estimated start
+ * are shown and counted down). Every request carries X-Client-Id, a random id this browser keeps, so the server
+ * can give each browser at most 2 jobs (a class behind one school address is not one client). When the server
+ * answers 429 (queue full, or this browser's 2 jobs) the page counts down its Retry-After and tries again by
+ * itself; Stop cancels that.
  */
 import "../i18n/train.messages.js";
 import { $ } from "../lib/dom.js";
@@ -19,10 +26,11 @@ import { JobStream } from "./train/stream.js";
 
 initPage();
 
-const els = { start: $("#start"), stop: $("#stop"), startError: $("#start-error") };
+const els = { start: $("#start"), stop: $("#stop"), startError: $("#start-error"), retry: $("#retry-line") };
 const monitor = new Monitor();
 const form = new TrainForm($("#train-form"), { onSubmit: start });
-const page = { job: null, stream: null, stopping: false };
+const page = { job: null, stream: null, stopping: false, retry: null };
+const CLIENT_KEY = "convstep.clientId";
 window.convstepTrain = { monitor, form, page }; // for tests and curious students
 
 const ACTIVE = ["queued", "running"];
@@ -39,23 +47,74 @@ function setJobUrl(id) {
   window.history.replaceState(null, "", url);
 }
 
+/** This browser's random id (kept in localStorage; a fresh one per tab where storage is refused). */
+function clientId() {
+  const fresh = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+  try {
+    let id = window.localStorage.getItem(CLIENT_KEY);
+    if (!id || !/^[0-9a-f]{24}$/.test(id)) {
+      id = fresh();
+      window.localStorage.setItem(CLIENT_KEY, id);
+    }
+    return id;
+  } catch {
+    page.clientId ||= fresh();
+    return page.clientId;
+  }
+}
+
 function syncButtons() {
   const active = page.job !== null && ACTIVE.includes(page.job.state);
-  form.setLocked(active);
-  els.start.disabled = active;
-  els.stop.disabled = !active || page.stopping;
+  const retrying = page.retry !== null;
+  form.setLocked(active || retrying);
+  els.start.disabled = active || retrying;
+  els.stop.disabled = !(active || retrying) || page.stopping;
   els.stop.textContent = t(page.stopping ? "train.stopping" : "train.stop");
 }
 
 async function start(body) {
+  cancelRetry();
   showStartError("");
   els.start.disabled = true;
   try {
-    attach(await post("/api/train", body));
+    attach(await post("/api/train", body, { headers: { "X-Client-Id": clientId() } }));
   } catch (err) {
     showStartError(err.message);
+    if (err instanceof ApiError && err.status === 429) scheduleRetry(body, err.retryAfter || 10);
     syncButtons();
   }
+}
+
+/** The server is full for now: count its Retry-After down, then send the same request again. */
+function scheduleRetry(body, seconds) {
+  const retry = { body, left: Math.max(1, Math.round(seconds)), timer: null };
+  const tick = () => {
+    if (page.retry !== retry) return;
+    if (retry.left <= 0) {
+      cancelRetry();
+      start(retry.body);
+      return;
+    }
+    els.retry.textContent = t("train.retry.countdown", { n: retry.left });
+    monitor.setState("retrying");
+    monitor.els.text.textContent = els.retry.textContent; // also where the eyes are: the learning card
+    retry.left -= 1;
+    retry.timer = setTimeout(tick, 1000);
+  };
+  page.retry = retry;
+  els.retry.hidden = false;
+  tick();
+}
+
+function cancelRetry() {
+  if (!page.retry) return;
+  clearTimeout(page.retry.timer);
+  page.retry = null;
+  els.retry.hidden = true;
+  els.retry.textContent = "";
+  monitor.setState(page.job ? page.job.state : "idle");
+  monitor.drawProgress();
 }
 
 /** Follow a job: from a fresh start, or again after a reload (its events replay from the first). */
@@ -72,6 +131,7 @@ function attach(status, { reattached = false } = {}) {
     onEvent(kind, data) {
       if (kind === "state") {
         page.job.state = data.state;
+        monitor.queue(data);
         monitor.setState(page.stopping && ACTIVE.includes(data.state) ? "stopping" : data.state);
         syncButtons();
       } else {
@@ -107,6 +167,12 @@ function attach(status, { reattached = false } = {}) {
 }
 
 async function stop() {
+  if (page.retry) {
+    cancelRetry();
+    showStartError("");
+    syncButtons();
+    return;
+  }
   if (!page.job) return;
   page.stopping = true;
   monitor.setState("stopping");

@@ -3,8 +3,9 @@
  *
  *   count(12345)   -> "12,345" (English) or "12 345" (French)
  *   duration(75)   -> "1 min 15 s"; duration(8.2) -> "8 s"; null -> "—"
+ *   ordinal(3)     -> "3rd" (English) or "3e" (French): a place in the training queue
  */
-import { getLang } from "../../lib/i18n.js";
+import { getLang, t } from "../../lib/i18n.js";
 
 /** A count for the current language: 12,345 (English), 12 345 (French). */
 export function count(n) {
@@ -18,4 +19,10 @@ export function duration(seconds) {
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+}
+
+/** A place in line: 1st, 2nd, 3rd, 11th... (1er, 2e... in French), from the language's ordinal plural rules. */
+export function ordinal(n) {
+  const rule = new Intl.PluralRules(getLang() === "fr" ? "fr-FR" : "en-US", { type: "ordinal" }).select(n);
+  return t(`train.ordinal.${["one", "two", "few"].includes(rule) ? rule : "other"}`, { n });
 }

@@ -8,6 +8,7 @@
  *   monitor.batch(d) / epoch(d) / snapshot(d)  one event of the job's stream
  *   monitor.finish(status)                     the final status (result, error, model id)
  *   monitor.setState(state)                    queued | running | stopping | reconnecting | finished | failed | cancelled
+ *   monitor.queue(status)                      while queued: the place in line and the estimated start, counted down
  *
  * Events can come hundreds per second while a stream replays: drawing is batched into animation frames.
  */
@@ -17,7 +18,7 @@ import { HeatmapView, legend } from "../../lib/heatmap.js";
 import { makeScale } from "../../lib/colors.js";
 import { Tensor } from "../../lib/tensor.js";
 import { onLangChange, t } from "../../lib/i18n.js";
-import { count, duration } from "./format.js";
+import { count, duration, ordinal } from "./format.js";
 
 const MAX_CURVE_POINTS = 300; // batch points drawn per curve (thinned evenly beyond)
 const FILTER_WIDTH = 72; // CSS pixels per filter heatmap
@@ -76,6 +77,7 @@ export class Monitor {
     this.els.result.hidden = true;
     clear(this.els.filters);
     this.els.scrubField.hidden = true;
+    this.queue(status);
     this.relabel();
     this.draw();
   }
@@ -85,6 +87,31 @@ export class Monitor {
     this.state = state;
     this.els.state.dataset.state = state;
     this.els.state.textContent = t(`train.state.${state}`);
+  }
+
+  /** The place in line ({queue_position, starts_in_s} of a status or a queued state event); null: not waiting. */
+  queue(info) {
+    const waiting = info && info.state === "queued" && info.queue_position;
+    this.waiting = waiting
+      ? { position: info.queue_position, startsIn: info.starts_in_s, at: performance.now() }
+      : null;
+    clearInterval(this.queueTimer);
+    this.queueTimer = null;
+    if (this.waiting && this.waiting.startsIn !== null) {
+      this.queueTimer = setInterval(() => this.drawProgress(), 1000); // the estimate counts down between events
+    }
+    this.drawProgress();
+  }
+
+  queueText() {
+    const { position, startsIn, at } = this.waiting;
+    const place = ordinal(position);
+    if (startsIn === null || startsIn === undefined) return t("train.queue.unknown", { place });
+    const left = startsIn - (performance.now() - at) / 1000;
+    if (left < 3) return t("train.queue.soon", { place });
+    // about: rounded to 5 s (a minute and more: to 10 s), never a false precision
+    const step = left < 60 ? 5 : 10;
+    return t("train.queue.line", { place, time: duration(Math.max(step, Math.round(left / step) * step)) });
   }
 
   batch(d) {
@@ -154,6 +181,11 @@ export class Monitor {
     const fraction = p ? p.fraction || 0 : 0;
     this.els.bar.value = fraction;
     this.els.percent.textContent = `${Math.floor(fraction * 100)} %`;
+    if (this.waiting && this.state !== "queued") this.queue(null);
+    if (this.waiting) {
+      this.els.text.textContent = this.queueText();
+      return;
+    }
     if (!p?.epoch) {
       this.els.text.textContent = t(this.status ? "train.progress.preparing" : "train.progress.idle");
       return;
