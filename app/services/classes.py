@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -521,7 +522,11 @@ class ClassService:
             info["error_code"] = status["error"].get("code")
         if status["state"] == "finished" and result is not None and not result.get("adopted"):
             wanted = class_model_id(code)
-            entry = self.registry.get(wanted) if status.get("model_id") == wanted and wanted in self.registry else None
+            entry = None
+            if status.get("model_id") == wanted:
+                # registered here (in-process queue), or served from the shared queue (Redis) through registry.get
+                with contextlib.suppress(ApiError):
+                    entry = self.registry.get(wanted)
             if entry is not None:
                 job_result = status.get("result") or {}
                 result = {
