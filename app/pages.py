@@ -79,7 +79,8 @@ for _path, _page in PAGES.items():
 # page reads the data through the API), so an unknown code is told by the API, in the page's language
 def page_class_dashboard(request: Request, code: str):
     context = page_context(request, "class_dashboard")
-    context["class_code"] = code.strip().upper()[:16]
+    # only letters and digits reach the page (the code also sits in a JSON attribute); the API says if it exists
+    context["class_code"] = "".join(c for c in code.upper() if c.isascii() and c.isalnum())[:6]
     response = templates.TemplateResponse(request, "class_dashboard.html", context)
     response.headers["Vary"] = "Accept-Language"
     response.headers["Cache-Control"] = "no-store"

@@ -31,6 +31,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -166,6 +167,7 @@ class ServerProcess:
     port: int = 0
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
+    data_dir: Path | None = None  # its own CONVSTEP_DATA_DIR (unless env gives one), removed by cleanup()
 
     @property
     def url(self) -> str:
@@ -197,9 +199,14 @@ class ServerProcess:
         fd, name = tempfile.mkstemp(prefix="convstep-server-", suffix=".log")
         os.close(fd)
         self.log_path = Path(name)
+        data_env = {}
+        if "CONVSTEP_DATA_DIR" not in self.env:
+            # stored data (classes' database) in a temp folder of this server, never the user's data folder
+            self.data_dir = Path(tempfile.mkdtemp(prefix="convstep-data-"))
+            data_env["CONVSTEP_DATA_DIR"] = str(self.data_dir)
         for attempt in range(3):  # another program may take the free port between the check and the bind
             self.port = free_port()
-            env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+            env = {**os.environ, **data_env, **self.env, "PYTHONUNBUFFERED": "1"}
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
                     self.command(),
@@ -271,6 +278,8 @@ class ServerProcess:
         self.stop()
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def __enter__(self) -> ServerProcess:
         return self.start()

@@ -71,8 +71,9 @@ class Drawing(Base):
     device_id: Mapped[str] = mapped_column(String(64))
     label: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    pixels: Mapped[bytes] = mapped_column(LargeBinary)  # 784 bytes: the 28×28 preprocessed input, uint8
-    png: Mapped[bytes] = mapped_column(LargeBinary)  # the original drawing, grey, at most 64 kB
+    # loaded only when asked for (lists and summaries never need them)
+    pixels: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # 784 bytes: the 28×28 input, uint8
+    png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # the drawing as sent (PNG), at most 64 kB
     # the last prediction, and the model that made it (recomputed when the class's model changes)
     pred_model: Mapped[str] = mapped_column(String(64))
     pred_label: Mapped[int] = mapped_column(SmallInteger)

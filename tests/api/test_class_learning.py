@@ -90,3 +90,52 @@ def test_learn_our_handwriting_improves_the_held_out_class_digits(client, tmp_pa
     finally:
         again.app.state.jobs.shutdown()
         again.app.state.classes.close()
+
+
+@pytest.mark.slow
+def test_learning_through_redis_and_a_training_worker(tmp_path):
+    """Scaled out: two web workers and a ``convstep worker`` on a real redis-server. The worker process reads the
+    class's drawings from the database itself (the "class" data source), and the model it trains becomes the
+    class's in whichever web worker answers next."""
+    import json
+
+    from benchmarks.load import ServerProcess, request
+    from tests.support.redis_server import RedisServer, TrainingWorker, redis_available
+
+    if not redis_available():
+        pytest.skip("redis-server is not installed")
+    with RedisServer() as redis_srv:
+        env = {
+            "CONVSTEP_DATA_DIR": str(tmp_path),
+            "CONVSTEP_REDIS_URL": redis_srv.url,
+            "CONVSTEP_DRAWING_INTERVAL_S": "0",
+        }
+        with ServerProcess(env=env, workers=2) as web, TrainingWorker(redis_srv.url, env=env):
+            created = json.loads(request(web.url, "POST", "/api/classes", b"{}")[1])
+            code, auth = created["code"], {"Authorization": f"Bearer {created['teacher_token']}"}
+            for variant in range(VARIANTS):
+                for digit in range(10):
+                    body = {
+                        "image": font_digit_url(digit, variant),
+                        "label": digit,
+                        "device_id": f"device-{variant:04d}",
+                    }
+                    status = request(web.url, "POST", f"/api/classes/{code}/drawings", json.dumps(body).encode())[0]
+                    assert status == 201
+            body = json.dumps({"mode": "finetune", "epochs": 2}).encode()
+            status, answer, _ = request(web.url, "POST", f"/api/classes/{code}/learn", body, headers=auth)
+            assert status == 202, answer
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                summary = json.loads(request(web.url, "GET", f"/api/classes/{code}", headers=auth)[1])
+                if summary["training"]["state"] not in ("queued", "running"):
+                    break
+                time.sleep(1)
+            training = summary["training"]
+            assert training["state"] == "finished", training
+            model_id = f"class-{code.lower()}"
+            assert training["class_model"] == model_id
+            e = training["result"]["extra_eval"]
+            assert e["heldout_after"] > e["heldout_before"]
+            for _ in range(4):  # both web workers serve the class's model
+                assert json.loads(request(web.url, "GET", f"/api/classes/{code}/join")[1])["model"] == model_id

