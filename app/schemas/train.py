@@ -100,7 +100,9 @@ LayerSpec = Annotated[
 
 class TrainRequest(RequestModel):
     preset: Literal["seed", "lenet", "custom"] = Field(
-        "seed", description="seed: the course's one-filter model; lenet: the lab's CNN; custom: `architecture`."
+        "seed",
+        description="seed: the course's one-filter model; lenet: the drawing lab's LeNet-style CNN (8 then 16 filters 5×5, ReLU, "
+        "max pooling, dropout — LeNet-5 itself has 6 maps, average pooling and tanh/sigmoid); custom: `architecture`.",
     )
     architecture: list[LayerSpec] | None = Field(
         None,
