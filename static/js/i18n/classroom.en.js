@@ -88,7 +88,7 @@ export default {
   "steps.relu.before": "Before: O[{f}]",
   "steps.relu.after": "After: max(0, O[{f}])",
   "steps.relu.text":
-    "ReLU keeps the positive values and replaces the negative ones by 0. Without this bend, stacking layers would only ever compute one big linear function.",
+    "ReLU keeps the positive values and replaces the negative ones by 0. Without this bend, stacking layers would only ever compute one big affine function (linear plus biases).",
   "steps.relu.stats": "In {layer}, {zeros} of the values are now 0.",
 
   "steps.pool.title": "{mode} {layer}: 4 numbers become 1",
@@ -291,7 +291,7 @@ export default {
   "play.k.line3": "Line filter 3",
   "play.k.line4": "Line filter 4",
   "play.k.identity": "Identity",
-  "play.k.blur": "Box blur",
+  "play.k.blur": "Mean filter (box blur)",
   "play.k.custom": "Custom",
 
   "play.course.title": "The course's convolutions, checked",

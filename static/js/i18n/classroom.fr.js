@@ -89,7 +89,7 @@ export default {
   "steps.relu.before": "Avant : O[{f}]",
   "steps.relu.after": "Après : max(0, O[{f}])",
   "steps.relu.text":
-    "ReLU garde les valeurs positives et remplace les négatives par 0. Sans ce coude, empiler des couches ne calculerait jamais qu'une seule grande fonction linéaire.",
+    "ReLU garde les valeurs positives et remplace les négatives par 0. Sans ce coude, empiler des couches ne calculerait jamais qu'une seule grande fonction affine (linéaire plus biais).",
   "steps.relu.stats": "Dans {layer}, {zeros} des valeurs valent maintenant 0.",
 
   "steps.pool.title": "{mode} {layer} : 4 nombres deviennent 1",
@@ -295,7 +295,7 @@ export default {
   "play.k.line3": "Filtre de lignes 3",
   "play.k.line4": "Filtre de lignes 4",
   "play.k.identity": "Identité",
-  "play.k.blur": "Flou moyen",
+  "play.k.blur": "Filtre moyenneur (flou)",
   "play.k.custom": "Personnalisé",
 
   "play.course.title": "Les convolutions du cours, vérifiées",
