@@ -416,4 +416,52 @@ export default {
   "play.ce.course_prints": "Le cours donne ≈ {v}.",
   "play.ce.zero_terms":
     "Les termes où P(i) = 0 comptent pour 0, même si Q(i) = 0 (0 · ln 0 est pris comme sa limite, 0).",
+  "play.course.nf1.title": "Taille de sortie N − F + 1 : une image 7×7 et un filtre 3×3 donnent 5×5",
+  "play.course.nf1.source": "Cours, chapitre 1, « Couche de convolution 2D » : O = (7 − 3 + 1) × (7 − 3 + 1) = 5 × 5.",
+  "play.course.depth.title": "Profondeur : une image 32×32×3, dix filtres 5×5×3, remplissage « same » → 32×32×10",
+  "play.course.depth.source":
+    "Cours, chapitre 1, « Couche de convolution 2D : Profondeur » : un filtre donne une carte, dix filtres en donnent dix.",
+  "play.course.depth.params":
+    "Un filtre (calculé ici) donne une carte {h}×{h} ; {f} filtres donnent {f} cartes : {h}×{h}×{f}. Paramètres : {f} × ({c}×{kh}×{kw} poids + 1 biais) = {f} × {weights} + {f} = {params}.",
+  "play.course.sobel_typo_y.title": "Carnet : le noyau de Sobel de la cellule [6], mal recopié",
+  "play.course.sobel_typo_y.source":
+    "Carnet (seed 004), cellule [6] : kernel = [[−1 ; −2 ; −1] ; [−2 ; 0 ; 2] ; [1 ; 2 ; 1]]. Ci-dessus : le vrai Sobel Y sur un bord vertical.",
+  "play.course.sobel_typo_y.doc_kernel": "Le noyau du carnet",
+  "play.course.sobel_typo_y.doc": "Ce qu'il donne ({h}×{w})",
+  "play.course.sobel_typo_y.why":
+    "Sa ligne du milieu devrait être [0 ; 0 ; 0] : avec [−2 ; 0 ; 2] le noyau est Sobel Y plus un morceau de Sobel X, il répond donc aussi aux bords verticaux, là où Sobel Y donne 0.",
+  "play.course.sobel_typo_x.title": "Carnet : le noyau Sobel X de la cellule [8], mal recopié",
+  "play.course.sobel_typo_x.source":
+    "Carnet (seed 004), cellule [8] : kernel = [[−1 ; 0 ; 1] ; [−2 ; 0 ; 2] ; [−1 ; 0 ; 0]]. Ci-dessus : le vrai Sobel X sur une zone uniforme.",
+  "play.course.sobel_typo_x.doc_kernel": "Le noyau du carnet",
+  "play.course.sobel_typo_x.doc": "Ce qu'il donne ({h}×{w})",
+  "play.course.sobel_typo_x.why":
+    "Sa dernière case devrait valoir 1 (la cellule [10] l'écrit bien) : avec 0 les poids n'ont plus une somme nulle, et une zone uniforme, sans aucun bord, donne −5 au lieu de 0.",
+  "play.course.convol.title": "Carnet : convol() écrit r[i, j] au lieu de r[i − k, j − k]",
+  "play.course.convol.source":
+    "Carnet (seed 004), cellule [8], avec le noyau 5×5 (k = 2) sur une image 8×8. Ci-dessus : la vraie convolution « valid », 4×4.",
+  "play.course.convol.doc": "Ce que renvoie convol() ({h}×{w})",
+  "play.course.convol.why":
+    "convol() crée r de (n − k − 1) × (m − k − 1) cases et écrit r[i, j] pour i, j à partir de k : les k premières lignes et colonnes restent à 0, chaque valeur est décalée de k, et les dernières positions valides ne sont jamais calculées. La vraie sortie a (n − 2k) × (m − 2k) cases, r[i − k, j − k] = Σ f · kernel.",
+  "play.course.global_gimg.title": "Carnet : convolution() lit la variable globale gimg, pas son argument",
+  "play.course.global_gimg.source":
+    "Carnet (seed 004), cellule [6] : def convolution(img, kernel): … np.sum(gimg[i-1:i+2, j-1:j+2] * kernel). Ci-dessus : la convolution de l'image passée en argument.",
+  "play.course.global_gimg.doc": "Ce que renvoie convolution(img, kernel) : la convolution de gimg ({h}×{w})",
+  "play.course.global_gimg.why":
+    "La fonction reçoit img mais lit la variable globale gimg : appelée avec une autre image, elle renvoie encore la convolution de gimg (seule sa taille vient de img). Le carnet ne l'appelle qu'avec gimg : son image est juste par chance.",
+  "play.slip.title": "Le texte du cours, corrigé",
+  "play.slip.badge": "erreur",
+  "play.slip.cross_validation.doc": "« H : validation croisée »",
+  "play.slip.cross_validation.correct": "H est l'entropie croisée",
+  "play.slip.cross_validation.why":
+    "Dans l'exemple de l'entropie croisée (seed 003), H = −Σ P·ln Q désigne la perte. La validation croisée est tout autre chose : découper les données de plusieurs façons pour évaluer un modèle.",
+  "play.slip.vgg.doc":
+    "VGG : « filtres de plus petites tailles (2x2 et 3x3) », « toutes les couches de convolution sont suivies d'une couche de sous-échantillonnage »",
+  "play.slip.vgg.correct": "des filtres 3×3 seulement ; un max pooling 2×2 après chaque bloc de 2 à 4 convolutions",
+  "play.slip.vgg.why":
+    "VGG (Simonyan et Zisserman, 2014) n'utilise que des convolutions 3×3 (pas de 1, remplissage de 1) ; 2×2 est la taille de ses fenêtres de max pooling (pas de 2), placées après chaque bloc de 2 à 4 convolutions : VGG-16 a 13 convolutions et 5 poolings.",
+  "play.pool.notebook.title": "Le pooling du carnet : 168×300 → 42×75",
+  "play.pool.notebook.source":
+    "Carnet (seed 004), cellule [63] : maxpooling(r, 4) sur son image 168×300 affiche (42, 75) (168, 300). Le serveur réduit une image de cette taille avec des fenêtres 4×4 :",
+  "play.pool.notebook.result": "Calculé : {h}×{w} ; le carnet donne ({ph}, {pw}).",
 };

@@ -13,6 +13,7 @@ import { GridView } from "../../lib/grid.js";
 import { t } from "../../lib/i18n.js";
 import { op, player } from "../lab/detail-common.js";
 import { fill, put, sameNumbers, statusBadge, title } from "./common.js";
+import { COURSE_TEXT_SLIPS, NOTEBOOK_EXAMPLES } from "./notebook.js";
 
 const RGB_R = [
   [11, 23, 14, 0, 0],
@@ -116,6 +117,7 @@ export const EXAMPLES = [
   },
   { id: "stride2d", request: { input: FIVE, kernel: CROSS, stride: 2 }, document: { size: 2 } },
   { id: "same2d", request: { input: FIVE, kernel: CROSS, padding: 1 }, document: { size: 5 } },
+  ...NOTEBOOK_EXAMPLES,
 ];
 
 const asRows = (a) => (Array.isArray(a[0]) ? a : [a]); // a 1-D vector is drawn as one row
@@ -143,7 +145,9 @@ class ExampleCard {
 
   async load() {
     try {
+      const beside = this.ex.beside ? post("/api/convolve", { positions: [[0, 0]], ...this.ex.beside }) : null;
       this.res = await post("/api/convolve", { positions: null, ...this.ex.request });
+      this.besideRes = beside ? await beside : null;
     } catch (err) {
       fill(this.el, h("p", { class: "error-box", text: err.message }));
       return;
@@ -164,6 +168,7 @@ class ExampleCard {
         new GridView({
           matrix: asRows(m),
           format: num,
+          compact: ex.compact,
           caption: threeD ? t("play.course.channel", { c: channelNames[c] }) : t("play.course.input"),
           classes: () => null,
         }),
@@ -176,7 +181,12 @@ class ExampleCard {
           caption: threeD ? t("play.course.kernel_c", { c: channelNames[c] }) : t("play.course.kernel"),
         }),
     );
-    this.outGrid = new GridView({ matrix: asRows(res.output), format: num, caption: t("play.course.output") });
+    this.outGrid = new GridView({
+      matrix: asRows(res.output),
+      format: num,
+      compact: ex.compact,
+      caption: t("play.course.output"),
+    });
     this.prodGrids = inputs.map(
       (_, c) =>
         new GridView({
@@ -231,6 +241,9 @@ class ExampleCard {
         res.formula.height ? `${res.formula.height} × ` : "",
         res.formula.width,
       ),
+      ex.params
+        ? h("p", { class: "hint course-params", text: t(`play.course.${ex.id}.params`, ex.params(res)) })
+        : null,
       this.anim,
       docRow,
     );
@@ -283,6 +296,31 @@ class ExampleCard {
         ),
       );
     }
+    const shown = this.documentOutput();
+    if (shown) {
+      const correct = asRows(res.output);
+      const statuses = (i, j) => {
+        const c = correct[i]?.[j];
+        return c !== undefined && Math.abs(asRows(shown)[i][j] - c) < 1e-9 ? "doc-match" : "doc-mismatch";
+      };
+      const besideKernel = ex.beside?.kernel && ex.beside.kernel !== ex.request.kernel;
+      parts.push(
+        h(
+          "div",
+          { class: "stage-row course-document-version", dataset: { role: "document-version" } },
+          besideKernel
+            ? new GridView({ matrix: ex.beside.kernel, format: num, caption: t(`play.course.${ex.id}.doc_kernel`) }).el
+            : null,
+          besideKernel ? op("→") : null,
+          new GridView({
+            matrix: asRows(shown),
+            format: num,
+            caption: t(`play.course.${ex.id}.doc`, { h: asRows(shown).length, w: asRows(shown)[0].length }),
+            classes: statuses,
+          }).el,
+        ),
+      );
+    }
     const why = doc.wrong
       ? h("p", {
           class: "note note--bad",
@@ -296,6 +334,12 @@ class ExampleCard {
       why,
       ok && !doc.wrong ? h("p", { class: "example-ok", text: t("play.course.match") }) : null,
     );
+  }
+
+  /** What the document's own code or kernel produces (beside the correct result), or null. */
+  documentOutput() {
+    if (this.ex.replay) return this.ex.replay(this.res);
+    return this.besideRes ? this.besideRes.output : null;
   }
 
   show(k) {
@@ -350,8 +394,34 @@ export class CoursePanel {
         { class: "course-cards" },
         this.cards.map((c) => c.el),
       ),
+      this.textSlips(),
     );
     for (const c of this.cards) c.load();
+  }
+
+  /** Slips of the course's text with nothing to compute (seed 003): what it says, and what is right. */
+  textSlips() {
+    return h(
+      "section",
+      { class: "course-notes", attrs: { "aria-labelledby": "course-notes-title" } },
+      h("h3", { id: "course-notes-title", i18n: "play.slip.title", text: t("play.slip.title") }),
+      h(
+        "ul",
+        { class: "example-errata" },
+        COURSE_TEXT_SLIPS.map((id) =>
+          h(
+            "li",
+            { class: "example-slip", dataset: { slip: id } },
+            h("span", { class: "badge badge--bad", i18n: "play.slip.badge", text: t("play.slip.badge") }),
+            " ",
+            h("s", { class: "example-slip__doc", i18n: `play.slip.${id}.doc`, text: t(`play.slip.${id}.doc`) }),
+            " → ",
+            h("strong", { i18n: `play.slip.${id}.correct`, text: t(`play.slip.${id}.correct`) }),
+            h("p", { i18n: `play.slip.${id}.why`, text: t(`play.slip.${id}.why`) }),
+          ),
+        ),
+      ),
+    );
   }
 
   refresh() {
