@@ -307,4 +307,5 @@ MESSAGES: dict[str, str] = {
     "error.unknown_param": "Layer {layer} has no parameter {param} (it has: {have}).",
     "error.unknown_param_none": "Layer {layer} has no parameter {param} (it has none).{have}",
     "error.tensor_too_large": "{name} has {size} values: ask for one row at a time with ?row=k.",
+    "error.engine_reason": "the engine refused these values ({kind}; the reason is in detail.reason)",
 }

@@ -324,4 +324,5 @@ MESSAGES: dict[str, str] = {
     "error.unknown_param": "La couche {layer} n'a pas de paramètre {param} (elle a : {have}).",
     "error.unknown_param_none": "La couche {layer} n'a pas de paramètre {param} (elle n'en a aucun).{have}",
     "error.tensor_too_large": "{name} compte {size} valeurs : demandez une ligne à la fois avec ?row=k.",
+    "error.engine_reason": "le moteur de calcul a refusé ces valeurs ({kind}) ; la raison, en anglais, est dans detail.reason",
 }

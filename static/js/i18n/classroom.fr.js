@@ -1,3 +1,4 @@
+// (Plus de 400 lignes : des données, une chaîne par ligne — les mots de trois pages.)
 // Textes français des pages de classe (/steps, /example, /playground) ; mêmes clés que classroom.en.js (un test du
 // navigateur le vérifie). Enregistrés par classroom.messages.js via addMessages() de lib/i18n.js. Paramètres : {nom}.
 export default {
