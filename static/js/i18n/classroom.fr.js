@@ -461,7 +461,7 @@ export default {
   "play.slip.vgg.correct": "des filtres 3×3 seulement ; un max pooling 2×2 après chaque bloc de 2 à 4 convolutions",
   "play.slip.vgg.why":
     "VGG (Simonyan et Zisserman, 2014) n'utilise que des convolutions 3×3 (pas de 1, remplissage de 1) ; 2×2 est la taille de ses fenêtres de max pooling (pas de 2), placées après chaque bloc de 2 à 4 convolutions : VGG-16 a 13 convolutions et 5 poolings.",
-  "play.pool.notebook.title": "Le pooling du carnet : 168×300 → 42×75",
+  "play.pool.notebook.title": "Le pooling du carnet : 168×300 → 42×75",
   "play.pool.notebook.source":
     "Carnet (seed 004), cellule [63] : maxpooling(r, 4) sur son image 168×300 affiche (42, 75) (168, 300). Le serveur réduit une image de cette taille avec des fenêtres 4×4 :",
   "play.pool.notebook.result": "Calculé : {h}×{w} ; le carnet donne ({ph}, {pw}).",
