@@ -13,7 +13,7 @@
 import { fmt, h } from "../../lib/dom.js";
 import { post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
-import { t } from "../../lib/i18n.js";
+import { colon, listSeparator, t } from "../../lib/i18n.js";
 import { op, player } from "../lab/detail-common.js";
 import { fill, put, sameNumbers, statusBadge, title } from "./common.js";
 import { COURSE_TEXT_SLIPS, NOTEBOOK_EXAMPLES } from "./notebook.js";
@@ -240,7 +240,7 @@ class ExampleCard {
       h(
         "div",
         { class: "formula" },
-        `${t("play.conv.size")}: `,
+        `${t("play.conv.size")}${colon()}`,
         res.formula.height ? `${res.formula.height} × ` : "",
         res.formula.width,
       ),
@@ -327,7 +327,7 @@ class ExampleCard {
     const why = doc.wrong
       ? h("p", {
           class: "note note--bad",
-          text: t(`play.course.${ex.id}.why`, { correct: `[${res.output.map(num).join(", ")}]` }),
+          text: t(`play.course.${ex.id}.why`, { correct: `[${res.output.map(num).join(listSeparator())}]` }),
         })
       : null;
     return h(
@@ -379,7 +379,7 @@ class ExampleCard {
     const products = res.output_shape.length === 1 || !Array.isArray(p.products[0][0]) ? [p.products] : p.products;
     this.prodGrids.forEach((g, c) => g.update({ matrix: asRows(products[c]) }));
     const sums = p.channel_sums.length > 1 ? `${p.channel_sums.map(num).join(" + ")} = ` : "";
-    this.sumLine.textContent = `${t("play.course.position", { i: oi, j: oj })}: Σ ${t("play.conv.products").toLowerCase()} = ${sums}${num(p.value)}`;
+    this.sumLine.textContent = `${t("play.course.position", { i: oi, j: oj })}${colon()}Σ ${t("play.conv.products").toLowerCase()} = ${sums}${num(p.value)}`;
     this.anim.setText(`${k + 1} / ${res.positions.length}`);
   }
 }

@@ -6,7 +6,7 @@
 import { fmt, h } from "../../lib/dom.js";
 import { isAbort, post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
-import { t } from "../../lib/i18n.js";
+import { colon, t } from "../../lib/i18n.js";
 import { block, formula, op } from "../lab/detail-common.js";
 import { field, fill, markCells, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
 
@@ -238,7 +238,7 @@ export class PoolingPanel {
       this.detail,
       formula(
         t("play.conv.size"),
-        ": ",
+        colon(),
         res.formula.symbolic,
         "  ·  H_out = ",
         { v: res.formula.height },
