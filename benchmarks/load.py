@@ -1,5 +1,7 @@
 """Load a live ``convstep serve`` with concurrent clients: errors, latency, throughput and the server's memory.
 
+(Over 400 lines: a self-contained script — server start, clients, measurements, JSON report — meant to run alone.)
+
     python benchmarks/load.py                       # 32 clients × 20 s × 3 rounds, --workers 1 then --workers 2
     python benchmarks/load.py --clients 8 --seconds 5 --rounds 2 --workers 1
     python benchmarks/load.py --url http://127.0.0.1:8000     # a server already running on this machine

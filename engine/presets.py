@@ -1,8 +1,9 @@
 """Ready-made architectures.
 
-* ``lenet``  — the default model behind the drawing lab. As in the course's diagram: two 5×5 convolutions,
-  each followed by ReLU and 2×2 max pooling, then fully-connected layers and a 10-way softmax
-  (LeNet-5's shape: 28×28 → 8@28×28 → 8@14×14 → 16@10×10 → 16@5×5 → 400 → 120 → 84 → 10).
+* ``lenet``  — the default model behind the drawing lab, LeNet-*style* (not LeNet-5): two 5×5 convolutions,
+  each followed by ReLU and 2×2 max pooling, then fully-connected layers with dropout and a 10-way softmax
+  (28×28 → 8@28×28 → 8@14×14 → 16@10×10 → 16@5×5 → 400 → 120 → 84 → 10). LeNet-5 (LeCun et al., 1998) has
+  6 then 16 maps, average pooling ("subsampling" with a weight and a bias) and tanh/sigmoid activations.
 * ``seed``   — the course's from-scratch model, exactly: one 3×3 filter with padding 1 (no bias, as in the
   course's code), ReLU, 2×2 max pooling, flatten (196), dense 196→10, softmax.
 * ``mlp``    — the perceptron chapter's network (seed 001): 784 → 16 → 16 → 16 → 10 with sigmoids, no
@@ -75,7 +76,12 @@ WORKED_Y = [0, 1]
 WORKED_ETA = 0.01
 
 PRESETS = {
-    "lenet": (LENET, (1, 28, 28), "LeNet-style CNN: two 5×5 conv + ReLU + 2×2 max-pool blocks, FC 400→120→84→10"),
+    "lenet": (
+        LENET,
+        (1, 28, 28),
+        "LeNet-style CNN (not LeNet-5): 8 then 16 filters 5×5, each with ReLU and 2×2 max pooling, FC 400→120→84→10 "
+        "with dropout; LeNet-5 has 6 then 16 maps, average pooling (subsampling) and tanh/sigmoid",
+    ),
     "seed": (
         SEED,
         (1, 28, 28),

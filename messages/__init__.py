@@ -77,6 +77,10 @@ def format_number(x: Any, lang: Lang | str = "en", digits: int = 4) -> str:
         x = x.item()
     if isinstance(x, bool):
         return str(x).lower()
+    fr = lang == "fr"
+    if isinstance(x, int):  # exact, however large (a hostile 10^150 row index must not overflow a float)
+        body = _group(str(abs(x)), NNBSP if fr else ",")
+        return ((MINUS if fr else "-") + body) if x < 0 else body
     v = float(x)
     if not math.isfinite(v):
         return "NaN" if math.isnan(v) else ("" if v > 0 else ("−" if lang == "fr" else "-")) + "∞"
@@ -84,7 +88,6 @@ def format_number(x: Any, lang: Lang | str = "en", digits: int = 4) -> str:
     if text in ("", "0"):
         return "0"
     int_part, _, frac = text.partition(".")
-    fr = lang == "fr"
     body = _group(int_part, NNBSP if fr else ",") + ((("," if fr else ".") + frac) if frac else "")
     return ((MINUS if fr else "-") + body) if v < 0 else body
 

@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     max_kernel_size: int = Field(
         15, ge=1, description="Largest kernel/pool side and padding in /api/convolve and /api/pool."
     )
-    max_conv_input_side: int = Field(128, ge=4, description="Largest input side in /api/convolve and /api/pool.")
+    # 320: the notebook's (seed 004) 168×300 photo is pooled to 42×75 in the playground
+    max_conv_input_side: int = Field(320, ge=4, description="Largest input side in /api/convolve and /api/pool.")
     max_conv_channels: int = Field(4, ge=1, description="Most input channels in /api/convolve and /api/pool.")
     max_detail_positions: int = Field(
         MAX_DETAIL_POSITIONS,

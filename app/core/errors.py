@@ -265,7 +265,7 @@ async def _value_error_handler(request: Request, exc: ValueError) -> JSONRespons
     """Safety net: an engine ValueError that no service translated is still the client's input at fault."""
     # the engine's exception text is English: the French answer names the cause by its code rather than quoting it
     text = str(exc) or type(exc).__name__
-    reason = {"en": text, "fr": f"cause {type(exc).__name__} (détail en anglais dans « detail »)"}
+    reason = {"en": text, "fr": message("error.engine_reason", "fr", kind=type(exc).__name__)}
     return error_response(request, ApiError.invalid_input("invalid_input", detail={"reason": text}, reason=reason))
 
 

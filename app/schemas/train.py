@@ -101,7 +101,8 @@ LayerSpec = Annotated[
 class TrainRequest(RequestModel):
     preset: Literal["seed", "lenet", "mlp", "custom"] = Field(
         "seed",
-        description="seed: the course's one-filter model; lenet: the lab's CNN; mlp: the perceptron chapter's "
+        description="seed: the course's one-filter model; lenet: the drawing lab's LeNet-style CNN (8 then 16 filters 5×5, ReLU, "
+        "max pooling, dropout — LeNet-5 itself has 6 maps, average pooling and tanh/sigmoid); mlp: the perceptron chapter's "
         "784-16-16-16-10 sigmoid MLP; custom: `architecture`.",
     )
     architecture: list[LayerSpec] | None = Field(

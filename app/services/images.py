@@ -20,7 +20,7 @@ from engine.preprocess import (
     preprocess,
     to_grayscale,
 )
-from messages import LANGS, message
+from messages import LANGS, both, message
 
 from ..core.errors import ApiError
 from .encoding import to_uint8
@@ -58,8 +58,8 @@ def _translate(exc: ValueError, max_pixels: int, index: int | None) -> ApiError:
     return ApiError.invalid_input("invalid_image", "error.unusable_image", detail, prefix=prefix)
 
 
-#: how the messages name the array being read: (English, French) — the article is part of the French name
-WHAT = {"image": {"en": "image", "fr": "l'image"}}
+#: how the messages name the array being read (catalogue: sliding.name.image)
+WHAT = {"image": both("sliding.name.image")}
 
 
 def array_from_lists(rows: list, what: dict[str, str] | None = None, index: int | None = None) -> np.ndarray:

@@ -160,7 +160,7 @@ class ModelRegistry:
                 ModelEntry(
                     name,
                     model.eval(),
-                    model.metadata.get("description", description),
+                    description,  # the preset's words, not those saved with older weights files
                     "bundled",
                     _json_safe(model.metadata),
                 )

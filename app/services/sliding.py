@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.conv import Conv2D, output_size, pad_images, resolve_padding
 from engine.pooling import POOLS
-from messages import message
+from messages import both, message
 
 from ..core.errors import ApiError
 from ..core.i18n import Lang
@@ -47,20 +47,16 @@ class Layout:
         return chw[0, 0] if self.ndim == 1 else chw[0]
 
 
-#: how the messages name each array / setting, in each language (the French name carries its article)
-NAMES: dict[str, dict[str, str]] = {
-    "input": {"en": "input", "fr": "l'entrée"},
-    "kernel": {"en": "kernel", "fr": "le noyau"},
-    "window": {"en": "window", "fr": "la fenêtre"},
-    "stride": {"en": "stride", "fr": "le pas"},
-    "padding": {"en": "padding", "fr": "le remplissage"},
-    "size": {"en": "size", "fr": "la taille"},
-}
+#: the arrays and settings the messages name (catalogue: sliding.name.<key>, and sliding.subject.<key> at the
+#: start of a sentence — "The kernel" / "Le noyau")
+NAMED = ("input", "kernel", "window", "stride", "padding", "size")
+NAMES: dict[str, dict[str, str]] = {key: both(f"sliding.name.{key}") for key in NAMED}
 
 
 def _capitalised(name: dict[str, str]) -> dict[str, str]:
-    """The name at the start of a sentence: "The kernel", "Le noyau"."""
-    return {"en": "The " + name["en"], "fr": name["fr"][0].upper() + name["fr"][1:]}
+    """The name at the start of a sentence."""
+    key = next(k for k, v in NAMES.items() if v == name)
+    return both(f"sliding.subject.{key}")
 
 
 def as_chw(values: list, what: str, limits) -> tuple[np.ndarray, Layout]:

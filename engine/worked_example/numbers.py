@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from messages import LANGS, MINUS, format_number, format_value
+from messages import LANGS, MINUS, format_number, format_value, french_typography
 
 Text = dict[str, str]
 
@@ -100,4 +100,4 @@ def localize_numbers(text: str, lang: str) -> str:
         sign = MINUS if m.group(1) else ""
         return sign + m.group(2) + ("," + m.group(3) if m.group(3) else "")
 
-    return _DECIMAL.sub(number, text)
+    return french_typography(_DECIMAL.sub(number, text))

@@ -57,7 +57,7 @@ def render_table(
 
 def _value_text(value, lang: str = "en") -> str:
     if isinstance(value, dict):
-        return " ; ".join(f"{k} = {_value_text(v, lang)}" for k, v in value.items())
+        return ("\u202f; " if lang == "fr" else "; ").join(f"{k} = {_value_text(v, lang)}" for k, v in value.items())
     if isinstance(value, str):  # a quote of the document or a formula: its numbers in the reader's language
         return localize_numbers(value, lang)
     return fmt(value, lang=lang)

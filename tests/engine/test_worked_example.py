@@ -499,7 +499,7 @@ def test_new_slips_of_the_000_document_are_flagged(result):
     heading = _erratum(result, "IV.3 heading")
     assert heading["kind"] == "text" and "flattened vector" in heading["explanation"]["en"]
     padding = _erratum(result, "add_padding")
-    assert "multiples" in padding["document"] and padding["computed"]["output"] == 28
+    assert "multiples" in padding["document"] and padding["computed"]["N_out"] == 28
     inverse = _erratum(result, "inverse convolution")
     assert "transposed convolution" in inverse["explanation"]["en"] and "full conv" in inverse["computed"]
     nit = _erratum(result, "w12_new")

@@ -39,6 +39,7 @@ def test_each_key_has_the_same_placeholders_in_both_languages():
         (1234567, "en", 0, "1,234,567"),
         (12.345678, "fr", 6, "12,345678"),
         (3, "fr", 4, "3"),
+        (-(10**30), "fr", 4, MINUS + NNBSP.join(["1"] + ["000"] * 10)),  # exact, no float overflow
     ],
 )
 def test_format_number(value, lang, digits, text):

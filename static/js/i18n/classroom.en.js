@@ -1,3 +1,4 @@
+// (Over 400 lines: data, one string a line — the words of three pages.)
 // English strings of the classroom pages (/steps, /example, /playground); same keys as classroom.fr.js (a browser
 // test checks it). Registered by classroom.messages.js through lib/i18n.js addMessages(). Placeholders: {name}.
 export default {
@@ -88,7 +89,7 @@ export default {
   "steps.relu.before": "Before: O[{f}]",
   "steps.relu.after": "After: max(0, O[{f}])",
   "steps.relu.text":
-    "ReLU keeps the positive values and replaces the negative ones by 0. Without this bend, stacking layers would only ever compute one big linear function.",
+    "ReLU keeps the positive values and replaces the negative ones by 0. Without this bend, stacking layers would only ever compute one big affine function (linear plus biases).",
   "steps.relu.stats": "In {layer}, {zeros} of the values are now 0.",
 
   "steps.pool.title": "{mode} {layer}: 4 numbers become 1",
@@ -299,7 +300,7 @@ export default {
   "play.k.line3": "Line filter 3",
   "play.k.line4": "Line filter 4",
   "play.k.identity": "Identity",
-  "play.k.blur": "Box blur",
+  "play.k.blur": "Mean filter (box blur)",
   "play.k.custom": "Custom",
 
   "play.course.title": "The course's convolutions, checked",
@@ -418,4 +419,52 @@ export default {
     "Q adds up to {s}, not 1: it is not a probability distribution (softmax always gives one). The sum is still computed, but means little.",
   "play.ce.course_prints": "The course prints ≈ {v}.",
   "play.ce.zero_terms": "Terms with P(i) = 0 count for 0, even where Q(i) = 0 (0 · ln 0 is taken as its limit, 0).",
+  "play.course.nf1.title": "Output size N − F + 1: a 7×7 image and a 3×3 filter give 5×5",
+  "play.course.nf1.source": "Course, chapter 1, “Couche de convolution 2D”: O = (7 − 3 + 1) × (7 − 3 + 1) = 5 × 5.",
+  "play.course.depth.title": "Depth: a 32×32×3 image, ten 5×5×3 filters, “same” padding → 32×32×10",
+  "play.course.depth.source":
+    "Course, chapter 1, “Couche de convolution 2D : Profondeur”: one filter gives one map, ten filters give ten.",
+  "play.course.depth.params":
+    "One filter (computed here) gives one {h}×{h} map; {f} filters give {f} maps: {h}×{h}×{f}. Parameters: {f} × ({c}×{kh}×{kw} weights + 1 bias) = {f} × {weights} + {f} = {params}.",
+  "play.course.sobel_typo_y.title": "Notebook: the Sobel kernel of cell [6], mistyped",
+  "play.course.sobel_typo_y.source":
+    "Notebook (seed 004), cell [6]: kernel = [[-1, -2, -1], [-2, 0, 2], [1, 2, 1]]. Shown above: the correct Sobel Y on a vertical edge.",
+  "play.course.sobel_typo_y.doc_kernel": "The notebook's kernel",
+  "play.course.sobel_typo_y.doc": "What it gives ({h}×{w})",
+  "play.course.sobel_typo_y.why":
+    "Its middle row should be [0, 0, 0]: with [-2, 0, 2] the kernel is Sobel Y plus a piece of Sobel X, so it also answers vertical edges, where Sobel Y gives 0.",
+  "play.course.sobel_typo_x.title": "Notebook: the Sobel X kernel of cell [8], mistyped",
+  "play.course.sobel_typo_x.source":
+    "Notebook (seed 004), cell [8]: kernel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 0]]. Shown above: the correct Sobel X on a flat region.",
+  "play.course.sobel_typo_x.doc_kernel": "The notebook's kernel",
+  "play.course.sobel_typo_x.doc": "What it gives ({h}×{w})",
+  "play.course.sobel_typo_x.why":
+    "Its last cell should be 1 (cell [10] types it right): with 0 the weights no longer add up to 0, so a flat region, which has no edge, gives −5 instead of 0.",
+  "play.course.convol.title": "Notebook: convol() writes r[i, j] instead of r[i − k, j − k]",
+  "play.course.convol.source":
+    "Notebook (seed 004), cell [8], with the 5×5 kernel (k = 2) on an 8×8 image. Shown above: the correct “valid” convolution, 4×4.",
+  "play.course.convol.doc": "What convol() returns ({h}×{w})",
+  "play.course.convol.why":
+    "convol() makes r of (n − k − 1) × (m − k − 1) cells and writes r[i, j] for i, j from k: the first k rows and columns stay 0, every value is shifted by k, and the last valid positions are never computed. The correct output has (n − 2k) × (m − 2k) cells, r[i − k, j − k] = Σ f · kernel.",
+  "play.course.global_gimg.title": "Notebook: convolution() reads the global gimg, not its argument",
+  "play.course.global_gimg.source":
+    "Notebook (seed 004), cell [6]: def convolution(img, kernel): … np.sum(gimg[i-1:i+2, j-1:j+2] * kernel). Shown above: the convolution of the image passed in.",
+  "play.course.global_gimg.doc": "What convolution(img, kernel) returns: gimg's convolution ({h}×{w})",
+  "play.course.global_gimg.why":
+    "The function takes img but reads the global gimg: called with another image it still returns the convolution of gimg (its size is taken from img). The notebook only calls it with gimg, so its picture is right by chance.",
+  "play.slip.title": "The course's text, corrected",
+  "play.slip.badge": "slip",
+  "play.slip.cross_validation.doc": "“H : validation croisée”",
+  "play.slip.cross_validation.correct": "H is the cross-entropy (entropie croisée)",
+  "play.slip.cross_validation.why":
+    "In the cross-entropy example (seed 003) H = −Σ P·ln Q names the loss. Cross-validation is something else: splitting the data several ways to evaluate a model.",
+  "play.slip.vgg.doc":
+    "VGG: “filtres de plus petites tailles (2x2 et 3x3)”, “toutes les couches de convolution sont suivies d'une couche de sous-échantillonnage”",
+  "play.slip.vgg.correct": "3×3 filters only; a 2×2 max pooling after each block of 2 to 4 convolutions",
+  "play.slip.vgg.why":
+    "VGG (Simonyan & Zisserman, 2014) uses only 3×3 convolutions (stride 1, padding 1); 2×2 is the size of its max-pooling windows (stride 2), which come after each block of 2 to 4 convolutions: VGG-16 has 13 convolutions and 5 poolings.",
+  "play.pool.notebook.title": "The notebook's pooling: 168×300 → 42×75",
+  "play.pool.notebook.source":
+    "Notebook (seed 004), cell [63]: maxpooling(r, 4) on its 168×300 image prints (42, 75) (168, 300). The server pools an image of that size with 4×4 windows:",
+  "play.pool.notebook.result": "Computed: {h}×{w}; the notebook prints ({ph}, {pw}).",
 };

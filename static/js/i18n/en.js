@@ -125,6 +125,9 @@ export default {
   "lab.status.working": "Computing…",
   "lab.model": "Model",
   "lab.model.untrained": "untrained",
+  "model.name.lenet": "lenet (LeNet-style)",
+  "model.note.lenet":
+    "LeNet-style, not LeNet-5: 8 then 16 filters 5×5 with ReLU and max pooling, dropout. LeNet-5 has 6 maps, average pooling and tanh/sigmoid.",
   "lab.prep.title": "How your drawing became 28×28",
   "lab.prep.empty": "The preprocessing steps appear here.",
   "lab.prep.final": "Network input, 28×28",

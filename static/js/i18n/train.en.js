@@ -11,8 +11,9 @@ export default {
   "train.form.network": "Network",
   "train.preset.seed": "The course's model",
   "train.preset.seed_hint": "one 3×3 filter, max-pool, dense 196→10",
-  "train.preset.lenet": "LeNet",
-  "train.preset.lenet_hint": "two 5×5 conv blocks, dense 400→120→84→10 (the lab's model)",
+  "train.preset.lenet": "LeNet-style",
+  "train.preset.lenet_hint":
+    "the drawing lab's model: two 5×5 conv blocks (8 then 16 filters, ReLU, max pooling), dense 400→120→84→10 with dropout. LeNet-5 itself has 6 maps, average pooling and tanh/sigmoid.",
   "train.preset.mlp": "The perceptron chapter's MLP",
   "train.preset.mlp_hint": "784→16→16→16→10 with sigmoids, no convolution",
   "train.preset.custom": "Your own",

@@ -4,15 +4,16 @@ export default {
   "train.title": "Entraînement en direct",
   "train.heading": "Regarder un réseau apprendre",
   "train.intro":
-    "Choisissez un réseau et sa façon d'apprendre sur de vrais chiffres manuscrits, puis suivez chaque étape : la perte baisse, la précision monte, les filtres prennent forme.",
+    "Choisissez un réseau et sa façon d'apprendre sur de vrais chiffres manuscrits, puis suivez chaque étape : la perte baisse, l'exactitude (taux de bonnes réponses) monte, les filtres prennent forme.",
 
   // ---- le formulaire
   "train.form.title": "Réseau et entraînement",
   "train.form.network": "Réseau",
   "train.preset.seed": "Le modèle du cours",
   "train.preset.seed_hint": "un filtre 3×3, max-pooling, dense 196→10",
-  "train.preset.lenet": "LeNet",
-  "train.preset.lenet_hint": "deux blocs conv 5×5, dense 400→120→84→10 (le modèle du labo)",
+  "train.preset.lenet": "Type LeNet",
+  "train.preset.lenet_hint":
+    "le modèle de l'atelier de dessin : deux blocs de convolution 5×5 (8 puis 16 filtres, ReLU, max pooling), couches denses 400→120→84→10 avec dropout. LeNet-5 lui-même a 6 cartes, un pooling moyen et tanh ou sigmoïde.",
   "train.preset.mlp": "Le PMC du chapitre sur le perceptron",
   "train.preset.mlp_hint": "784→16→16→16→10 avec des sigmoïdes, sans convolution",
   "train.preset.custom": "Le vôtre",
@@ -23,7 +24,7 @@ export default {
   "train.custom.add_type": "Nouvelle couche",
   "train.custom.add": "Ajouter",
   "train.custom.empty":
-    "Aucune couche cachée : les pixels vont droit à la couche de sortie (une régression softmax, un perceptron à une couche).",
+    "Aucune couche cachée : les pixels vont droit à la couche de sortie (une régression softmax, un perceptron à une couche).",
   "train.custom.type_of": "Type de la couche {n}",
   "train.custom.up": "Monter la couche {n}",
   "train.custom.down": "Descendre la couche {n}",
@@ -38,7 +39,7 @@ export default {
   "train.layer.tanh": "tanh",
   "train.layer.dense": "dense",
   "train.layer.dropout": "dropout",
-  "train.layer.flatten": "flatten",
+  "train.layer.flatten": "aplatissement",
   "train.layer.softmax": "softmax",
   "train.field.filters": "filtres",
   "train.field.kernel_size": "taille",
@@ -59,9 +60,9 @@ export default {
   "train.data_line":
     "{train} chiffres pour apprendre, {val} gardés pour la validation · {batches} lots par époque, {total} en tout.",
   "train.form.optimizer": "Optimiseur",
-  "train.form.sgd": "SGD (momentum)",
+  "train.form.sgd": "SGD avec inertie",
   "train.form.lr": "Pas d'apprentissage η",
-  "train.form.momentum": "Momentum μ",
+  "train.form.momentum": "Inertie μ",
   "train.form.batch": "Taille de lot",
   "train.form.epochs": "Époques",
   "train.form.size": "Chiffres utilisés",
@@ -81,7 +82,7 @@ export default {
   // ---- progression et courbes
   "train.progress.title": "Apprentissage",
   "train.progress.label": "Progression de l'entraînement",
-  "train.progress.idle": "Choisissez les réglages, puis lancez : les courbes apparaissent ici, lot après lot.",
+  "train.progress.idle": "Choisissez les réglages, puis lancez : les courbes apparaissent ici, lot après lot.",
   "train.progress.preparing": "Préparation des chiffres et du réseau…",
   "train.progress.running":
     "Époque {epoch}/{epochs} · lot {batch}/{batches} · {speed} images/s · {elapsed} écoulées · encore {eta} environ",
@@ -104,10 +105,10 @@ export default {
   "train.state.failed": "échec",
   "train.state.cancelled": "arrêté",
   "train.curve.loss": "Perte (entropie croisée)",
-  "train.curve.accuracy": "Précision",
+  "train.curve.accuracy": "Exactitude (taux de bonnes réponses ; le cours dit « précision »)",
   "train.curve.epoch": "époque",
   "train.curve.loss_axis": "perte",
-  "train.curve.accuracy_axis": "précision",
+  "train.curve.accuracy_axis": "exactitude",
   "train.series.batch": "entraînement (moyenne courante de l'époque)",
   "train.series.train": "entraînement, fin d'époque",
   "train.series.val": "validation (chiffres jamais appris)",
@@ -115,9 +116,9 @@ export default {
   // ---- filtres
   "train.filters.title": "Les filtres de la première couche",
   "train.filters.empty": "Ils partent d'un bruit aléatoire et prennent forme à mesure que le réseau apprend.",
-  "train.filters.none": "Ce réseau n'a pas de convolution : pas de filtre à montrer.",
+  "train.filters.none": "Ce réseau n'a pas de convolution : pas de filtre à montrer.",
   "train.filters.note":
-    "{n} filtre(s) {k} de {layer} : bleu < 0, blanc = 0, rouge > 0, les deux premières rangées sur la même échelle.",
+    "{n} filtre(s) {k} de {layer} : bleu < 0, blanc = 0, rouge > 0, les deux premières rangées sur la même échelle.",
   "train.filters.start": "Au départ (aléatoires)",
   "train.filters.at": "Après {step} lots (époque {epoch}, lot {batch})",
   "train.filters.legend": "poids",
@@ -129,13 +130,13 @@ export default {
   // ---- résultat
   "train.result.title": "Résultat sur les chiffres de validation",
   "train.result.score": "des {n} chiffres de validation reconnus ({right} justes).",
-  "train.result.use": "Utiliser ce modèle dans le labo de dessin",
+  "train.result.use": "Utiliser ce modèle dans l'atelier de dessin",
   "train.result.download": "Télécharger (.npz)",
-  "train.result.model_id": "Identifiant du modèle : {id} (utilisable aussi dans l'API).",
+  "train.result.model_id": "Identifiant du modèle : {id} (utilisable aussi dans l'API).",
   "train.result.stopped": "Arrêté en cours de route, après {n} époque(s) complète(s).",
   "train.result.expires": "Gardé sur le serveur encore {min} minute(s) environ.",
   "train.confusion.caption":
-    "Matrice de confusion : chaque ligne est un vrai chiffre, chaque colonne la réponse du réseau ; la diagonale est juste.",
+    "Matrice de confusion : chaque ligne est un vrai chiffre, chaque colonne la réponse du réseau ; la diagonale est juste.",
   "train.confusion.corner": "vrai \\ réponse",
   "train.confusion.recall": "justes",
   "train.confusion.cell": "{count} image(s) de {truth} lue(s) comme {p}",

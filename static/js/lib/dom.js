@@ -15,6 +15,7 @@
  *
  * Never build markup with style="" (the Content-Security-Policy forbids inline styles): use h(..., {style}).
  */
+import { getLang } from "./i18n.js";
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -96,15 +97,20 @@ export function fmt(x, digits = 4) {
   if (ax >= 1e5 || ax < 1e-4) s = x.toExponential(Math.max(digits - 2, 1)).replace("e+", "e");
   else s = Number(x.toPrecision(digits)).toString();
   if (/^-0(\.0*)?$/.test(s)) return "0";
-  return s.replace("-", "−");
+  return decimal(s.replace("-", "−"));
 }
 
-/** A probability as a percentage ("93.1 %"). */
+/** The decimal separator of the page's language: 0.469 in English, 0,469 in French. */
+function decimal(s) {
+  return getLang() === "fr" ? s.replace(".", ",") : s;
+}
+
+/** A probability as a percentage ("93.1 %"; in French "93,1 %" with a no-break space). */
 export function pct(p, digits = 1) {
   if (p === null || p === undefined || Number.isNaN(p)) return "—";
   const v = p * 100;
   const s = v >= 99.95 && v < 100 ? "99.9" : v.toFixed(v < 0.1 && v > 0 ? 2 : digits);
-  return `${s} %`;
+  return getLang() === "fr" ? `${decimal(s)}\u00a0%` : `${s} %`;
 }
 
 // -------------------------------------------------------------------------------------------- tooltip

@@ -22,7 +22,7 @@
  *                                   (an editable grid must not be re-rendered: it would lose the focus)
  */
 import { fmt, h } from "./dom.js";
-import { t } from "./i18n.js";
+import { getLang, t } from "./i18n.js";
 
 export function asMatrix(value) {
   if (value && typeof value.get === "function") return value;
@@ -30,6 +30,13 @@ export function asMatrix(value) {
   const cols = rows ? (Array.isArray(value[0]) ? value[0].length : 1) : 0;
   const get = Array.isArray(value[0]) ? (i, j) => value[i][j] : (i) => value[i];
   return { rows, cols, get };
+}
+
+/** A number in an editable cell: every digit kept (String(v)), with the page's decimal separator and the true
+ * minus sign — parseNumber() reads it back. */
+export function editableText(v) {
+  const s = String(v).replace("-", "−");
+  return getLang() === "fr" ? s.replace(".", ",") : s;
 }
 
 export function parseNumber(text) {
@@ -77,7 +84,7 @@ export class GridView {
     if (o.editable) {
       const input = h("input", {
         type: "text",
-        value: Number.isFinite(v) ? String(v) : "",
+        value: Number.isFinite(v) ? editableText(v) : "",
         attrs: { inputmode: "decimal", "aria-label": t("grid.cell", { i, j }), spellcheck: "false" },
       });
       input.addEventListener("change", () => {

@@ -128,3 +128,13 @@ export function onLangChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
+
+/** ": " in English, " : " (no-break space first) in French: for labels written by the views. */
+export function colon() {
+  return current === "fr" ? "\u00a0: " : ": ";
+}
+
+/** The separator of a list of numbers: ", " in English, " ; " in French (the comma is the decimal separator). */
+export function listSeparator() {
+  return current === "fr" ? "\u202f; " : ", ";
+}

@@ -15,6 +15,7 @@ import { get, post } from "../lib/api.js";
 import { initPage } from "../lib/page.js";
 import { onLangChange, t } from "../lib/i18n.js";
 import { DrawPad } from "../lib/drawpad.js";
+import { modelName, modelNote } from "../lib/models.js";
 import { normalizeBackward, normalizeForward } from "../lib/trace.js";
 import { buildSteps, neuronsFor } from "./steps/build.js";
 import { Deck, stepFromHash } from "../lib/deck.js";
@@ -232,7 +233,11 @@ async function fillModels() {
   const current = state.modelId || root.dataset.defaultModel;
   els.model.replaceChildren(
     ...state.models.map((m) =>
-      h("option", { value: m.id, text: m.trained ? m.id : `${m.id} (${t("lab.model.untrained")})` }),
+      h("option", {
+        value: m.id,
+        text: m.trained ? modelName(m.id) : `${modelName(m.id)} (${t("lab.model.untrained")})`,
+        attrs: { title: modelNote(m.id) },
+      }),
     ),
   );
   if (current) els.model.value = current;

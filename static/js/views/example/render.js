@@ -15,7 +15,7 @@
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { formula, op } from "../../lib/formula.js";
-import { getLang, t } from "../../lib/i18n.js";
+import { colon, getLang, t } from "../../lib/i18n.js";
 import { player } from "../../lib/player.js";
 
 /** The document prints at most 4 decimals; so do we (1.1032, −0.6682). */
@@ -318,7 +318,14 @@ export function renderErrata(result, { visual, text, formulas }, lang) {
       " ",
       h("strong", { text: `${e.section} · ${e.label?.[lang] ?? e.name}` }),
       docText !== null
-        ? h("span", {}, ": ", h("s", { class: "example-slip__doc", text: docText }), " → ", h("code", { text: ours }))
+        ? h(
+            "span",
+            {},
+            colon(),
+            h("s", { class: "example-slip__doc", text: docText }),
+            " → ",
+            h("code", { text: ours }),
+          )
         : null,
       h("p", { text: explanation }),
     );

@@ -5,6 +5,7 @@
 import { $, h, pct } from "../../lib/dom.js";
 import { BarChart } from "../../lib/bars.js";
 import { onLangChange, t } from "../../lib/i18n.js";
+import { modelName, modelNote } from "../../lib/models.js";
 
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
@@ -79,8 +80,9 @@ export class PredictionCard {
     const options = models.map((m) =>
       h("option", {
         value: m.id,
-        text: `${m.id}${m.trained === false ? ` (${t("lab.model.untrained")})` : ""}${m.test_accuracy ? ` · ${pct(m.test_accuracy)}` : ""}`,
+        text: `${modelName(m.id)}${m.trained === false ? ` (${t("lab.model.untrained")})` : ""}${m.test_accuracy ? ` · ${pct(m.test_accuracy)}` : ""}`,
         selected: m.id === modelId,
+        attrs: { title: modelNote(m.id) },
       }),
     );
     if (modelId && !models.some((m) => m.id === modelId))

@@ -1,4 +1,7 @@
 /**
+ * (About 430 lines: the course's example data and the one card that animates them; the notebook's replays live in
+ * notebook.js.)
+ *
  * Playground, tab 2: the course's small worked convolutions, computed by the server (POST /api/convolve), animated
  * position by position (the window on the input, its products, the result filling in), and checked against what
  * the course prints. Where the course is wrong (the 1-D example with padding prints its own input as the result),
@@ -10,10 +13,11 @@
 import { fmt, h } from "../../lib/dom.js";
 import { post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
-import { t } from "../../lib/i18n.js";
-import { fill, put, sameNumbers, statusBadge, title } from "./common.js";
 import { op } from "../../lib/formula.js";
+import { colon, listSeparator, t } from "../../lib/i18n.js";
 import { player } from "../../lib/player.js";
+import { fill, put, sameNumbers, statusBadge, title } from "./common.js";
+import { COURSE_TEXT_SLIPS, NOTEBOOK_EXAMPLES } from "./notebook.js";
 
 const RGB_R = [
   [11, 23, 14, 0, 0],
@@ -117,6 +121,7 @@ export const EXAMPLES = [
   },
   { id: "stride2d", request: { input: FIVE, kernel: CROSS, stride: 2 }, document: { size: 2 } },
   { id: "same2d", request: { input: FIVE, kernel: CROSS, padding: 1 }, document: { size: 5 } },
+  ...NOTEBOOK_EXAMPLES,
 ];
 
 const asRows = (a) => (Array.isArray(a[0]) ? a : [a]); // a 1-D vector is drawn as one row
@@ -144,7 +149,9 @@ class ExampleCard {
 
   async load() {
     try {
+      const beside = this.ex.beside ? post("/api/convolve", { positions: [[0, 0]], ...this.ex.beside }) : null;
       this.res = await post("/api/convolve", { positions: null, ...this.ex.request });
+      this.besideRes = beside ? await beside : null;
     } catch (err) {
       fill(this.el, h("p", { class: "error-box", text: err.message }));
       return;
@@ -165,6 +172,7 @@ class ExampleCard {
         new GridView({
           matrix: asRows(m),
           format: num,
+          compact: ex.compact,
           caption: threeD ? t("play.course.channel", { c: channelNames[c] }) : t("play.course.input"),
           classes: () => null,
         }),
@@ -177,7 +185,12 @@ class ExampleCard {
           caption: threeD ? t("play.course.kernel_c", { c: channelNames[c] }) : t("play.course.kernel"),
         }),
     );
-    this.outGrid = new GridView({ matrix: asRows(res.output), format: num, caption: t("play.course.output") });
+    this.outGrid = new GridView({
+      matrix: asRows(res.output),
+      format: num,
+      compact: ex.compact,
+      caption: t("play.course.output"),
+    });
     this.prodGrids = inputs.map(
       (_, c) =>
         new GridView({
@@ -228,10 +241,13 @@ class ExampleCard {
       h(
         "div",
         { class: "formula" },
-        `${t("play.conv.size")}: `,
+        `${t("play.conv.size")}${colon()}`,
         res.formula.height ? `${res.formula.height} × ` : "",
         res.formula.width,
       ),
+      ex.params
+        ? h("p", { class: "hint course-params", text: t(`play.course.${ex.id}.params`, ex.params(res)) })
+        : null,
       this.anim,
       docRow,
     );
@@ -284,10 +300,35 @@ class ExampleCard {
         ),
       );
     }
+    const shown = this.documentOutput();
+    if (shown) {
+      const correct = asRows(res.output);
+      const statuses = (i, j) => {
+        const c = correct[i]?.[j];
+        return c !== undefined && Math.abs(asRows(shown)[i][j] - c) < 1e-9 ? "doc-match" : "doc-mismatch";
+      };
+      const besideKernel = ex.beside?.kernel && ex.beside.kernel !== ex.request.kernel;
+      parts.push(
+        h(
+          "div",
+          { class: "stage-row course-document-version", dataset: { role: "document-version" } },
+          besideKernel
+            ? new GridView({ matrix: ex.beside.kernel, format: num, caption: t(`play.course.${ex.id}.doc_kernel`) }).el
+            : null,
+          besideKernel ? op("→") : null,
+          new GridView({
+            matrix: asRows(shown),
+            format: num,
+            caption: t(`play.course.${ex.id}.doc`, { h: asRows(shown).length, w: asRows(shown)[0].length }),
+            classes: statuses,
+          }).el,
+        ),
+      );
+    }
     const why = doc.wrong
       ? h("p", {
           class: "note note--bad",
-          text: t(`play.course.${ex.id}.why`, { correct: `[${res.output.map(num).join(", ")}]` }),
+          text: t(`play.course.${ex.id}.why`, { correct: `[${res.output.map(num).join(listSeparator())}]` }),
         })
       : null;
     return h(
@@ -297,6 +338,12 @@ class ExampleCard {
       why,
       ok && !doc.wrong ? h("p", { class: "example-ok", text: t("play.course.match") }) : null,
     );
+  }
+
+  /** What the document's own code or kernel produces (beside the correct result), or null. */
+  documentOutput() {
+    if (this.ex.replay) return this.ex.replay(this.res);
+    return this.besideRes ? this.besideRes.output : null;
   }
 
   show(k) {
@@ -333,7 +380,7 @@ class ExampleCard {
     const products = res.output_shape.length === 1 || !Array.isArray(p.products[0][0]) ? [p.products] : p.products;
     this.prodGrids.forEach((g, c) => g.update({ matrix: asRows(products[c]) }));
     const sums = p.channel_sums.length > 1 ? `${p.channel_sums.map(num).join(" + ")} = ` : "";
-    this.sumLine.textContent = `${t("play.course.position", { i: oi, j: oj })}: Σ ${t("play.conv.products").toLowerCase()} = ${sums}${num(p.value)}`;
+    this.sumLine.textContent = `${t("play.course.position", { i: oi, j: oj })}${colon()}Σ ${t("play.conv.products").toLowerCase()} = ${sums}${num(p.value)}`;
     this.anim.setText(`${k + 1} / ${res.positions.length}`);
   }
 }
@@ -351,8 +398,34 @@ export class CoursePanel {
         { class: "course-cards" },
         this.cards.map((c) => c.el),
       ),
+      this.textSlips(),
     );
     for (const c of this.cards) c.load();
+  }
+
+  /** Slips of the course's text with nothing to compute (seed 003): what it says, and what is right. */
+  textSlips() {
+    return h(
+      "section",
+      { class: "course-notes", attrs: { "aria-labelledby": "course-notes-title" } },
+      h("h3", { id: "course-notes-title", i18n: "play.slip.title", text: t("play.slip.title") }),
+      h(
+        "ul",
+        { class: "example-errata" },
+        COURSE_TEXT_SLIPS.map((id) =>
+          h(
+            "li",
+            { class: "example-slip", dataset: { slip: id } },
+            h("span", { class: "badge badge--bad", i18n: "play.slip.badge", text: t("play.slip.badge") }),
+            " ",
+            h("s", { class: "example-slip__doc", i18n: `play.slip.${id}.doc`, text: t(`play.slip.${id}.doc`) }),
+            " → ",
+            h("strong", { i18n: `play.slip.${id}.correct`, text: t(`play.slip.${id}.correct`) }),
+            h("p", { i18n: `play.slip.${id}.why`, text: t(`play.slip.${id}.why`) }),
+          ),
+        ),
+      ),
+    );
   }
 
   refresh() {

@@ -6,10 +6,10 @@
 import { fmt, h } from "../../lib/dom.js";
 import { isAbort, post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
-import { t } from "../../lib/i18n.js";
-import { field, fill, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
-import { markCells } from "../../lib/grid.js";
 import { block, formula, op } from "../../lib/formula.js";
+import { markCells } from "../../lib/grid.js";
+import { colon, t } from "../../lib/i18n.js";
+import { field, fill, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
 
 export const COURSE_MAP = [
   [0, 0, 0, 0],
@@ -21,6 +21,9 @@ export const COURSE_POOLED = [
   [2, 50],
   [20, 20],
 ];
+/** The notebook's pooling: a 168×300 image, 4×4 windows (n, m, size), and the shape it prints. */
+const NOTEBOOK_POOL = [168, 300, 4];
+const NOTEBOOK_PRINTED = [42, 75];
 const MODES = [
   { value: "max", key: "play.pool.max" },
   { value: "avg", key: "play.pool.avg" },
@@ -90,6 +93,7 @@ export class PoolingPanel {
     this.outputBox = h("div", { class: "detail-block" });
     this.detail = h("div", { class: "play-formulas" });
     this.error = h("p", { class: "error-box", attrs: { role: "alert" }, hidden: true });
+    this.notebook = h("section", { class: "detail-block play-notebook", dataset: { example: "notebook-pool" } });
     put(
       this.panel,
       title("play.pool.title"),
@@ -106,8 +110,43 @@ export class PoolingPanel {
       this.error,
       h("div", { class: "stage-row" }, this.inputBox, op("→"), this.outputBox),
       this.detail,
+      this.notebook,
     );
     this.renderInput();
+    this.runNotebook();
+  }
+
+  /** The notebook's pooling (seed 004, cell [63]): its 168×300 image, 4×4 max pooling → 42×75, by the server. */
+  async runNotebook() {
+    const [n, m, size] = NOTEBOOK_POOL;
+    const image = Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => (i * 7 + j * 13) % 256));
+    try {
+      this.notebookRes = await post("/api/pool", { input: image, mode: "max", size, positions: [[0, 0]] });
+    } catch (err) {
+      if (!isAbort(err)) fill(this.notebook, h("p", { class: "error-box", text: err.message }));
+      return;
+    }
+    this.renderNotebook();
+  }
+
+  renderNotebook() {
+    const res = this.notebookRes;
+    if (!res) return;
+    const [ho, wo] = res.output_shape;
+    const ok = ho === NOTEBOOK_PRINTED[0] && wo === NOTEBOOK_PRINTED[1];
+    fill(
+      this.notebook,
+      h("h3", { text: t("play.pool.notebook.title") }),
+      h("p", { class: "hint", text: t("play.pool.notebook.source") }),
+      formula(`${res.formula.height} × ${res.formula.width}`),
+      h(
+        "p",
+        {},
+        t("play.pool.notebook.result", { h: ho, w: wo, ph: NOTEBOOK_PRINTED[0], pw: NOTEBOOK_PRINTED[1] }),
+        " ",
+        statusBadge(ok, "play.course.verified", "play.course.differs"),
+      ),
+    );
   }
 
   setMap(map) {
@@ -200,7 +239,7 @@ export class PoolingPanel {
       this.detail,
       formula(
         t("play.conv.size"),
-        ": ",
+        colon(),
         res.formula.symbolic,
         "  ·  H_out = ",
         { v: res.formula.height },
@@ -222,5 +261,6 @@ export class PoolingPanel {
   refresh() {
     this.renderInput();
     this.render();
+    this.renderNotebook();
   }
 }
