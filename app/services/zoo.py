@@ -116,8 +116,9 @@ _FR = {
 
 
 def _shape_text(value: Any) -> str:
+    """(1577088,) -> "1 577 088", (64, 5, 5) -> "64×5×5" (French numbers: narrow no-break thousands space)."""
     if isinstance(value, tuple):
-        return "×".join(map(str, value))
+        return "×".join(f"{v:,}".replace(",", "\u202f") for v in value)
     if isinstance(value, list):
         return " et ".join(_shape_text(v) for v in value)
     return str(value)

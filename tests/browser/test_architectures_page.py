@@ -124,13 +124,16 @@ def test_your_stack_shows_the_servers_shapes_and_names_the_bad_line(page):
     assert rows[0]["cells"][4] == "H: (28 − 5)/2 + 1 = ⌊11.5⌋ + 1 = 12 · W: (30 − 5)/2 + 1 = ⌊12.5⌋ + 1 = 13"
     assert rows[3]["cells"][4].startswith("H: (12 − 3)/2 + 1 = ⌈4.5⌉ + 1 = 6")
     assert page.text_content("#stack-table [data-total=params]") == f"{server['total_params']:,}"
-    # a mistake: the message names the line, the table keeps the last good answer
+    # a mistake: the message names the line; the table, which would describe other layers, is emptied
     page.expected_console.append("422")
     page.fill("#stack-text", text + "\nconv 8 3")
     page.wait_for_selector("#stack-error:not([hidden])")
     assert "line 11" in page.text_content("#stack-error") and "needs an image" in page.text_content("#stack-error")
+    assert page.locator("#stack-table tbody tr").count() == 0 and page.text_content("#stack-totals") == ""
     page.click("#stack-example")
     page.wait_for_selector("#stack-error", state="hidden")
+    page.wait_for_selector("#stack-table tbody tr")
+    assert page.text_content("#stack-caption") == "Your stack, layer by layer"
 
 
 def test_french(page):

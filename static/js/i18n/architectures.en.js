@@ -106,7 +106,8 @@ export default {
     "A base network found by architecture search, meant to be scaled in depth, width and resolution together (compound scaling). MBConv blocks: 1×1 expansion, depthwise convolution (one filter per channel), squeeze-and-excitation, 1×1 projection, and the SiLU (swish) activation.",
   "arch.efficientnet_b0.variant":
     "As torchvision builds it: squeeze-and-excitation down to a quarter of the block's input channels, a residual addition where the shape allows it.",
-  "arch.efficientnet_b0.source": "Table 2: 77.1 % top-1, ILSVRC-2012 validation",
+  "arch.efficientnet_b0.source":
+    "Table 2 of arXiv:1905.11946v5 (2020): 77.1 % top-1, ILSVRC-2012 validation (76.3 % in the ICML 2019 version)",
 
   // ---- layer types
   "arch.type.conv2d": "convolution",

@@ -110,7 +110,8 @@ export default {
     "Un réseau de base trouvé par recherche d'architecture, fait pour être agrandi à la fois en profondeur, en largeur et en résolution (mise à l'échelle composée). Des blocs MBConv\u00a0: expansion 1×1, convolution en profondeur (un filtre par canal), compression-excitation, projection 1×1, et l'activation SiLU (swish).",
   "arch.efficientnet_b0.variant":
     "Tel que torchvision le construit\u00a0: compression-excitation jusqu'au quart des canaux d'entrée du bloc, une addition résiduelle là où la forme le permet.",
-  "arch.efficientnet_b0.source": "Tableau 2\u00a0: 77,1\u202f% en top-1, validation ILSVRC-2012",
+  "arch.efficientnet_b0.source":
+    "Tableau 2 d'arXiv:1905.11946v5 (2020)\u00a0: 77,1\u202f% en top-1, validation ILSVRC-2012 (76,3\u202f% dans la version d'ICML 2019)",
 
   // ---- types de couches
   "arch.type.conv2d": "convolution",

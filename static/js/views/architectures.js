@@ -171,6 +171,11 @@ async function runStack() {
     renderLayerTable(els.stackTable, state.stack, { lines: true });
   } catch (err) {
     if (isAbort(err)) return;
+    // the old table would describe other layers than those typed: only the explanation stays
+    state.stack = null;
+    els.stackTotals.textContent = "";
+    const caption = els.stackTable.querySelector("caption");
+    clear(els.stackTable).append(caption);
     showError(els.stackError, err.message);
   }
 }
