@@ -69,7 +69,7 @@ export default {
   "arch.alexnet.intro":
     "A deep CNN trained on two GPUs that won ILSVRC-2012 by a wide margin: ReLU instead of tanh (training several times faster), dropout in the dense layers, data augmentation, local response normalisation and overlapping pooling (3×3 windows, stride 2).",
   "arch.alexnet.variant":
-    "torchvision's AlexNet is the one-GPU variant of 'One weird trick' (Krizhevsky, 2014): 64-192-384-256-256 filters, no LRN, no split in two groups. Its first layer pads by 2: (224 − 11 + 4)/4 + 1 = 55.25, floored to 55.",
+    "torchvision's AlexNet is the one-GPU variant of “One weird trick” (Krizhevsky, 2014): 64-192-384-256-256 filters, no LRN, no split in two groups. Its first layer pads by 2: (224 − 11 + 4)/4 = 54.25 does not divide, so the size is ⌊54.25⌋ + 1 = 55.",
   "arch.alexnet.source": "Table 2: one CNN, 40.7 % top-1 error on ILSVRC-2012 validation",
   "arch.vgg16.intro":
     "Only 3×3 convolutions (stride 1, padding 1, which keeps the size) and 2×2 max pooling, stacked deep: two 3×3 layers see as far as one 5×5 with fewer parameters and one more ReLU. Most of the parameters sit in the first dense layer (25,088 × 4,096).",

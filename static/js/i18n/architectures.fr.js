@@ -71,7 +71,7 @@ export default {
   "arch.alexnet.intro":
     "Un CNN profond entraîné sur deux GPU, vainqueur d'ILSVRC-2012 avec une large avance\u00a0: ReLU au lieu de tanh (un apprentissage plusieurs fois plus rapide), dropout dans les couches denses, augmentation des données, normalisation locale de la réponse et pooling avec recouvrement (fenêtres 3×3, pas de 2).",
   "arch.alexnet.variant":
-    "L'AlexNet de torchvision est la variante sur un GPU de «\u00a0One weird trick\u00a0» (Krizhevsky, 2014)\u00a0: 64-192-384-256-256 filtres, sans LRN ni découpage en deux groupes. Sa première couche a un remplissage de 2\u00a0: (224 − 11 + 4)/4 + 1 = 55,25, arrondi à 55.",
+    "L'AlexNet de torchvision est la variante sur un GPU de «\u00a0One weird trick\u00a0» (Krizhevsky, 2014)\u00a0: 64-192-384-256-256 filtres, sans LRN ni découpage en deux groupes. Sa première couche a un remplissage de 2\u00a0: (224 − 11 + 4)/4 = 54,25 ne tombe pas juste, la taille est donc ⌊54,25⌋ + 1 = 55.",
   "arch.alexnet.source": "Tableau 2\u00a0: un seul CNN, 40,7\u202f% d'erreur top-1 en validation ILSVRC-2012",
   "arch.vgg16.intro":
     "Uniquement des convolutions 3×3 (pas de 1, remplissage de 1, ce qui garde la taille) et du max pooling 2×2, empilés en profondeur\u00a0: deux couches 3×3 voient aussi loin qu'une 5×5 avec moins de paramètres et une ReLU de plus. L'essentiel des paramètres est dans la première couche dense (25\u202f088 × 4\u202f096).",
