@@ -120,6 +120,10 @@ def test_stack_measures_typed_layers(client):
         ("conv 8 30", "shape_error", 1, "larger than the padded input", "dépasse"),
         ("dense 10", "shape_error", 1, "vector input", "vecteur"),
         ("", "stack_syntax", None, "at least one layer", "au moins une couche"),
+        ("conv 3.5 3", "stack_syntax", 1, "'3.5' is not understood", "n'est pas compris"),
+        ("dense " + "9" * 400, "stack_syntax", 1, "numbers go up to 1,000,000", "jusqu'à 1\u202f000\u202f000"),
+        ("conv 8 k99999999", "stack_syntax", 1, "numbers go up to", "jusqu'à"),
+        ("dropout 1.5", "stack_syntax", 1, "between 0 and 1", "entre 0 et 1"),
     ],
 )
 def test_stack_errors_name_the_line(client, text, code, line, en, fr):

@@ -157,6 +157,10 @@ def test_french(page):
     wait_caption(page, "AlexNet sur une entrée 3×224×224")
     assert "⌊54,25⌋" in table_rows(page, "#layer-table")[0]["cells"][4]
     assert "Tableau 2" in page.text_content("#arch-about")
+    page.select_option("#arch-select", "lenet5")
+    wait_caption(page, "LeNet-5 sur une entrée 1×32×32")
+    c3 = next(r for r in table_rows(page, "#layer-table") if r["name"] == "C3")["cells"]
+    assert c3[2] == "convolution (60 cartes d'entrée sur 96)" and c3[5] == "1\u202f516"
     page.expected_console.append("422")
     page.fill("#stack-text", "dense 10")
     page.wait_for_selector("#stack-error:not([hidden])")

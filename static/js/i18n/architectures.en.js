@@ -59,6 +59,7 @@ export default {
   "arch.row.block_params": "block: {params} parameters",
   "arch.row.numpy": "runs in NumPy",
   "arch.row.shape_only": "shape only",
+  "arch.detail.maps": "{used} of {all} input maps",
 
   // ---- the networks
   "arch.lenet5.intro":

@@ -60,6 +60,7 @@ export default {
   "arch.row.block_params": "bloc\u00a0: {params} paramètres",
   "arch.row.numpy": "calculée en NumPy",
   "arch.row.shape_only": "forme seulement",
+  "arch.detail.maps": "{used} cartes d'entrée sur {all}",
 
   // ---- les réseaux
   "arch.lenet5.intro":
