@@ -69,6 +69,10 @@ def test_comparison_and_layer_table_show_the_servers_numbers(page, tmp_path):
     assert [int(r["cells"][5].replace(",", "")) for r in rows] == [layer["params"] for layer in detail["layers"]]
     assert page.text_content("#layer-table [data-total=params]") == "138,357,544"
     assert "138,357,544 parameters" in page.text_content("#arch-totals")
+    # what the course says about VGG, beside the numbers computed here (138,357,544 × 4 bytes)
+    course = page.text_content(".arch-course")
+    assert "138 million parameters, about 500 MB" in course and "138,357,544 parameters, 553.4 MB in float32" in course
+    assert "13 convolutions, all 3×3, and 5 2×2 max poolings" in course
     page.screenshot(path=str(tmp_path / "architectures-projector.png"))
 
 

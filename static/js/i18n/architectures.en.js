@@ -5,7 +5,7 @@ export default {
   "arch.heading": "The famous architectures, measured",
   "arch.intro":
     "From LeNet-5 to EfficientNet-B0: every output size computed with the course's formula (N − F + 2P)/S + 1, every parameter and multiply-add counted, layer by layer.",
-  "arch.chapter": "Course chapter: the classic architectures, at the end of the CNN course (003).",
+  "arch.chapter": "Course chapter: the CNN course (003), chapter 1, part 4 “Some examples of convolutional networks”.",
 
   // ---- 1. comparison
   "arch.compare.title": "Ten networks side by side",
@@ -52,6 +52,15 @@ export default {
   "arch.about.no_top1": "No published ImageNet top-1",
   "arch.about.tv": "torchvision's weights for this network: {top1} top-1.",
   "arch.about.variant": "What is counted here",
+  "arch.about.course": "What the course says",
+  "arch.lenet5.course":
+    "The course dates LeNet 1990 and ends it with a dense layer and a softmax. The LeNet-5 counted here is the one of the 1998 paper (the first LeNets date from 1989), whose output is 10 Euclidean RBF units; today's re-implementations end with dense + softmax, as the course describes.",
+  "arch.alexnet.course":
+    "The course gives “650K units, 60M parameters”: the paper's two-GPU network. The one-GPU variant counted here has {params} parameters.",
+  "arch.vgg16.course":
+    "The course gives “138 million parameters, about 500 MB”: counted here, {params} parameters, {memory} in float32 (4 bytes each). It also says every convolution is followed by a sub-sampling layer, with 2×2 and 3×3 filters: the table has {convs} convolutions, all 3×3, and {pools} 2×2 max poolings, one after each group of 2 or 3 convolutions (2×2 is the pooling window).",
+  "arch.vgg19.course":
+    "The course says every convolution is followed by a sub-sampling layer, with 2×2 and 3×3 filters: the table has {convs} convolutions, all 3×3, and {pools} 2×2 max poolings, one after each group of 2 or 4 convolutions (2×2 is the pooling window).",
   "arch.row.total": "Total",
   "arch.row.residual": "add the branches",
   "arch.row.concat": "concatenate the branches",

@@ -5,7 +5,8 @@ export default {
   "arch.heading": "Les architectures célèbres, mesurées",
   "arch.intro":
     "De LeNet-5 à EfficientNet-B0\u00a0: chaque taille de sortie calculée avec la formule du cours (N − F + 2P)/S + 1, chaque paramètre et chaque multiplication-addition comptés, couche par couche.",
-  "arch.chapter": "Chapitre du cours\u00a0: les architectures classiques, à la fin du cours sur les CNN (003).",
+  "arch.chapter":
+    "Chapitre du cours\u00a0: le cours sur les CNN (003), chapitre 1, partie 4 «\u00a0Quelques exemples des réseaux à convolution\u00a0».",
 
   // ---- 1. comparaison
   "arch.compare.title": "Dix réseaux côte à côte",
@@ -53,6 +54,15 @@ export default {
   "arch.about.no_top1": "Pas de top-1 publié sur ImageNet",
   "arch.about.tv": "Poids de torchvision pour ce réseau\u00a0: {top1} en top-1.",
   "arch.about.variant": "Ce qui est compté ici",
+  "arch.about.course": "Ce que dit le cours",
+  "arch.lenet5.course":
+    "Le cours date LeNet de 1990 et le termine par une couche dense et un softmax. Le LeNet-5 compté ici est celui de l'article de 1998 (les premiers LeNet datent de 1989), dont la sortie est formée de 10 unités RBF euclidiennes\u00a0; les réimplémentations actuelles finissent par dense + softmax, comme le décrit le cours.",
+  "arch.alexnet.course":
+    "Le cours donne «\u00a0unités 650K, paramètres 60M\u00a0»\u00a0: c'est le réseau de l'article, sur deux GPU. La variante sur un GPU comptée ici a {params} paramètres.",
+  "arch.vgg16.course":
+    "Le cours donne «\u00a0138 millions de paramètres, environ 500 Mo\u00a0»\u00a0: compté ici, {params} paramètres, soit {memory} en float32 (4 octets chacun). Il dit aussi que toutes les couches de convolution sont suivies d'une couche de sous-échantillonnage, avec des filtres 2x2 et 3x3\u00a0: le tableau compte {convs} convolutions, toutes 3×3, et {pools} max poolings 2×2, un après chaque groupe de 2 ou 3 convolutions (2×2 est la fenêtre du pooling).",
+  "arch.vgg19.course":
+    "Le cours dit que toutes les couches de convolution sont suivies d'une couche de sous-échantillonnage, avec des filtres 2x2 et 3x3\u00a0: le tableau compte {convs} convolutions, toutes 3×3, et {pools} max poolings 2×2, un après chaque groupe de 2 ou 4 convolutions (2×2 est la fenêtre du pooling).",
   "arch.row.total": "Total",
   "arch.row.residual": "addition des branches",
   "arch.row.concat": "concaténation des branches",
