@@ -211,11 +211,14 @@ def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
     spec: list[dict[str, Any]] = []
     lines: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        words = raw.split("#", 1)[0].replace(",", " ").lower().split()
+        line = raw.split("#", 1)[0].lower()
+        words = line.split()
         if not words:
             continue
         shown = raw.strip()[:40]
         kind = _KIND_WORDS.get(words[0])
+        # a comma separates numbers ("conv 64, 3"), except in a dropout rate written the French way ("0,5")
+        words = line.replace(",", ".").split() if kind == "dropout" else line.replace(",", " ").split()
         if kind is None:
             raise _line_error(
                 number,
