@@ -112,6 +112,24 @@ def test_keyboard_chooses_a_network_and_an_input_side(page):
     page.click("#input-reset")
     page.wait_for_selector("#layers-error", state="hidden")
     wait_caption(page, "LeNet-5 on a 1×32×32 input")
+    # your stack by keyboard: the input's three sides, the layers, then Measure
+    page.focus("#stack-c")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    for side in ("28", "28"):
+        page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(side)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "stack-text"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("conv 6 5 p2\ntanh\navgpool 2\nconv 16 5\nflatten\ndense 10")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "stack-run"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#stack-table tbody td.shape')?.textContent === '6×28×28'")
+    shapes = [r["cells"][3] for r in table_rows(page, "#stack-table")]
+    assert shapes == ["6×28×28", "6×28×28", "6×14×14", "16×10×10", "1600", "10"]
 
 
 def test_your_stack_shows_the_servers_shapes_and_names_the_bad_line(page):
@@ -152,6 +170,10 @@ def test_french(page):
     }
     page.click("[data-lang-switch=fr]")
     page.wait_for_function("() => document.querySelector('#arch-totals').textContent.includes('paramètres')")
+    untranslated = page.evaluate("""() => [...document.querySelectorAll('[data-i18n]')]
+        .filter((el) => el.textContent === el.dataset.i18n).map((el) => el.dataset.i18n)""")
+    assert untranslated == []
+    assert "arch." not in page.text_content("#arch")  # no key shown instead of a string
     assert page.text_content("h1") == "Les architectures célèbres, mesurées"
     assert "138\u202f357\u202f544 paramètres" in page.text_content("#arch-totals")
     vgg = page.eval_on_selector("#compare-body tr[data-key=vgg16]", "r => [...r.children].map(c => c.textContent)")
