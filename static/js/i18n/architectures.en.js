@@ -72,7 +72,7 @@ export default {
 
   // ---- the networks
   "arch.lenet5.intro":
-    "Convolutions with shared weights, then subsampling, then more convolutions: the first CNN trained end to end by backpropagation, for handwritten digits (cheques, zip codes). C3 sees only some of S2's maps (Table I of the paper) to save connections and break the symmetry; the output layer measures the distance to one prototype per digit (RBF units).",
+    "Convolutions with shared weights, then subsampling, then more convolutions, all trained end to end by backpropagation, for handwritten digits (cheques, zip codes). C3 sees only some of S2's maps (Table I of the paper) to save connections and break the symmetry; the output layer measures the distance to one prototype per digit (RBF units).",
   "arch.lenet5.variant":
     "As published: 32×32 input, subsampling layers with a trained coefficient and bias (2 parameters per map), tanh squashing, C3's connection table, 840 RBF parameters (fixed by hand in the paper, counted here).",
   "arch.lenet5.source": "MNIST, not ImageNet: 0.95 % test error (0.8 % with distortions), section III.C of the paper",
@@ -90,7 +90,7 @@ export default {
   "arch.vgg19.variant": "Configuration E of the paper, as torchvision builds it.",
   "arch.vgg19.source": "Table 4: configuration E, multi-scale evaluation, 24.8 % top-1 error",
   "arch.googlenet.intro":
-    "The Inception module: 1×1, 3×3 and 5×5 convolutions and a pooling side by side, concatenated; 1×1 convolutions first reduce the channels so that the big kernels stay cheap. 22 layers, 12 times fewer parameters than AlexNet, and global average pooling instead of big dense layers.",
+    "The Inception module: 1×1, 3×3 and 5×5 convolutions and a pooling side by side, concatenated; 1×1 convolutions first reduce the channels so that the big kernels stay cheap. 22 layers, 12 times fewer parameters than AlexNet according to the paper, and global average pooling instead of big dense layers.",
   "arch.googlenet.variant":
     "As torchvision builds it: batch normalisation after every convolution, no auxiliary classifiers, and a 3×3 kernel in the '5×5' branch (a known slip torchvision keeps so that its weights still load). The pooling layers round up (ceil mode).",
   "arch.googlenet.source": "the paper gives top-5 only: 6.67 % error (7 models, 144 crops, ILSVRC-2014 test)",

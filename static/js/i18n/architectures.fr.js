@@ -74,7 +74,7 @@ export default {
 
   // ---- les réseaux
   "arch.lenet5.intro":
-    "Des convolutions à poids partagés, puis un sous-échantillonnage, puis d'autres convolutions\u00a0: le premier CNN entraîné de bout en bout par rétropropagation, pour des chiffres manuscrits (chèques, codes postaux). C3 ne voit que certaines cartes de S2 (tableau I de l'article) pour économiser des connexions et casser la symétrie\u00a0; la couche de sortie mesure la distance à un prototype par chiffre (unités RBF).",
+    "Des convolutions à poids partagés, puis un sous-échantillonnage, puis d'autres convolutions, le tout entraîné de bout en bout par rétropropagation, pour des chiffres manuscrits (chèques, codes postaux). C3 ne voit que certaines cartes de S2 (tableau I de l'article) pour économiser des connexions et casser la symétrie\u00a0; la couche de sortie mesure la distance à un prototype par chiffre (unités RBF).",
   "arch.lenet5.variant":
     "Tel que publié\u00a0: entrée 32×32, sous-échantillonnage avec un coefficient et un biais appris (2 paramètres par carte), écrasement par tanh, table de connexions de C3, 840 paramètres RBF (fixés à la main dans l'article, comptés ici).",
   "arch.lenet5.source":
@@ -93,7 +93,7 @@ export default {
   "arch.vgg19.variant": "Configuration E de l'article, telle que torchvision la construit.",
   "arch.vgg19.source": "Tableau 4\u00a0: configuration E, évaluation multi-échelle, 24,8\u202f% d'erreur top-1",
   "arch.googlenet.intro":
-    "Le module Inception\u00a0: des convolutions 1×1, 3×3 et 5×5 et un pooling côte à côte, concaténés\u00a0; des convolutions 1×1 réduisent d'abord les canaux pour que les grands noyaux restent bon marché. 22 couches, 12 fois moins de paramètres qu'AlexNet, et un pooling moyen global au lieu de grandes couches denses.",
+    "Le module Inception\u00a0: des convolutions 1×1, 3×3 et 5×5 et un pooling côte à côte, concaténés\u00a0; des convolutions 1×1 réduisent d'abord les canaux pour que les grands noyaux restent bon marché. 22 couches, 12 fois moins de paramètres qu'AlexNet selon l'article, et un pooling moyen global au lieu de grandes couches denses.",
   "arch.googlenet.variant":
     "Tel que torchvision le construit\u00a0: normalisation par lot après chaque convolution, sans classifieurs auxiliaires, et un noyau 3×3 dans la branche «\u00a05×5\u00a0» (une erreur connue que torchvision garde pour que ses poids se chargent encore). Les poolings arrondissent à l'entier supérieur (mode ceil).",
   "arch.googlenet.source":
