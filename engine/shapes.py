@@ -254,17 +254,16 @@ def _spatial(shape: tuple[int, ...], kind: str) -> tuple[int, int, int]:
     return shape  # type: ignore[return-value]
 
 
-def _window(shape, kernel, stride, padding, ceil=False) -> tuple[int, int, list[SizeStep]]:
-    c, h, w = shape
+def _window(shape, kernel, stride, padding, ceil=False) -> tuple[int, list[SizeStep]]:
+    """A sliding window over (C, H, W): its size kh·kw, and the formula along each axis (one when both agree)."""
+    _, h, w = shape
     kh, kw = pair(kernel, "kernel size")
     sh, sw = pair(stride, "stride")
     if min(kh, kw) < 1 or min(sh, sw) < 1:
         raise LayerError("positive", "kernel size and stride must be at least 1", what="kernel_size/stride", value="0")
     t, b, l, r = resolve_padding(padding, (kh, kw), (sh, sw), (h, w))
     steps = [size_step(h, kh, (t, b), sh, ceil), size_step(w, kw, (l, r), sw, ceil)]
-    if steps[0] == steps[1]:  # a square image through a square window: one formula for both axes
-        return kh * kw, 0, steps[:1]
-    return kh * kw, 0, steps
+    return kh * kw, steps[:1] if steps[0] == steps[1] else steps
 
 
 def _conv(spec: dict, shape) -> tuple[tuple[int, ...], int, int, list[SizeStep], bool, str]:
@@ -287,7 +286,7 @@ def _conv(spec: dict, shape) -> tuple[tuple[int, ...], int, int, list[SizeStep],
             channels=c,
             filters=filters,
         )
-    window, _, steps = _window(shape, kernel, spec.get("stride", 1), spec.get("padding", 0))
+    window, steps = _window(shape, kernel, spec.get("stride", 1), spec.get("padding", 0))
     ho, wo = steps[0].out, steps[-1].out
     bias = bool(spec.get("use_bias", True))
     connections = spec.get("connections")
@@ -326,7 +325,7 @@ def measure_layer(spec: dict, shape: tuple[int, ...]) -> Row:
         c, _, _ = _spatial(shape, kind)
         size = spec.get("size", 2)
         padding, ceil = spec.get("padding", 0), bool(spec.get("ceil_mode", False))
-        _, _, row.sizes = _window(shape, size, spec.get("stride") or size, padding, ceil)
+        _, row.sizes = _window(shape, size, spec.get("stride") or size, padding, ceil)
         row.output_shape = (c, row.sizes[0].out, row.sizes[-1].out)
         row.numpy = kind != "subsample" and padding in (0, (0, 0), [0, 0], "valid") and not ceil
         if kind == "subsample":

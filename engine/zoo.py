@@ -447,7 +447,7 @@ ARCHITECTURES: dict[str, Architecture] = {
             (3, 224, 224),
             "Tan & Le, EfficientNet: rethinking model scaling for convolutional neural networks, ICML 2019",
             77.1,
-            "Table 2: 77.1 % top-1, ILSVRC-2012 validation",
+            "Table 2 of arXiv:1905.11946v5 (2020): 77.1 % top-1, ILSVRC-2012 validation (76.3 % in the ICML 2019 version)",
             77.692,
             "efficientnet_b0",
         ),

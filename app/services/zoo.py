@@ -27,9 +27,10 @@ from engine.zoo import ARCHITECTURES, Architecture
 from ..core.errors import ApiError
 
 MAX_STACK_LINES = 200
+MAX_STACK_NUMBER = 1_000_000
 
 
-def _summary(arch: Architecture, size: int | None = None) -> dict[str, Any]:
+def _summary(arch: Architecture) -> dict[str, Any]:
     return {
         "key": arch.key,
         "name": arch.name,
@@ -74,7 +75,7 @@ def _table(m, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)  # ResNet-152's table is ~500 rows: keep a few sizes, not every one asked
 def _detail_cached(key: str, size: int) -> dict[str, Any]:
     arch = ARCHITECTURES[key]
     return _table(arch.measure(size), _summary(arch))
@@ -116,8 +117,9 @@ _FR = {
 
 
 def _shape_text(value: Any) -> str:
+    """(1577088,) -> "1 577 088", (64, 5, 5) -> "64×5×5" (French numbers: narrow no-break thousands space)."""
     if isinstance(value, tuple):
-        return "×".join(map(str, value))
+        return "×".join(f"{v:,}".replace(",", "\u202f") for v in value)
     if isinstance(value, list):
         return " et ".join(_shape_text(v) for v in value)
     return str(value)
@@ -191,16 +193,32 @@ def _line_error(line: int, text: str, en: str, fr: str) -> ApiError:
     )
 
 
+def _whole(digits: str, line: int, shown: str) -> int:
+    """A whole number of the stack, at most MAX_STACK_NUMBER (a size beyond any network, and no 4,000-digit
+    integers to convert)."""
+    if len(digits) > 7 or int(digits) > MAX_STACK_NUMBER:
+        raise _line_error(
+            line,
+            shown,
+            f"numbers go up to {MAX_STACK_NUMBER:,}",
+            f"les nombres vont jusqu'à {MAX_STACK_NUMBER:,}".replace(",", "\u202f"),
+        )
+    return int(digits)
+
+
 def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
     """The typed layers -> (engine spec, the line number of each layer)."""
     spec: list[dict[str, Any]] = []
     lines: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        words = raw.split("#", 1)[0].replace(",", " ").lower().split()
+        line = raw.split("#", 1)[0].lower()
+        words = line.split()
         if not words:
             continue
         shown = raw.strip()[:40]
         kind = _KIND_WORDS.get(words[0])
+        # a comma separates numbers ("conv 64, 3"), except in a dropout rate written the French way ("0,5")
+        words = line.replace(",", ".").split() if kind == "dropout" else line.replace(",", " ").split()
         if kind is None:
             raise _line_error(
                 number,
@@ -218,7 +236,7 @@ def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
                     key = "size"
                 if key == "groups" and kind != "conv2d":
                     raise _line_error(number, shown, "only conv takes groups", "seule conv accepte des groupes")
-                layer[key] = int(flag.group(2))
+                layer[key] = _whole(flag.group(2), number, shown)
                 if key in positional:
                     positional.remove(key)
             elif word in ("same", "valid") and kind in ("conv2d", "dwconv2d"):
@@ -227,14 +245,15 @@ def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
                 layer["ceil_mode"] = True
             elif word == "nobias" and kind in ("conv2d", "dwconv2d", "dense"):
                 layer["use_bias"] = False
-            elif positional and re.fullmatch(r"\d+(\.\d+)?", word):
-                key = positional.pop(0)
-                value = float(word) if kind == "dropout" else int(float(word))
-                if kind == "dropout" and not 0 <= value < 1:
+            elif positional and kind == "dropout" and re.fullmatch(r"\d{1,3}(\.\d{1,6})?", word):
+                rate = float(word)
+                if not 0 <= rate < 1:
                     raise _line_error(
                         number, shown, "a dropout rate is between 0 and 1", "un taux de dropout est entre 0 et 1"
                     )
-                layer[key] = value
+                layer[positional.pop(0)] = rate
+            elif positional and re.fullmatch(r"\d+", word):
+                layer[positional.pop(0)] = _whole(word, number, shown)
             else:
                 raise _line_error(
                     number, shown, f"{word!r} is not understood here", f"« {word} » n'est pas compris ici"

@@ -89,7 +89,7 @@ def test_too_small_input_is_explained_in_both_languages(client):
 
 
 def test_stack_measures_typed_layers(client):
-    text = "conv 64 7 s2 p3  # the stem of ResNet\nbn\nrelu\nmaxpool 3 s2 p1\nconv 32 3 g4 p1\ndwconv 3 s2 p1\nse 8\ngap\nflatten\nfc 10"
+    text = "conv 64, 7 s2 p3  # the stem of ResNet\nbn\nrelu\nmaxpool 3 s2 p1\nconv 32 3 g4 p1\ndwconv 3 s2 p1\nse 8\ngap\nflatten\nfc 10"
     body = client.post("/api/architectures/stack", json={"input_shape": [3, 224, 224], "text": text}).json()
     top = [r for r in body["layers"] if r["depth"] == 0]
     assert [r["output_shape"] for r in top] == [
@@ -108,6 +108,10 @@ def test_stack_measures_typed_layers(client):
     assert top[0]["params"] == 64 * 3 * 49 + 64 and top[4]["params"] == 32 * 16 * 9 + 32
     assert top[0]["sizes"][0]["quotient"] == 111.5 and top[3]["sizes"][0]["quotient"] == 55.5
     assert body["total_params"] == sum(r["params"] for r in body["layers"])
+    rates = client.post(
+        "/api/architectures/stack", json={"input_shape": [8, 1, 1], "text": "dropout 0,25\ndropout 0.5"}
+    )
+    assert [layer["rate"] for layer in rates.json()["spec"]] == [0.25, 0.5]
 
 
 @pytest.mark.parametrize(
@@ -120,6 +124,10 @@ def test_stack_measures_typed_layers(client):
         ("conv 8 30", "shape_error", 1, "larger than the padded input", "dépasse"),
         ("dense 10", "shape_error", 1, "vector input", "vecteur"),
         ("", "stack_syntax", None, "at least one layer", "au moins une couche"),
+        ("conv 3.5 3", "stack_syntax", 1, "'3.5' is not understood", "n'est pas compris"),
+        ("dense " + "9" * 400, "stack_syntax", 1, "numbers go up to 1,000,000", "jusqu'à 1\u202f000\u202f000"),
+        ("conv 8 k99999999", "stack_syntax", 1, "numbers go up to", "jusqu'à"),
+        ("dropout 1.5", "stack_syntax", 1, "between 0 and 1", "entre 0 et 1"),
     ],
 )
 def test_stack_errors_name_the_line(client, text, code, line, en, fr):

@@ -69,6 +69,10 @@ def test_comparison_and_layer_table_show_the_servers_numbers(page, tmp_path):
     assert [int(r["cells"][5].replace(",", "")) for r in rows] == [layer["params"] for layer in detail["layers"]]
     assert page.text_content("#layer-table [data-total=params]") == "138,357,544"
     assert "138,357,544 parameters" in page.text_content("#arch-totals")
+    # what the course says about VGG, beside the numbers computed here (138,357,544 × 4 bytes)
+    course = page.text_content(".arch-course")
+    assert "138 million parameters, about 500 MB" in course and "138,357,544 parameters, 553.4 MB in float32" in course
+    assert "13 convolutions, all 3×3, and 5 2×2 max poolings" in course
     page.screenshot(path=str(tmp_path / "architectures-projector.png"))
 
 
@@ -108,6 +112,24 @@ def test_keyboard_chooses_a_network_and_an_input_side(page):
     page.click("#input-reset")
     page.wait_for_selector("#layers-error", state="hidden")
     wait_caption(page, "LeNet-5 on a 1×32×32 input")
+    # your stack by keyboard: the input's three sides, the layers, then Measure
+    page.focus("#stack-c")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    for side in ("28", "28"):
+        page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(side)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "stack-text"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("conv 6 5 p2\ntanh\navgpool 2\nconv 16 5\nflatten\ndense 10")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "stack-run"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#stack-table tbody td.shape')?.textContent === '6×28×28'")
+    shapes = [r["cells"][3] for r in table_rows(page, "#stack-table")]
+    assert shapes == ["6×28×28", "6×28×28", "6×14×14", "16×10×10", "1600", "10"]
 
 
 def test_your_stack_shows_the_servers_shapes_and_names_the_bad_line(page):
@@ -124,13 +146,16 @@ def test_your_stack_shows_the_servers_shapes_and_names_the_bad_line(page):
     assert rows[0]["cells"][4] == "H: (28 − 5)/2 + 1 = ⌊11.5⌋ + 1 = 12 · W: (30 − 5)/2 + 1 = ⌊12.5⌋ + 1 = 13"
     assert rows[3]["cells"][4].startswith("H: (12 − 3)/2 + 1 = ⌈4.5⌉ + 1 = 6")
     assert page.text_content("#stack-table [data-total=params]") == f"{server['total_params']:,}"
-    # a mistake: the message names the line, the table keeps the last good answer
+    # a mistake: the message names the line; the table, which would describe other layers, is emptied
     page.expected_console.append("422")
     page.fill("#stack-text", text + "\nconv 8 3")
     page.wait_for_selector("#stack-error:not([hidden])")
     assert "line 11" in page.text_content("#stack-error") and "needs an image" in page.text_content("#stack-error")
+    assert page.locator("#stack-table tbody tr").count() == 0 and page.text_content("#stack-totals") == ""
     page.click("#stack-example")
     page.wait_for_selector("#stack-error", state="hidden")
+    page.wait_for_selector("#stack-table tbody tr")
+    assert page.text_content("#stack-caption") == "Your stack, layer by layer"
 
 
 def test_french(page):
@@ -145,6 +170,10 @@ def test_french(page):
     }
     page.click("[data-lang-switch=fr]")
     page.wait_for_function("() => document.querySelector('#arch-totals').textContent.includes('paramètres')")
+    untranslated = page.evaluate("""() => [...document.querySelectorAll('[data-i18n]')]
+        .filter((el) => el.textContent === el.dataset.i18n).map((el) => el.dataset.i18n)""")
+    assert untranslated == []
+    assert "arch." not in page.text_content("#arch")  # no key shown instead of a string
     assert page.text_content("h1") == "Les architectures célèbres, mesurées"
     assert "138\u202f357\u202f544 paramètres" in page.text_content("#arch-totals")
     vgg = page.eval_on_selector("#compare-body tr[data-key=vgg16]", "r => [...r.children].map(c => c.textContent)")
@@ -154,6 +183,10 @@ def test_french(page):
     wait_caption(page, "AlexNet sur une entrée 3×224×224")
     assert "⌊54,25⌋" in table_rows(page, "#layer-table")[0]["cells"][4]
     assert "Tableau 2" in page.text_content("#arch-about")
+    page.select_option("#arch-select", "lenet5")
+    wait_caption(page, "LeNet-5 sur une entrée 1×32×32")
+    c3 = next(r for r in table_rows(page, "#layer-table") if r["name"] == "C3")["cells"]
+    assert c3[2] == "convolution (60 cartes d'entrée sur 96)" and c3[5] == "1\u202f516"
     page.expected_console.append("422")
     page.fill("#stack-text", "dense 10")
     page.wait_for_selector("#stack-error:not([hidden])")

@@ -197,3 +197,46 @@ def test_shape_errors_name_the_layer(spec, shape, where, says):
         measure(spec, shape)
     assert info.value.path == where and says in info.value.reason
     assert info.value.index == len(spec) - 1
+
+
+def _shape_after(key: str, name: str) -> tuple[int, ...]:
+    return next(r.output_shape for r in ARCHITECTURES[key].measure().rows if r.name == name)
+
+
+def test_stage_sizes_match_the_papers_tables():
+    """Output sizes printed in the papers (GoogLeNet Table 1, ResNet Table 1, DenseNet Table 1, EfficientNet
+    Table 1, VGG's five 2×2 poolings), independent of the code that computes them."""
+    googlenet = {
+        "conv1.relu": (64, 112, 112),
+        "maxpool1": (64, 56, 56),
+        "conv3.relu": (192, 56, 56),
+        "maxpool2": (192, 28, 28),
+        "inception3a": (256, 28, 28),
+        "inception3b": (480, 28, 28),
+        "maxpool3": (480, 14, 14),
+        "inception4a": (512, 14, 14),
+        "inception4d": (528, 14, 14),
+        "inception4e": (832, 14, 14),
+        "maxpool4": (832, 7, 7),
+        "inception5a": (832, 7, 7),
+        "inception5b": (1024, 7, 7),
+        "avgpool": (1024, 1, 1),
+    }
+    for name, shape in googlenet.items():
+        assert _shape_after("googlenet", name) == shape, name
+    for depth in (18, 50, 152):
+        expansion = 1 if depth == 18 else 4
+        assert _shape_after(f"resnet{depth}", "stem.relu") == (64, 112, 112)
+        assert _shape_after(f"resnet{depth}", "maxpool") == (64, 56, 56)
+        for stage, (width, side) in enumerate(zip([64, 128, 256, 512], [56, 28, 14, 7]), start=1):
+            assert _shape_after(f"resnet{depth}", f"layer{stage}.0") == (width * expansion, side, side)
+    for b, (channels, side) in enumerate([(256, 56), (512, 28), (1024, 14), (1024, 7)], start=1):
+        last = {1: 6, 2: 12, 3: 24, 4: 16}[b]
+        assert _shape_after("densenet121", f"denseblock{b}.layer{last}") == (channels, side, side)
+    efficientnet = {"stem.silu": (32, 112, 112), "stage1.0.project.bn": (16, 112, 112), "stage2.1": (24, 56, 56)}
+    efficientnet |= {"stage3.1": (40, 28, 28), "stage4.2": (80, 14, 14), "stage5.2": (112, 14, 14)}
+    efficientnet |= {"stage6.3": (192, 7, 7), "stage7.0.project.bn": (320, 7, 7), "head.silu": (1280, 7, 7)}
+    for name, shape in efficientnet.items():
+        assert _shape_after("efficientnet_b0", name) == shape, name
+    for depth in (16, 19):
+        assert [_shape_after(f"vgg{depth}", f"pool{i}")[1] for i in range(1, 6)] == [112, 56, 28, 14, 7]

@@ -5,7 +5,7 @@ export default {
   "arch.heading": "The famous architectures, measured",
   "arch.intro":
     "From LeNet-5 to EfficientNet-B0: every output size computed with the course's formula (N − F + 2P)/S + 1, every parameter and multiply-add counted, layer by layer.",
-  "arch.chapter": "Course chapter: the classic architectures, at the end of the CNN course (003).",
+  "arch.chapter": "Course chapter: the CNN course (003), chapter 1, part 4 “Some examples of convolutional networks”.",
 
   // ---- 1. comparison
   "arch.compare.title": "Ten networks side by side",
@@ -52,6 +52,15 @@ export default {
   "arch.about.no_top1": "No published ImageNet top-1",
   "arch.about.tv": "torchvision's weights for this network: {top1} top-1.",
   "arch.about.variant": "What is counted here",
+  "arch.about.course": "What the course says",
+  "arch.lenet5.course":
+    "The course dates LeNet 1990 and ends it with a dense layer and a softmax. The LeNet-5 counted here is the one of the 1998 paper (the first LeNets date from 1989), whose output is 10 Euclidean RBF units; today's re-implementations end with dense + softmax, as the course describes.",
+  "arch.alexnet.course":
+    "The course gives “650K units, 60M parameters”: the paper's two-GPU network. The one-GPU variant counted here has {params} parameters.",
+  "arch.vgg16.course":
+    "The course gives “138 million parameters, about 500 MB”: counted here, {params} parameters, {memory} in float32 (4 bytes each). It also says every convolution is followed by a sub-sampling layer, with 2×2 and 3×3 filters: the table has {convs} convolutions, all 3×3, and {pools} 2×2 max poolings, one after each group of 2 or 3 convolutions (2×2 is the pooling window).",
+  "arch.vgg19.course":
+    "The course says every convolution is followed by a sub-sampling layer, with 2×2 and 3×3 filters: the table has {convs} convolutions, all 3×3, and {pools} 2×2 max poolings, one after each group of 2 or 4 convolutions (2×2 is the pooling window).",
   "arch.row.total": "Total",
   "arch.row.residual": "add the branches",
   "arch.row.concat": "concatenate the branches",
@@ -59,17 +68,18 @@ export default {
   "arch.row.block_params": "block: {params} parameters",
   "arch.row.numpy": "runs in NumPy",
   "arch.row.shape_only": "shape only",
+  "arch.detail.maps": "{used} of {all} input maps",
 
   // ---- the networks
   "arch.lenet5.intro":
-    "Convolutions with shared weights, then subsampling, then more convolutions: the first CNN trained end to end by backpropagation, for handwritten digits (cheques, zip codes). C3 sees only some of S2's maps (Table I of the paper) to save connections and break the symmetry; the output layer measures the distance to one prototype per digit (RBF units).",
+    "Convolutions with shared weights, then subsampling, then more convolutions, all trained end to end by backpropagation, for handwritten digits (cheques, zip codes). C3 sees only some of S2's maps (Table I of the paper) to save connections and break the symmetry; the output layer measures the distance to one prototype per digit (RBF units).",
   "arch.lenet5.variant":
     "As published: 32×32 input, subsampling layers with a trained coefficient and bias (2 parameters per map), tanh squashing, C3's connection table, 840 RBF parameters (fixed by hand in the paper, counted here).",
   "arch.lenet5.source": "MNIST, not ImageNet: 0.95 % test error (0.8 % with distortions), section III.C of the paper",
   "arch.alexnet.intro":
     "A deep CNN trained on two GPUs that won ILSVRC-2012 by a wide margin: ReLU instead of tanh (training several times faster), dropout in the dense layers, data augmentation, local response normalisation and overlapping pooling (3×3 windows, stride 2).",
   "arch.alexnet.variant":
-    "torchvision's AlexNet is the one-GPU variant of 'One weird trick' (Krizhevsky, 2014): 64-192-384-256-256 filters, no LRN, no split in two groups. Its first layer pads by 2: (224 − 11 + 4)/4 + 1 = 55.25, floored to 55.",
+    "torchvision's AlexNet is the one-GPU variant of “One weird trick” (Krizhevsky, 2014): 64-192-384-256-256 filters, no LRN, no split in two groups. Its first layer pads by 2: (224 − 11 + 4)/4 = 54.25 does not divide, so the size is ⌊54.25⌋ + 1 = 55.",
   "arch.alexnet.source": "Table 2: one CNN, 40.7 % top-1 error on ILSVRC-2012 validation",
   "arch.vgg16.intro":
     "Only 3×3 convolutions (stride 1, padding 1, which keeps the size) and 2×2 max pooling, stacked deep: two 3×3 layers see as far as one 5×5 with fewer parameters and one more ReLU. Most of the parameters sit in the first dense layer (25,088 × 4,096).",
@@ -80,7 +90,7 @@ export default {
   "arch.vgg19.variant": "Configuration E of the paper, as torchvision builds it.",
   "arch.vgg19.source": "Table 4: configuration E, multi-scale evaluation, 24.8 % top-1 error",
   "arch.googlenet.intro":
-    "The Inception module: 1×1, 3×3 and 5×5 convolutions and a pooling side by side, concatenated; 1×1 convolutions first reduce the channels so that the big kernels stay cheap. 22 layers, 12 times fewer parameters than AlexNet, and global average pooling instead of big dense layers.",
+    "The Inception module: 1×1, 3×3 and 5×5 convolutions and a pooling side by side, concatenated; 1×1 convolutions first reduce the channels so that the big kernels stay cheap. 22 layers, 12 times fewer parameters than AlexNet according to the paper, and global average pooling instead of big dense layers.",
   "arch.googlenet.variant":
     "As torchvision builds it: batch normalisation after every convolution, no auxiliary classifiers, and a 3×3 kernel in the '5×5' branch (a known slip torchvision keeps so that its weights still load). The pooling layers round up (ceil mode).",
   "arch.googlenet.source": "the paper gives top-5 only: 6.67 % error (7 models, 144 crops, ILSVRC-2014 test)",
@@ -106,7 +116,8 @@ export default {
     "A base network found by architecture search, meant to be scaled in depth, width and resolution together (compound scaling). MBConv blocks: 1×1 expansion, depthwise convolution (one filter per channel), squeeze-and-excitation, 1×1 projection, and the SiLU (swish) activation.",
   "arch.efficientnet_b0.variant":
     "As torchvision builds it: squeeze-and-excitation down to a quarter of the block's input channels, a residual addition where the shape allows it.",
-  "arch.efficientnet_b0.source": "Table 2: 77.1 % top-1, ILSVRC-2012 validation",
+  "arch.efficientnet_b0.source":
+    "Table 2 of arXiv:1905.11946v5 (2020): 77.1 % top-1, ILSVRC-2012 validation (76.3 % in the ICML 2019 version)",
 
   // ---- layer types
   "arch.type.conv2d": "convolution",

@@ -5,7 +5,8 @@ export default {
   "arch.heading": "Les architectures célèbres, mesurées",
   "arch.intro":
     "De LeNet-5 à EfficientNet-B0\u00a0: chaque taille de sortie calculée avec la formule du cours (N − F + 2P)/S + 1, chaque paramètre et chaque multiplication-addition comptés, couche par couche.",
-  "arch.chapter": "Chapitre du cours\u00a0: les architectures classiques, à la fin du cours sur les CNN (003).",
+  "arch.chapter":
+    "Chapitre du cours\u00a0: le cours sur les CNN (003), chapitre 1, partie 4 «\u00a0Quelques exemples des réseaux à convolution\u00a0».",
 
   // ---- 1. comparaison
   "arch.compare.title": "Dix réseaux côte à côte",
@@ -53,6 +54,15 @@ export default {
   "arch.about.no_top1": "Pas de top-1 publié sur ImageNet",
   "arch.about.tv": "Poids de torchvision pour ce réseau\u00a0: {top1} en top-1.",
   "arch.about.variant": "Ce qui est compté ici",
+  "arch.about.course": "Ce que dit le cours",
+  "arch.lenet5.course":
+    "Le cours date LeNet de 1990 et le termine par une couche dense et un softmax. Le LeNet-5 compté ici est celui de l'article de 1998 (les premiers LeNet datent de 1989), dont la sortie est formée de 10 unités RBF euclidiennes\u00a0; les réimplémentations actuelles finissent par dense + softmax, comme le décrit le cours.",
+  "arch.alexnet.course":
+    "Le cours donne «\u00a0unités 650K, paramètres 60M\u00a0»\u00a0: c'est le réseau de l'article, sur deux GPU. La variante sur un GPU comptée ici a {params} paramètres.",
+  "arch.vgg16.course":
+    "Le cours donne «\u00a0138 millions de paramètres, environ 500 Mo\u00a0»\u00a0: compté ici, {params} paramètres, soit {memory} en float32 (4 octets chacun). Il dit aussi que toutes les couches de convolution sont suivies d'une couche de sous-échantillonnage, avec des filtres 2x2 et 3x3\u00a0: le tableau compte {convs} convolutions, toutes 3×3, et {pools} max poolings 2×2, un après chaque groupe de 2 ou 3 convolutions (2×2 est la fenêtre du pooling).",
+  "arch.vgg19.course":
+    "Le cours dit que toutes les couches de convolution sont suivies d'une couche de sous-échantillonnage, avec des filtres 2x2 et 3x3\u00a0: le tableau compte {convs} convolutions, toutes 3×3, et {pools} max poolings 2×2, un après chaque groupe de 2 ou 4 convolutions (2×2 est la fenêtre du pooling).",
   "arch.row.total": "Total",
   "arch.row.residual": "addition des branches",
   "arch.row.concat": "concaténation des branches",
@@ -60,10 +70,11 @@ export default {
   "arch.row.block_params": "bloc\u00a0: {params} paramètres",
   "arch.row.numpy": "calculée en NumPy",
   "arch.row.shape_only": "forme seulement",
+  "arch.detail.maps": "{used} cartes d'entrée sur {all}",
 
   // ---- les réseaux
   "arch.lenet5.intro":
-    "Des convolutions à poids partagés, puis un sous-échantillonnage, puis d'autres convolutions\u00a0: le premier CNN entraîné de bout en bout par rétropropagation, pour des chiffres manuscrits (chèques, codes postaux). C3 ne voit que certaines cartes de S2 (tableau I de l'article) pour économiser des connexions et casser la symétrie\u00a0; la couche de sortie mesure la distance à un prototype par chiffre (unités RBF).",
+    "Des convolutions à poids partagés, puis un sous-échantillonnage, puis d'autres convolutions, le tout entraîné de bout en bout par rétropropagation, pour des chiffres manuscrits (chèques, codes postaux). C3 ne voit que certaines cartes de S2 (tableau I de l'article) pour économiser des connexions et casser la symétrie\u00a0; la couche de sortie mesure la distance à un prototype par chiffre (unités RBF).",
   "arch.lenet5.variant":
     "Tel que publié\u00a0: entrée 32×32, sous-échantillonnage avec un coefficient et un biais appris (2 paramètres par carte), écrasement par tanh, table de connexions de C3, 840 paramètres RBF (fixés à la main dans l'article, comptés ici).",
   "arch.lenet5.source":
@@ -71,7 +82,7 @@ export default {
   "arch.alexnet.intro":
     "Un CNN profond entraîné sur deux GPU, vainqueur d'ILSVRC-2012 avec une large avance\u00a0: ReLU au lieu de tanh (un apprentissage plusieurs fois plus rapide), dropout dans les couches denses, augmentation des données, normalisation locale de la réponse et pooling avec recouvrement (fenêtres 3×3, pas de 2).",
   "arch.alexnet.variant":
-    "L'AlexNet de torchvision est la variante sur un GPU de «\u00a0One weird trick\u00a0» (Krizhevsky, 2014)\u00a0: 64-192-384-256-256 filtres, sans LRN ni découpage en deux groupes. Sa première couche a un remplissage de 2\u00a0: (224 − 11 + 4)/4 + 1 = 55,25, arrondi à 55.",
+    "L'AlexNet de torchvision est la variante sur un GPU de «\u00a0One weird trick\u00a0» (Krizhevsky, 2014)\u00a0: 64-192-384-256-256 filtres, sans LRN ni découpage en deux groupes. Sa première couche a un remplissage de 2\u00a0: (224 − 11 + 4)/4 = 54,25 ne tombe pas juste, la taille est donc ⌊54,25⌋ + 1 = 55.",
   "arch.alexnet.source": "Tableau 2\u00a0: un seul CNN, 40,7\u202f% d'erreur top-1 en validation ILSVRC-2012",
   "arch.vgg16.intro":
     "Uniquement des convolutions 3×3 (pas de 1, remplissage de 1, ce qui garde la taille) et du max pooling 2×2, empilés en profondeur\u00a0: deux couches 3×3 voient aussi loin qu'une 5×5 avec moins de paramètres et une ReLU de plus. L'essentiel des paramètres est dans la première couche dense (25\u202f088 × 4\u202f096).",
@@ -82,7 +93,7 @@ export default {
   "arch.vgg19.variant": "Configuration E de l'article, telle que torchvision la construit.",
   "arch.vgg19.source": "Tableau 4\u00a0: configuration E, évaluation multi-échelle, 24,8\u202f% d'erreur top-1",
   "arch.googlenet.intro":
-    "Le module Inception\u00a0: des convolutions 1×1, 3×3 et 5×5 et un pooling côte à côte, concaténés\u00a0; des convolutions 1×1 réduisent d'abord les canaux pour que les grands noyaux restent bon marché. 22 couches, 12 fois moins de paramètres qu'AlexNet, et un pooling moyen global au lieu de grandes couches denses.",
+    "Le module Inception\u00a0: des convolutions 1×1, 3×3 et 5×5 et un pooling côte à côte, concaténés\u00a0; des convolutions 1×1 réduisent d'abord les canaux pour que les grands noyaux restent bon marché. 22 couches, 12 fois moins de paramètres qu'AlexNet selon l'article, et un pooling moyen global au lieu de grandes couches denses.",
   "arch.googlenet.variant":
     "Tel que torchvision le construit\u00a0: normalisation par lot après chaque convolution, sans classifieurs auxiliaires, et un noyau 3×3 dans la branche «\u00a05×5\u00a0» (une erreur connue que torchvision garde pour que ses poids se chargent encore). Les poolings arrondissent à l'entier supérieur (mode ceil).",
   "arch.googlenet.source":
@@ -110,7 +121,8 @@ export default {
     "Un réseau de base trouvé par recherche d'architecture, fait pour être agrandi à la fois en profondeur, en largeur et en résolution (mise à l'échelle composée). Des blocs MBConv\u00a0: expansion 1×1, convolution en profondeur (un filtre par canal), compression-excitation, projection 1×1, et l'activation SiLU (swish).",
   "arch.efficientnet_b0.variant":
     "Tel que torchvision le construit\u00a0: compression-excitation jusqu'au quart des canaux d'entrée du bloc, une addition résiduelle là où la forme le permet.",
-  "arch.efficientnet_b0.source": "Tableau 2\u00a0: 77,1\u202f% en top-1, validation ILSVRC-2012",
+  "arch.efficientnet_b0.source":
+    "Tableau 2 d'arXiv:1905.11946v5 (2020)\u00a0: 77,1\u202f% en top-1, validation ILSVRC-2012 (76,3\u202f% dans la version d'ICML 2019)",
 
   // ---- types de couches
   "arch.type.conv2d": "convolution",

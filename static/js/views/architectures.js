@@ -13,7 +13,7 @@
 import "../i18n/architectures.messages.js";
 import { LatestOnly, get, isAbort, post } from "../lib/api.js";
 import { $, clear, debounce, h } from "../lib/dom.js";
-import { onLangChange, t } from "../lib/i18n.js";
+import { hasKey, onLangChange, t } from "../lib/i18n.js";
 import { initPage } from "../lib/page.js";
 import { drawComparison } from "./architectures/chart.js";
 import { bytes, compact, count, percent, shape } from "./architectures/format.js";
@@ -95,6 +95,20 @@ function renderComparison() {
 }
 
 // ---------------------------------------------------------------------------------------------- 2. one network
+/** What the course (003, chapter 1, part 4) says about this network, beside what is computed here. */
+function courseNote(a) {
+  const key = `arch.${a.key}.course`;
+  if (!hasKey(key)) return null;
+  const kinds = a.layers.map((r) => r.type);
+  const text = t(key, {
+    params: count(a.total_params),
+    memory: bytes(a.total_params * 4),
+    convs: kinds.filter((k) => k === "conv2d").length,
+    pools: kinds.filter((k) => k === "maxpool").length,
+  });
+  return h("p", { class: "arch-course" }, h("strong", { text: `${t("arch.about.course")} — ` }), text);
+}
+
 function renderAbout(a) {
   const top1 = a.top1 === null ? t("arch.about.no_top1") : t("arch.about.top1", { top1: percent(a.top1) });
   clear(els.about).append(
@@ -102,6 +116,7 @@ function renderAbout(a) {
     h("p", { class: "arch-paper" }, a.paper),
     h("p", {}, h("strong", { text: `${t("arch.about.introduced")} — ` }), t(`arch.${a.key}.intro`)),
     h("p", {}, h("strong", { text: `${t("arch.about.variant")} — ` }), t(`arch.${a.key}.variant`)),
+    courseNote(a),
     h(
       "p",
       { class: "arch-top1" },
@@ -171,6 +186,11 @@ async function runStack() {
     renderLayerTable(els.stackTable, state.stack, { lines: true });
   } catch (err) {
     if (isAbort(err)) return;
+    // the old table would describe other layers than those typed: only the explanation stays
+    state.stack = null;
+    els.stackTotals.textContent = "";
+    const caption = els.stackTable.querySelector("caption");
+    clear(els.stackTable).append(caption);
     showError(els.stackError, err.message);
   }
 }

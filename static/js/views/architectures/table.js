@@ -20,6 +20,12 @@ const COLUMNS = [
   ["arch.col.numpy", "center"],
 ];
 
+/** The server's language-neutral detail ("g=4", "n=5", "maps=60/96") in words where it needs them. */
+function detailText(detail) {
+  const maps = /^maps=(\d+)\/(\d+)$/.exec(detail);
+  return maps ? t("arch.detail.maps", { used: maps[1], all: maps[2] }) : detail;
+}
+
 function formulaCell(row) {
   if (row.block) return t("arch.row.block_params", { params: count(row.block_params) });
   if (!row.sizes.length) return "";
@@ -60,7 +66,7 @@ export function renderLayerTable(table, json, { lines = false } = {}) {
   );
   const body = h("tbody");
   json.layers.forEach((row, i) => {
-    const type = t(`arch.type.${row.type}`) + (row.detail && !row.block ? ` (${row.detail})` : "");
+    const type = t(`arch.type.${row.type}`) + (row.detail && !row.block ? ` (${detailText(row.detail)})` : "");
     const label = lines && row.line ? `${row.name} · ${t("arch.stack.line", { line: row.line })}` : row.name;
     body.append(
       h(
