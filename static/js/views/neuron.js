@@ -38,6 +38,7 @@ const state = {
   step: null,
   critical: null,
   token: 0,
+  renders: 0, // counts the finished renders (tests wait for it)
 };
 window.convstepNeuron = state; // for tests and curious students
 
@@ -118,6 +119,8 @@ function renderOutputs() {
       label: `y = ${c}`,
     })),
   ];
+  heavisideChart.setLabels({ title: t("neuron.outputs.heaviside") });
+  sigmoidChart.setLabels({ title: t("neuron.outputs.sigmoid") });
   heavisideChart.update(series((z) => (z >= 0 ? 1 : 0)));
   sigmoidChart.update(series(sigmoid));
   if (zs.length) {
@@ -260,6 +263,7 @@ function renderAll() {
   renderOutputs();
   renderFormulas();
   renderCurves();
+  state.renders += 1;
 }
 
 // ------------------------------------------------------------------------------------------------ the server
