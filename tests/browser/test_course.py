@@ -132,7 +132,7 @@ def test_neuron_overflow_case_study_and_errata(page):
 def test_mlp_one_hidden_layer_separates_xor_and_each_unit_draws_a_line(page):
     open_mlp(page)
     result = page.locator("#mlp-result").inner_text()
-    accuracy, single = (float(v) for v in re.findall(r"accuracy ([0-9.]+) %", result))
+    accuracy, single = (float(v) for v in re.findall(r"accuracy ([0-9.]+)\s%", result))
     assert accuracy == 100 and single <= 75
     assert page.locator("#units figure").count() == 4
     # two circles, trained from the keyboard
@@ -143,7 +143,9 @@ def test_mlp_one_hidden_layer_separates_xor_and_each_unit_draws_a_line(page):
         "() => window.convstepMlp.trained.points.length === 40 && window.convstepMlp.trained.labels.length === 40 && document.querySelector('#mlp-result').textContent.includes('After')"
     )
     page.wait_for_function("() => window.convstepMlp.trained.grid.xs[0] < -1")
-    accuracy, single = (float(v) for v in re.findall(r"accuracy ([0-9.]+) %", page.locator("#mlp-result").inner_text()))
+    accuracy, single = (
+        float(v) for v in re.findall(r"accuracy ([0-9.]+)\s%", page.locator("#mlp-result").inner_text())
+    )
     assert accuracy >= 95 and single <= 75
 
 

@@ -30,7 +30,7 @@ export default {
   "neuron.outputs.heaviside": "Heaviside H(z)",
   "neuron.outputs.sigmoid": "Sigmoid σ(z)",
   "neuron.outputs.agree":
-    "H and σ agree (at 0.5) on {n} of the {m} points; the neuron classifies {c} of them correctly.",
+    "Both take the same decision (σ(z) ≥ 0.5 exactly when z ≥ 0): {c} of the {m} points are on the right side. Only σ says how sure the neuron is: on average it gives the true class a probability of {p}.",
 
   // 3. log loss
   "neuron.loss.title": "The log loss, from the likelihood of a Bernoulli variable",

@@ -28,7 +28,7 @@ export default {
   "neuron.outputs.heaviside": "Heaviside H(z)",
   "neuron.outputs.sigmoid": "Sigmoïde σ(z)",
   "neuron.outputs.agree":
-    "H et σ (à 0,5) sont d'accord sur {n} des {m} points ; le neurone en classe correctement {c}.",
+    "Les deux prennent la même décision (σ(z) ≥ 0,5 exactement quand z ≥ 0) : {c} des {m} points sont du bon côté. Seule σ dit à quel point le neurone est sûr : en moyenne, il donne à la vraie classe une probabilité de {p}.",
 
   "neuron.loss.title": "La log loss, depuis la vraisemblance d'une variable de Bernoulli",
   "neuron.loss.p1":

@@ -136,9 +136,9 @@ function renderTrained() {
   $("#mlp-result").textContent = t("mlp.train.result", {
     epochs: s.epochs,
     eta: num(s.learning_rate),
-    acc: `${num(100 * r.accuracy, 3)} %`,
+    acc: `${num(100 * r.accuracy, 3)}\u00a0%`,
     loss: num(r.loss),
-    acc1: `${num(100 * r.single_neuron.accuracy, 3)} %`,
+    acc1: `${num(100 * r.single_neuron.accuracy, 3)}\u00a0%`,
     loss1: num(r.single_neuron.loss),
   });
   renderUnits();

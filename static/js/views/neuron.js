@@ -133,9 +133,9 @@ function renderOutputs() {
       y: state.labels[k],
     });
   }
-  const agree = zs.filter((z) => z >= 0 === sigmoid(z) >= 0.5).length;
   const correct = zs.filter((z, i) => (z >= 0 ? 1 : 0) === state.labels[i]).length;
-  $("#outputs-agree").textContent = t("neuron.outputs.agree", { n: agree, m: zs.length, c: correct });
+  const trueClass = zs.reduce((s, z, i) => s + (state.labels[i] === 1 ? sigmoid(z) : 1 - sigmoid(z)), 0) / zs.length;
+  $("#outputs-agree").textContent = t("neuron.outputs.agree", { m: zs.length, c: correct, p: num(trueClass, 3) });
 }
 
 function renderFormulas() {
@@ -185,7 +185,7 @@ function renderFormulas() {
     W: vec(c.W),
     b: num(c.b),
     loss: num(c.loss),
-    acc: `${num(100 * c.accuracy, 3)} %`,
+    acc: `${num(100 * c.accuracy, 3)}\u00a0%`,
   });
   $("#loss-now").textContent = t("neuron.loss.now", { loss: num(s.loss), m });
 }
