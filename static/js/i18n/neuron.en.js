@@ -11,7 +11,7 @@ export default {
   // 1. the data
   "neuron.data.title": "Two clouds of points",
   "neuron.data.text":
-    "Each point is a sample x = (x1, x2) with its class y: blue for 0, red for 1. The line is where the neuron hesitates: w1·x1 + w2·x2 + b = 0 (z = 0, σ(z) = 0.5). The background shows σ(z), the neuron's probability of class 1.",
+    "Each point is a sample x = (x1, x2) with its class y: blue for 0, red for 1. The line is where the neuron hesitates: w1·x1 + w2·x2 + b = 0 (z = 0, σ(z) = 0.5); dashed, where it was one step before. The background shows σ(z), the neuron's probability of class 1.",
   "neuron.data.add_class": "Clicking adds a point of class",
   "neuron.data.class0": "0 (blue)",
   "neuron.data.class1": "1 (red)",

@@ -95,7 +95,21 @@ function renderPlane() {
     points: state.points,
     labels: state.labels,
     background: { grid, xs, ys: xs, scale: makeScale("diverging", -0.5, 0.5) },
-    lines: [{ w: W, b, color: cssColor("--ink"), width: 2.5 }],
+    // the previous step's boundary, dashed: the line visibly moves with each step
+    lines: [
+      ...(state.k > 0
+        ? [
+            {
+              w: state.history[state.k - 1].W,
+              b: state.history[state.k - 1].b,
+              color: cssColor("--muted"),
+              dash: [6, 4],
+              width: 1.5,
+            },
+          ]
+        : []),
+      { w: W, b, color: cssColor("--ink"), width: 2.5 },
+    ],
   });
   plane.setLabel(t("neuron.data.plane", { m: state.points.length }));
   const n1 = state.labels.filter((y) => y === 1).length;
