@@ -73,6 +73,7 @@ DOCS_HTML = """<!doctype html>
 <title>ConvStep API — documentation</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="/static/css/docs.css">
 </head>
 <body>
 <div id="swagger-ui" data-openapi-url="{openapi_url}"></div>

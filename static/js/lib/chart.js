@@ -2,12 +2,16 @@
  * A small SVG line chart (SGD history in the lab, loss/accuracy curves in training).
  *
  *   const chart = new LineChart({ width: 320, height: 160, xLabel: "step", yLabel: "p", yMin: 0, yMax: 1 });
- *   parent.append(chart.el);
+ *   parent.append(chart.el);      // the <svg> (chart.svg) and, under it, its numbers as a table in a <details>
  *   chart.update([{ points: [[0, 0.2], [1, 0.5]], className: "series-a", label: "ŷ" }]);
+ *
+ * The picture is for the eyes; the same numbers are in the table (one row per point: series, x, y), for a screen
+ * reader or for copying. The table is built when it is opened, and rebuilt by update() while it is open.
  *
  * Colours come from CSS classes (.chart .series-a { stroke: … }), never from style attributes (CSP).
  */
-import { fmt, svg } from "./dom.js";
+import { fmt, h, svg } from "./dom.js";
+import { t as tr } from "./i18n.js";
 
 export class LineChart {
   constructor({ width = 320, height = 160, xLabel = "", yLabel = "", yMin = null, yMax = null, title = "" } = {}) {
@@ -15,22 +19,63 @@ export class LineChart {
     this.h = height;
     this.pad = { l: 44, r: 12, t: 10, b: 30 };
     this.opts = { xLabel, yLabel, yMin, yMax };
-    this.el = svg("svg", {
+    this.svg = svg("svg", {
       class: "chart",
       viewBox: `0 0 ${width} ${height}`,
       role: "img",
       "aria-label": title,
       preserveAspectRatio: "xMidYMid meet",
     });
+    this.series = [];
+    this.tableBox = h("div", { class: "chart-data__body" });
+    this.summary = h("summary", { text: tr("chart.table") });
+    this.details = h("details", { class: "chart-data" }, this.summary, this.tableBox);
+    this.details.addEventListener("toggle", () => this.renderTable());
+    this.el = h("div", { class: "chart-box" }, this.svg, this.details);
+  }
+
+  /** The points of every series as a table: series, x, y (only while the <details> is open). */
+  renderTable() {
+    if (!this.details.open) return;
+    const { xLabel, yLabel } = this.opts;
+    const head = h(
+      "tr",
+      {},
+      h("th", { scope: "col", text: tr("chart.series") }),
+      h("th", { scope: "col", text: xLabel || "x" }),
+      h("th", { scope: "col", text: yLabel || "y" }),
+    );
+    const rows = this.series.flatMap((s) =>
+      s.points.map((p) =>
+        h(
+          "tr",
+          {},
+          h("td", { text: s.label || "" }),
+          h("td", { class: "num", text: fmt(p[0]) }),
+          h("td", { class: "num", text: fmt(p[1]) }),
+        ),
+      ),
+    );
+    this.tableBox.replaceChildren(
+      h(
+        "table",
+        { class: "chart-data__table" },
+        h("caption", { text: this.svg.getAttribute("aria-label") || tr("chart.table") }),
+        h("thead", {}, head),
+        h("tbody", {}, rows),
+      ),
+    );
   }
 
   setLabels({ xLabel, yLabel, title } = {}) {
     if (xLabel !== undefined) this.opts.xLabel = xLabel;
     if (yLabel !== undefined) this.opts.yLabel = yLabel;
-    if (title !== undefined) this.el.setAttribute("aria-label", title);
+    if (title !== undefined) this.svg.setAttribute("aria-label", title);
   }
 
   update(series) {
+    this.series = series;
+    this.renderTable();
     const { l, r, t, b } = this.pad;
     const pw = this.w - l - r;
     const ph = this.h - t - b;
@@ -92,6 +137,6 @@ export class LineChart {
         );
       }
     }
-    this.el.replaceChildren(...nodes);
+    this.svg.replaceChildren(...nodes);
   }
 }

@@ -12,7 +12,10 @@
  *   denseTerms(Wrow, x, b)                 z = Σ W·x + b with the terms sorted by |contribution|
  *   softmaxTerms(z)                        exp(zᵢ), Σ, ŷᵢ (computed stably, shown as in the course)
  *   convGradKernelAt(X, G, f, c, m, n, geometry)   dL/dK[f,c,m,n] = Σ_ij G[f,i,j]·X[c, i·S+m−P, j·S+n−P]
+ *                                                  (+ top, left, bottom, right: the input cells it reads)
  *   convGradInputAt(G, K, c, r, s, geometry)       dL/dX[c,r,s]: the full convolution with the rotated kernel
+ *                                                  (+ top, left: its window on G, for stride 1)
+ * Every window position (padding included) is computed here, once: the views draw what these return.
  *   rot180(matrix)                         the kernel turned by 180°
  */
 
@@ -183,7 +186,10 @@ export function convGradKernelAt(X, G, f, c, m, n, geometry) {
     products.push(pr);
     inputs.push(ir);
   }
-  return { f, c, m, n, inputs, products, sum };
+  // the input cells it reads: from (m − P, n − P), every S-th one, Ho × Wo of them (padding included)
+  const top = m - ph;
+  const left = n - pw;
+  return { f, c, m, n, inputs, products, sum, top, left, bottom: top + (Ho - 1) * sh, right: left + (Wo - 1) * sw };
 }
 
 /**
@@ -231,7 +237,10 @@ export function convGradInputAt(G, K, c, r, s, geometry) {
     filters.push({ f, gradWindow: gwin, rotated: rot, products: prods, valid, sum });
     total += sum;
   }
-  return { c, r, s, filters, total };
+  // where the window lies on G (stride 1: a kh×kw window of the zero-padded G, from (r + P − kh + 1, s + P − kw + 1))
+  const top = r + ph - (kh - 1);
+  const left = s + pw - (kw - 1);
+  return { c, r, s, filters, total, top, left };
 }
 
 export function rot180(m) {

@@ -14,7 +14,9 @@
  *   scaleFor(kind, range)          -> the scale of a palette for a range: sequential from 0, diverging symmetric
  *   paletteOf(tensor, {signed, gray}) -> the palette a tensor is drawn with (diverging if it has negatives)
  *   cssColor(name, alpha?)         -> a colour of the stylesheet (a custom property of :root) for a canvas
+ *   cssRgb(name)                   -> the same colour as [r, g, b]
  *   accent(alpha?)                 -> the accent colour (--accent): the kernel window, the selected cell
+ *   needsLightText(r, g, b)        -> white text on this background, black otherwise (contrast ≥ 4.58:1)
  */
 
 const PALETTE_STOPS = {
@@ -57,9 +59,20 @@ function buildLut(stops) {
 const LUTS = Object.fromEntries(Object.entries(PALETTE_STOPS).map(([k, v]) => [k, buildLut(v)]));
 
 /** Perceived lightness of an RGB colour (0..1), to choose black or white text on it. */
-function luminance(r, g, b) {
-  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+/** The WCAG relative luminance of an sRGB colour (channels 0–255): 0 for black, 1 for white. */
+export function relativeLuminance(r, g, b) {
+  const lin = (c) => {
+    const x = c / 255;
+    return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
+
+/**
+ * Whether white text reads better than black on this background. Below a relative luminance of 0.179 white has
+ * the higher contrast, above it black: either way at least 4.58:1, the WCAG AA ratio for small text (4.5:1).
+ */
+export const needsLightText = (r, g, b) => relativeLuminance(r, g, b) < 0.179;
 
 export function makeScale(kind, min, max) {
   if (!LUTS[kind]) throw new Error(`unknown colour scale ${kind}`);
@@ -95,9 +108,9 @@ export function makeScale(kind, min, max) {
       const [r, g, b] = scale.rgb(v);
       return `rgb(${r}, ${g}, ${b})`;
     },
+    /** white text on this value's colour (black otherwise): see needsLightText */
     isDark(v) {
-      const [r, g, b] = scale.rgb(v);
-      return luminance(r, g, b) < 0.5;
+      return needsLightText(...scale.rgb(v));
     },
     lut,
   };
@@ -163,9 +176,15 @@ export function scaleFor(kind, range) {
 export function cssColor(name, alpha = 1) {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   if (alpha >= 1 || !value.startsWith("#")) return value;
-  const hex = value.length === 4 ? [...value.slice(1)].map((c) => c + c).join("") : value.slice(1, 7);
-  const [r, g, b] = [0, 2, 4].map((k) => Number.parseInt(hex.slice(k, k + 2), 16));
+  const [r, g, b] = cssRgb(name);
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+/** The [r, g, b] channels (0–255) of a "#rrggbb" or "#rgb" custom property of :root. */
+export function cssRgb(name) {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const hex = value.length === 4 ? [...value.slice(1)].map((c) => c + c).join("") : value.slice(1, 7);
+  return [0, 2, 4].map((k) => Number.parseInt(hex.slice(k, k + 2), 16));
 }
 
 /** The accent colour (--accent): the kernel window, the selected cell, the receptive field. */

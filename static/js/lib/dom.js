@@ -11,6 +11,7 @@
  *   toast(message, {error})       -> a short message at the bottom of the page (also announced to screen readers)
  *   fmt(x, digits)                -> a number for humans: 4 significant digits, no "-0", exponent when tiny/huge
  *   short(v)                      -> a number in a compact grid cell: 2 significant digits, "3e-4" below 0.01
+ *   area(el)                      -> what a step's render() writes into: {append(...nodes)} skipping null/false
  *
  * Never build markup with style="" (the Content-Security-Policy forbids inline styles): use h(..., {style}).
  */
@@ -157,4 +158,12 @@ export function short(v) {
   if (a === 0) return "0";
   if (a < 0.01) return v.toExponential(0).replace("-", "−");
   return fmt(v, 2);
+}
+
+/** A stage area for step renderers: append() skips null / undefined / false (optional parts of a step). */
+export function area(el) {
+  return {
+    el,
+    append: (...nodes) => el.append(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false)),
+  };
 }

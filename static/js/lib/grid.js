@@ -18,6 +18,8 @@
  *   grid.update({matrix, classes, scale});   // re-renders in place
  *
  *   asMatrix(nestedArray) -> {rows, cols, get}
+ *   markCells(table, fn, classes)   toggle classes on a GridView's cells in place: fn(i, j) -> class or null
+ *                                   (an editable grid must not be re-rendered: it would lose the focus)
  */
 import { fmt, h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -70,7 +72,7 @@ export class GridView {
     if (extra) td.className = extra;
     if (o.scale && Number.isFinite(v) && !extra?.includes("is-pad")) {
       td.style.background = o.scale.css(v);
-      if (o.scale.isDark(v)) td.classList.add("is-dark");
+      td.classList.add(o.scale.isDark(v) ? "is-dark" : "is-light");
     }
     if (o.editable) {
       const input = h("input", {
@@ -110,4 +112,13 @@ export class GridView {
     }
     return td;
   }
+}
+
+export function markCells(table, fn, classes = ["is-highlight", "is-strong", "is-dim", "is-edited"]) {
+  table.querySelectorAll("tbody tr").forEach((tr, i) =>
+    Array.from(tr.children).forEach((td, j) => {
+      const want = fn(i, j);
+      for (const c of classes) td.classList.toggle(c, c === want);
+    }),
+  );
 }

@@ -6,7 +6,8 @@
  *     matrix,                 // {rows, cols, get(i, j)} — e.g. Tensor.matrix(c)
  *     scale,                  // from colors.js (makeScale / autoScale)
  *     cell: 8 | width: 224,   // CSS pixels per value, or the width to fit (height follows)
- *     label: "conv1, filter 3",   // accessible name (and the PNG file name)
+ *     label: "conv1, filter 3",   // accessible name (and the PNG file name); screen readers also hear the
+ *                                 // size and the range, and the keyboard cursor's values (aria-live)
  *     caption: "…",           // optional text under the map
  *     interactive: true,      // hover tooltip, click/Enter to select, arrow keys move a cursor
  *     describe: (i, j, v) => "text or Node",   // tooltip content (default: "row i, col j: v")
@@ -106,8 +107,29 @@ export class HeatmapView {
     this.cellSize = this.opts.cell || (this.opts.width ? this.opts.width / m.cols : 8);
     this.cssW = Math.max(1, Math.round(m.cols * this.cellSize));
     this.cssH = Math.max(1, Math.round(m.rows * this.cellSize));
-    this.canvas.setAttribute("aria-label", this.opts.label || "");
+    this.canvas.setAttribute("aria-label", this.textAlternative());
     this.render();
+  }
+
+  /** What a screen reader says of the map: its name, its size and its range (and how to read it cell by cell). */
+  textAlternative() {
+    const m = this.opts.matrix;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < m.rows; i++)
+      for (let j = 0; j < m.cols; j++) {
+        const v = m.get(i, j);
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    const range = min <= max ? { min: fmt(min), max: fmt(max) } : { min: "—", max: "—" };
+    const text = t("heatmap.alt", {
+      label: this.opts.label || t("heatmap.unnamed"),
+      rows: m.rows,
+      cols: m.cols,
+      ...range,
+    });
+    return this.opts.interactive ? `${text} ${t("heatmap.alt_keys")}` : text;
   }
 
   setMarks(marks) {
@@ -158,7 +180,7 @@ export class HeatmapView {
       for (let i = 0; i < m.rows; i++) {
         for (let j = 0; j < m.cols; j++) {
           const v = m.get(i, j);
-          ctx.fillStyle = this.opts.scale.isDark(v) ? "#fff" : "#111";
+          ctx.fillStyle = this.opts.scale.isDark(v) ? "#fff" : "#000";
           ctx.fillText(fmt(v, 2), (j + 0.5) * cw, (i + 0.5) * ch);
         }
       }
@@ -284,8 +306,19 @@ export class HeatmapView {
     const cw = rect.width / m.cols;
     const ch = rect.height / m.rows;
     this.showTooltipFor(cell, rect.left + (cell.j + 1) * cw, rect.top + (cell.i + 1) * ch);
+    this.announce(cell);
     if (this.opts.onHover) this.opts.onHover(cell);
     if ((e.key === "Enter" || e.key === " ") && this.opts.onSelect) this.opts.onSelect(cell);
+  }
+
+  /** Says the keyboard cursor's cell (its position and value) to a screen reader: the tooltip is for the eyes. */
+  announce(cell) {
+    if (!this.liveEl) {
+      this.liveEl = h("span", { class: "visually-hidden", attrs: { "aria-live": "polite" } });
+      this.el.append(this.liveEl);
+    }
+    const said = this.describe(cell);
+    this.liveEl.textContent = said instanceof Node ? said.textContent : String(said);
   }
 
   /** The map as a PNG at its on-screen size (at least 280 px wide), marks included. */

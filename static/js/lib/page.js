@@ -3,12 +3,14 @@
  *
  *   import { initPage } from "../lib/page.js";
  *   initPage();          // translate [data-i18n] nodes, wire the header's FR/EN switch, mark the current nav link,
- *                        // and keep the document title translated (from <body data-title-key="…">)
+ *                        // and keep the document title translated (from <body data-title-key="…">); regions
+ *                        // that scroll sideways become focusable (lib/scrollables.js)
  *
  * The header, nav and footer come from templates/base.html.
  */
 import { $$ } from "./dom.js";
 import { applyI18n, getLang, onLangChange, setLang, t } from "./i18n.js";
+import { keepScrollablesFocusable } from "./scrollables.js";
 
 function syncSwitch(lang) {
   for (const btn of $$("[data-lang-switch]")) btn.setAttribute("aria-pressed", String(btn.dataset.langSwitch === lang));
@@ -28,6 +30,7 @@ export function initPage() {
     else a.removeAttribute("aria-current");
   }
   closeCourseMenuOutside();
+  keepScrollablesFocusable();
   document.documentElement.classList.add("js-ready");
 }
 

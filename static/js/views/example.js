@@ -10,14 +10,13 @@
  * input be edited (example/inputs.js), and adds a closing page that gathers the document's slips. Deep link: #step=N.
  */
 import "../i18n/classroom.messages.js";
-import { $, h } from "../lib/dom.js";
+import { $, area, h } from "../lib/dom.js";
 import { get, isAbort, LatestOnly, post } from "../lib/api.js";
 import { initPage } from "../lib/page.js";
 import { getLang, onLangChange, t } from "../lib/i18n.js";
-import { Deck, stepFromHash } from "./steps/deck.js";
+import { Deck, stepFromHash } from "../lib/deck.js";
 import { InputsEditor } from "./example/inputs.js";
 import { renderErrata, renderStep } from "./example/render.js";
-import { area } from "./steps/visuals.js";
 
 initPage();
 

@@ -17,8 +17,8 @@ import { num, vec } from "../lib/numbers.js";
 import { LineChart } from "../lib/chart.js";
 import { PlaneView } from "../lib/plane.js";
 import { cssColor, makeScale } from "../lib/colors.js";
-import { ErrataList } from "./course/errata.js";
-import { check, sigmoid } from "./course/common.js";
+import { ErrataList } from "../lib/errata.js";
+import { check, sigmoid } from "../lib/course.js";
 
 initPage();
 

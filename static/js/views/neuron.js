@@ -19,8 +19,8 @@ import { LineChart } from "../lib/chart.js";
 import { PlaneView } from "../lib/plane.js";
 import { cssColor, makeScale } from "../lib/colors.js";
 import { drawMatrix, legend } from "../lib/heatmap.js";
-import { ErrataList } from "./course/errata.js";
-import { check, line, sigmoid, softplus } from "./course/common.js";
+import { ErrataList } from "../lib/errata.js";
+import { check, line, sigmoid, softplus } from "../lib/course.js";
 
 initPage();
 

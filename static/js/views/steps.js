@@ -3,23 +3,22 @@
  *
  *   digit (a sample, or a drawing) ──▶ POST /api/forward + POST /api/backward (label, η = 0.01, one SGD step)
  *        + GET /api/models/{id}/params/{layer}/W?row=k for the W rows the trace leaves out (LeNet's fc1)
- *   ──▶ steps/build.js makes the lesson ──▶ steps/deck.js shows it one step at a time
+ *   ──▶ steps/build.js makes the lesson ──▶ lib/deck.js shows it one step at a time
  *
  * Everything is fetched before the first step shows: stepping through the lesson never needs the network (only
  * "take 10 more steps" on the last step asks the server again). The URL is the lesson: ?digit=<sample index> or
  * ?image=<a drawing's 28×28 code>, &label=<true label>, &model=<id>, and #step=N.
  */
 import "../i18n/classroom.messages.js";
-import { $, h } from "../lib/dom.js";
+import { $, area, h } from "../lib/dom.js";
 import { get, post } from "../lib/api.js";
 import { initPage } from "../lib/page.js";
 import { onLangChange, t } from "../lib/i18n.js";
 import { DrawPad } from "../lib/drawpad.js";
 import { normalizeBackward, normalizeForward } from "../lib/trace.js";
 import { buildSteps, neuronsFor } from "./steps/build.js";
-import { Deck, stepFromHash } from "./steps/deck.js";
+import { Deck, stepFromHash } from "../lib/deck.js";
 import { decodeDigit, encodeDigit } from "./steps/digit-code.js";
-import { area } from "./steps/visuals.js";
 
 initPage();
 

@@ -5,7 +5,9 @@ window.addEventListener("load", () => {
   window.ui = SwaggerUIBundle({
     url: root.dataset.openapiUrl,
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    // no deep links: Swagger UI puts them as <a> inside each operation's <button>, an interactive control nested
+    // in another that keyboards and screen readers cannot use (axe-core: nested-interactive, WCAG 4.1.2)
+    deepLinking: false,
     validatorUrl: null, // no call to an external validator: the docs work offline
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",

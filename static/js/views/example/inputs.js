@@ -9,7 +9,7 @@
 import { h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";
 import { num } from "./render.js";
-import { markCells } from "../playground/common.js";
+import { markCells } from "../../lib/grid.js";
 
 const FIELDS = [
   ["X", "X (3×3)"],

@@ -326,18 +326,7 @@ function renderBackward(ctx) {
     xTitle.textContent = t("lab.conv.input", { c, shape: `${H}×${W}`, p: g.padding[0] });
     dkTitle.textContent = `∂L/∂K[${f}, ${c}]`;
     xView.update({ matrix: X.matrix(c) });
-    const top = cell.m - g.padding[0];
-    const left = cell.n - g.padding[1];
-    xView.setMarks([
-      {
-        top,
-        left,
-        bottom: top + (Ho - 1) * g.stride[0],
-        right: left + (Wo - 1) * g.stride[1],
-        color: accent(),
-        width: 2,
-      },
-    ]);
+    xView.setMarks([{ top: r.top, left: r.left, bottom: r.bottom, right: r.right, color: accent(), width: 2 }]);
     const dkMatrix = dK.matrix(f, c);
     dkGrid.update({
       matrix: dkMatrix,

@@ -150,7 +150,6 @@ export class InputPanel {
             attrs: {
               "aria-pressed": "false",
               "aria-label": t("lab.samples.item", { label: s.label }),
-              role: "listitem",
             },
             on: { click: () => this.useSample(s) },
           },

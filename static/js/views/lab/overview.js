@@ -81,6 +81,8 @@ export class Overview {
     const f = this.state.forward;
     if (!f) {
       this.signature = null;
+      // a list needs list items: until a digit is drawn the hint sits in a plain group
+      this.root.setAttribute("role", "group");
       this.root.replaceChildren(h("p", { class: "overview__empty hint", text: t("lab.net.empty") }));
       this.legendsEl.replaceChildren();
       return;
@@ -163,6 +165,7 @@ export class Overview {
       el.style.width = `${Math.max(60, width)}px`;
       return { col, el, buttons, legend: leg };
     });
+    this.root.setAttribute("role", "list");
     this.root.replaceChildren(...this.columns.map((c) => c.el));
   }
 

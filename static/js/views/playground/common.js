@@ -8,8 +8,6 @@
  *   sameNumbers(a, b, tol)                      nested arrays equal within tol
  *   title(key), para(key, params)               translated headings and paragraphs (data-i18n, re-translated on switch)
  *   fill(el, ...children), put(el, ...children)  replaceChildren / append that skip null, undefined and false
- *   markCells(table, fn, classes)               toggle classes on a GridView's cells in place: fn(i, j) -> class or null
- *                                               (an editable grid must not be re-rendered: it would lose the focus)
  */
 import { h } from "../../lib/dom.js";
 import { t } from "../../lib/i18n.js";
@@ -85,15 +83,6 @@ export const para = (key, params = null, cls = null) =>
     text: t(key, params || {}),
     dataset: params ? { i18nParams: JSON.stringify(params) } : {},
   });
-
-export function markCells(table, fn, classes = ["is-highlight", "is-strong", "is-dim", "is-edited"]) {
-  table.querySelectorAll("tbody tr").forEach((tr, i) =>
-    Array.from(tr.children).forEach((td, j) => {
-      const want = fn(i, j);
-      for (const c of classes) td.classList.toggle(c, c === want);
-    }),
-  );
-}
 
 const present = (nodes) => nodes.flat().filter((n) => n !== null && n !== undefined && n !== false);
 export const fill = (el, ...children) => el.replaceChildren(...present(children));

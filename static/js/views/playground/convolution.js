@@ -16,6 +16,8 @@ import { block, checkMark, formula, op } from "../../lib/formula.js";
 import { argmaxOf, locate } from "../../lib/argmax.js";
 import { cellMark, heat, windowMark } from "../../lib/tensor-heatmaps.js";
 import { scaleFor } from "../../lib/colors.js";
+import { convAt } from "../../lib/cnn.js";
+import { Tensor } from "../../lib/tensor.js";
 
 const PHOTO_SIDE = 96; // the photo is shrunk to at most 96 px a side (the API accepts up to 128)
 const MAX_PAD = 7;
@@ -40,12 +42,17 @@ export async function photoToGrey(file, maxSide = PHOTO_SIDE) {
   );
 }
 
-/** The window under output (i, j) of a padded input, its products with the kernel, and their sum. */
+/**
+ * The window under output (i, j) of the padded input the server returned, its products with the kernel and their
+ * sum: lib/cnn.js's convAt (the one front-end window ⊙ kernel, checked against the server on every page), on a
+ * one-channel image whose padding is already in place.
+ */
 function windowAt(padded, kernel, i, j, stride) {
-  const [sh, sw] = stride;
-  const window = kernel.map((row, m) => row.map((_, n) => padded[i * sh + m][j * sw + n]));
-  const products = window.map((row, m) => row.map((v, n) => v * kernel[m][n]));
-  return { window, products, sum: products.flat().reduce((a, b) => a + b, 0), top: i * sh, left: j * sw };
+  const X = new Tensor(Float64Array.from(padded.flat()), [1, padded.length, padded[0].length]);
+  const K = new Tensor(Float64Array.from(kernel.flat()), [1, 1, kernel.length, kernel[0].length]);
+  const r = convAt(X, K, null, 0, i, j, { kernel: K.shape.slice(2), stride, padding: [0, 0] });
+  const { window, products, sum } = r.channels[0];
+  return { window, products, sum, top: r.top, left: r.left };
 }
 
 export class ConvolutionPanel {

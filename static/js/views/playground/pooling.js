@@ -7,7 +7,8 @@ import { fmt, h } from "../../lib/dom.js";
 import { isAbort, post } from "../../lib/api.js";
 import { GridView } from "../../lib/grid.js";
 import { t } from "../../lib/i18n.js";
-import { field, fill, markCells, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
+import { field, fill, numberInput, put, sameNumbers, segmented, statusBadge, title } from "./common.js";
+import { markCells } from "../../lib/grid.js";
 import { block, formula, op } from "../../lib/formula.js";
 
 export const COURSE_MAP = [

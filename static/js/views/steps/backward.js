@@ -132,6 +132,7 @@ export function denseGradStep(ctx, index) {
         block(
           `xᵀ (${x.size})`,
           heat(xRow, {
+            label: `xᵀ (${x.size})`,
             kind: "sequential",
             cell,
             marks: [cellMark(0, j)],
@@ -141,6 +142,7 @@ export function denseGradStep(ctx, index) {
         block(
           `∂L/∂z`,
           heat(column, {
+            label: `∂L/∂z`,
             kind: "diverging",
             cell,
             marks: [cellMark(y, 0)],
@@ -370,12 +372,18 @@ export function poolBackStep(ctx, poolIndex, actIndex) {
       const parts = [
         block(
           `∂L/∂${P.name}[${c}] (${gOut.shape[1]}×${gOut.shape[2]})`,
-          heat(gOut.matrix(c), { kind: "diverging", size: 110, marks: [cellMark(p.i, p.j)] }).el,
+          heat(gOut.matrix(c), {
+            label: `∂L/∂${P.name}[${c}] (${gOut.shape[1]}×${gOut.shape[2]})`,
+            kind: "diverging",
+            size: 110,
+            marks: [cellMark(p.i, p.j)],
+          }).el,
         ),
         op("→"),
         block(
           t("steps.pool_back.routed", { c }),
           heat(routed.matrix(c), {
+            label: t("steps.pool_back.routed", { c }),
             scale,
             size: 160,
             marks: [windowMark(top, left, kh, kw, false), cellMark(am.r, am.s, "#111")],
@@ -400,13 +408,23 @@ export function poolBackStep(ctx, poolIndex, actIndex) {
           op("⊙"),
           block(
             t("steps.pool_back.mask", { layer: A.name }),
-            heat(mask, { kind: "gray", range: { min: 0, max: 1, absMax: 1 }, size: 160, marks: [cellMark(am.r, am.s)] })
-              .el,
+            heat(mask, {
+              label: t("steps.pool_back.mask", { layer: A.name }),
+              kind: "gray",
+              range: { min: 0, max: 1, absMax: 1 },
+              size: 160,
+              marks: [cellMark(am.r, am.s)],
+            }).el,
           ),
           op("="),
           block(
             t("steps.pool_back.after", { c }),
-            heat(after.matrix(c), { scale, size: 160, marks: [cellMark(am.r, am.s)] }).el,
+            heat(after.matrix(c), {
+              label: t("steps.pool_back.after", { c }),
+              scale,
+              size: 160,
+              marks: [cellMark(am.r, am.s)],
+            }).el,
           ),
         );
         const o = pre.at(c, am.r, am.s);
@@ -461,15 +479,22 @@ export function convKernelGradStep(ctx, index) {
           block(
             t("steps.dk.input", { c: e.c }),
             heat(X.matrix(e.c), {
+              label: t("steps.dk.input", { c: e.c }),
               kind: first ? "gray" : "sequential",
               size: 140,
-              marks: [windowMark(e.m - g.padding[0], e.n - g.padding[1], Ho, Wo, false)],
+              marks: [windowMark(r.top, r.left, r.bottom - r.top + 1, r.right - r.left + 1, false)],
             }).el,
           ),
           op("⊙"),
-          block(t("steps.dk.upstream", { f: e.f }), heat(G.matrix(e.f), { kind: "diverging", size: 140 }).el),
+          block(
+            t("steps.dk.upstream", { f: e.f }),
+            heat(G.matrix(e.f), { label: t("steps.dk.upstream", { f: e.f }), kind: "diverging", size: 140 }).el,
+          ),
           op("="),
-          block(t("steps.dk.products"), heat(prodMatrix, { kind: "diverging", size: 140 }).el),
+          block(
+            t("steps.dk.products"),
+            heat(prodMatrix, { label: t("steps.dk.products"), kind: "diverging", size: 140 }).el,
+          ),
           op("→ Σ"),
           block("", kGrid.el),
         ),
@@ -487,7 +512,10 @@ export function convKernelGradStep(ctx, index) {
                 labelOf: (c) => `∂K[${c}]`,
               }),
             ),
-            block(t("lab.input.grad_title"), heat(gi.matrix(0), { kind: "diverging", size: 140 }).el),
+            block(
+              t("lab.input.grad_title"),
+              heat(gi.matrix(0), { label: t("lab.input.grad_title"), kind: "diverging", size: 140 }).el,
+            ),
           ),
         );
       }
@@ -552,7 +580,12 @@ export function convInputGradStep(ctx, index) {
         row(
           block(
             t("steps.dxconv.map", { c }),
-            heat(dX.matrix(c), { kind: "diverging", size: 168, marks: [cellMark(p.i, p.j)] }).el,
+            heat(dX.matrix(c), {
+              label: t("steps.dxconv.map", { c }),
+              kind: "diverging",
+              size: 168,
+              marks: [cellMark(p.i, p.j)],
+            }).el,
           ),
           block(t("steps.dxconv.upstream"), gView.el),
           block(t("steps.dxconv.per_filter"), h("div", { class: "chip-row chip-row--grid" }, chips)),
@@ -572,9 +605,7 @@ export function convInputGradStep(ctx, index) {
         chips.forEach((chip, k) => chip.setAttribute("aria-pressed", String(k === f)));
         detailTitle.textContent = t("steps.dxconv.detail", { f, c, kh, kw });
         gView.update({ matrix: G.matrix(f), label: `∂L/∂O[${f}]` });
-        const top = p.i + g.padding[0] - (kh - 1);
-        const left = p.j + g.padding[1] - (kw - 1);
-        gView.setMarks([windowMark(top, left, kh, kw)]);
+        gView.setMarks([windowMark(r.top, r.left, kh, kw)]);
         gWin.update({
           matrix: fl.gradWindow,
           scale: scaleFor("diverging", tensorRange(G, f)),

@@ -100,7 +100,12 @@ export function prepStep(ctx) {
           row(
             block(
               t("steps.prep.final"),
-              heat(ctx.F.input.matrix(0), { kind: "gray", range: { min: 0, max: 1, absMax: 1 }, size: 224 }).el,
+              heat(ctx.F.input.matrix(0), {
+                label: t("steps.prep.final"),
+                kind: "gray",
+                range: { min: 0, max: 1, absMax: 1 },
+                size: 224,
+              }).el,
             ),
           ),
         );
@@ -397,9 +402,15 @@ export function activationMapStep(ctx, index) {
       const marks = [windowMark(bp.top, bp.left, bp.matrix.rows, bp.matrix.cols, false)];
       visual.append(
         row(
-          block(t("steps.relu.before", { f }), heat(before.matrix(f), { kind: "diverging", size: 196, marks }).el),
+          block(
+            t("steps.relu.before", { f }),
+            heat(before.matrix(f), { label: t("steps.relu.before", { f }), kind: "diverging", size: 196, marks }).el,
+          ),
           op("→"),
-          block(t("steps.relu.after", { f }), heat(after.matrix(f), { kind: "sequential", size: 196, marks }).el),
+          block(
+            t("steps.relu.after", { f }),
+            heat(after.matrix(f), { label: t("steps.relu.after", { f }), kind: "sequential", size: 196, marks }).el,
+          ),
         ),
         row(bp.grid.el, op("→"), ap.grid.el),
       );

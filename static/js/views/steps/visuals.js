@@ -5,7 +5,6 @@
  *   strongestChannel(t, {abs})     the channel whose largest (absolute) value is the largest of all
  *   mapsStrip(tensor, {…})         every map of a (C, H, W) tensor as a row of small heatmaps, one marked
  *   note(text), para(text)         text blocks of the explanation column
- *   area(el)                       what a step's render() writes into: {append(...nodes)} skipping null/false
  */
 import { h } from "../../lib/dom.js";
 import { rangeOf, scaleFor } from "../../lib/colors.js";
@@ -59,11 +58,3 @@ export function mapsStrip(
 
 export const para = (text) => h("p", { text });
 export const note = (text) => h("p", { class: "note", text });
-
-/** A stage area for step renderers: append() skips null / undefined / false (optional parts of a step). */
-export function area(el) {
-  return {
-    el,
-    append: (...nodes) => el.append(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false)),
-  };
-}

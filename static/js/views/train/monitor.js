@@ -14,7 +14,7 @@
 import { $, clear, fmt, h, pct } from "../../lib/dom.js";
 import { LineChart } from "../../lib/chart.js";
 import { HeatmapView, legend } from "../../lib/heatmap.js";
-import { makeScale } from "../../lib/colors.js";
+import { cssColor, cssRgb, makeScale, needsLightText } from "../../lib/colors.js";
 import { Tensor } from "../../lib/tensor.js";
 import { onLangChange, t } from "../../lib/i18n.js";
 import { count, duration } from "./format.js";
@@ -190,8 +190,8 @@ export class Monitor {
       { points: valAcc, className: "series-val", label: label("val") },
     ]);
     // for tests and screen readers: how many points each curve has
-    this.lossChart.el.dataset.points = String(this.batches.length);
-    this.accChart.el.dataset.epochs = String(this.epochs.length);
+    this.lossChart.svg.dataset.points = String(this.batches.length);
+    this.accChart.svg.dataset.epochs = String(this.epochs.length);
   }
 
   drawFilters() {
@@ -328,14 +328,18 @@ export function confusionTable(confusion) {
       // mistakes are rarer than right answers: their tint saturates at a 25 % share
       const strength = right ? share : Math.min(1, share * 4);
       const td = h("td", {
-        class: ["num", right && "is-diag", !count && "is-zero", strength > 0.55 && "is-dark"],
+        class: ["num", right && "is-diag", !count && "is-zero"],
         text: String(count),
         attrs: { title: t("train.confusion.cell", { count, truth, p }) },
       });
-      if (count)
-        td.style.backgroundColor = right
-          ? `rgba(19, 135, 90, ${strength.toFixed(3)})`
-          : `rgba(201, 48, 44, ${Math.max(0.12, strength).toFixed(3)})`;
+      if (count) {
+        const tint = right ? "--good" : "--bad";
+        const alpha = Number((right ? strength : Math.max(0.12, strength)).toFixed(3));
+        td.style.backgroundColor = cssColor(tint, alpha);
+        // the text colour that reads on the tint as it shows on the white page
+        const shown = cssRgb(tint).map((c) => c * alpha + 255 * (1 - alpha));
+        td.classList.add(needsLightText(...shown) ? "is-dark" : "is-light");
+      }
       return td;
     });
     return h(

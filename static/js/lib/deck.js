@@ -19,8 +19,8 @@
  * Deep links: the step is in the hash (1-based, #step=7) so that a link reopens the same step; the rest of the
  * URL (?digit=…) is the page's business. Nothing here touches the network.
  */
-import { $, clamp } from "../../lib/dom.js";
-import { t } from "../../lib/i18n.js";
+import { $, clamp } from "./dom.js";
+import { t } from "./i18n.js";
 
 const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown", "PageDown"]);
 const PREV_KEYS = new Set(["ArrowLeft", "ArrowUp", "PageUp"]);
