@@ -13,6 +13,7 @@ document's own code run on the example.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -327,4 +328,11 @@ def chapter_errata() -> list[dict[str, Any]]:
     ]
     for number, erratum in enumerate(errata, start=1):
         erratum["id"] = number
+        for field in ("document", "computed", "explanation"):
+            erratum[field]["fr"] = _french_spaces(erratum[field]["fr"])
     return errata
+
+
+def _french_spaces(text: str) -> str:
+    """French typography: a no-break space before : ; ? ! and %."""
+    return re.sub(r" ([:;?!%])", "\u00a0\\1", text)

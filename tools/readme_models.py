@@ -23,6 +23,7 @@ END = "<!-- bundled-models:end -->"
 ARCHITECTURES = {
     "lenet": "LeNet-style: 8@28×28 conv 5×5 → pool → 16@10×10 conv 5×5 → pool → FC 400→120→84→10",
     "seed": "the course's model: one 3×3 filter (padding 1) → ReLU → 2×2 max pool → FC 196→10",
+    "mlp": "the perceptron chapter's MLP: 784 → 16 → 16 → 16 → 10, sigmoids, no convolution",
 }
 
 

@@ -112,3 +112,30 @@ def test_mlp_step_refuses_bad_shapes(client):
     bad = [{"W": [[1, 2], [3, 4]], "b": [0, 0]}, {"W": [[1, 2, 3]], "b": [0]}]
     r = client.post("/api/mlp/step", json={"points": [[0, 0]], "labels": [0], "params": bad})
     assert_error(r, 422)
+
+
+def test_mlp_step_takes_many_steps_first(client):
+    params = client.post(
+        "/api/mlp/train", json={"dataset": "xor", "n": 4, "noise": 0, "hidden": [2], "epochs": 0, "seed": 1}
+    ).json()["params"]
+    xor = {"points": [[0, 0], [0, 1], [1, 0], [1, 1]], "labels": [0, 1, 1, 0], "learning_rate": 2}
+    one = client.post("/api/mlp/step", json={**xor, "params": params}).json()
+    # walking 3 single steps by hand lands where steps=3 starts its last step
+    p = params
+    for _ in range(2):
+        p = client.post("/api/mlp/step", json={**xor, "params": p}).json()["params_next"]
+    three = client.post("/api/mlp/step", json={**xor, "params": params, "steps": 3}).json()
+    np.testing.assert_allclose(np.array(three["params"][0]["W"]), np.array(p[0]["W"]), rtol=1e-12)
+    assert three["loss"] < one["loss"]
+
+
+def test_the_course_mlp_is_served_and_trainable(client):
+    models = {m["id"]: m for m in client.get("/api/models").json()["models"]}
+    assert "mlp" in models
+    summary = client.get("/api/models/mlp").json()
+    kinds = [layer["type"] for layer in summary["layers"]]
+    assert "conv2d" not in kinds and kinds.count("sigmoid") == 3
+    r = client.post("/api/train/validate", json={"preset": "mlp"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["architecture"]["param_count"] == 784 * 16 + 16 + 16 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10

@@ -123,6 +123,29 @@ def docs_loaded(page):
     page.wait_for_selector(".swagger-ui .opblock")
 
 
+def neuron_loaded(page):
+    page.wait_for_function("() => window.convstepNeuron && window.convstepNeuron.renders > 0")
+    page.locator(".course-slip").first.wait_for()
+
+
+def neuron_bouncing(page):
+    renders = page.evaluate("() => window.convstepNeuron.renders")
+    page.click("#try-big")
+    page.wait_for_function(f"() => window.convstepNeuron.renders > {renders} && window.convstepNeuron.k === 60")
+    page.locator(".scaling-raw").wait_for(timeout=120_000)
+
+
+def mlp_loaded(page):
+    page.wait_for_function("() => window.convstepMlp.trained && document.querySelector('#bp .check')")
+    page.locator("#units figure").first.wait_for()
+    page.locator(".course-slip").first.wait_for()
+
+
+def open_course_menu(page):
+    page.click(".course-menu summary")
+    page.locator(".course-menu a").first.wait_for()
+
+
 @dataclass
 class Page:
     """An address and the states a user brings it to, in order (each from the previous one); axe runs after the
@@ -163,6 +186,10 @@ PAGES = [
     Page("/train", train_loaded),
     Page("/train?job={job}", train_finished, []),
     Page("/docs", docs_loaded),
+    Page(
+        "/neuron", neuron_loaded, [("the cost bouncing", neuron_bouncing), ("the Course menu open", open_course_menu)]
+    ),
+    Page("/mlp", mlp_loaded),
     # >>> TO ADD AT MERGE: the CLASS DASHBOARD (the teacher's page, built on another branch in parallel), in the state
     # >>> "a class with drawings" (students' contexts send a few digits first), e.g.
     # >>> Page("/class/{class_code}/dashboard", dashboard_loaded, [("a class with drawings", students_draw)]),

@@ -86,6 +86,8 @@ PAGES = {
     "/example": lambda page: page.wait_for_function("() => window.convstepExample?.pages.length > 0"),
     "/playground#convolution": lambda page: page.wait_for_selector("#panel-convolution:not([hidden]) table"),
     "/train": lambda page: page.wait_for_selector("#arch-rows tr"),
+    "/neuron": lambda page: page.wait_for_function("() => window.convstepNeuron?.renders > 0"),
+    "/mlp": lambda page: page.wait_for_function("() => document.querySelector('#bp .check')"),
 }
 
 

@@ -158,3 +158,5 @@ def test_errata_show_the_document_beside_independent_numbers():
     assert sum(bias["document"]) == pytest.approx(bias["correct"][0])
     for e in errata.values():
         assert e["explanation"]["fr"] and e["explanation"]["en"] != e["explanation"]["fr"]
+        for text in (e["document"]["fr"], e["computed"]["fr"], e["explanation"]["fr"]):
+            assert not any(f" {p}" in text for p in ":;?!%"), text  # French: a no-break space before them

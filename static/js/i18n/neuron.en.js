@@ -11,7 +11,7 @@ export default {
   // 1. the data
   "neuron.data.title": "Two clouds of points",
   "neuron.data.text":
-    "Each point is a sample x = (x1, x2) with its class y: blue for 0, red for 1. The line is where the neuron hesitates: w1·x1 + w2·x2 + b = 0 (z = 0, σ(z) = 0.5). The background shows σ(z), the neuron's probability of class 1.",
+    "Each point is a sample x = (x1, x2) with its class y: blue for 0, red for 1. The line is where the neuron hesitates: w1·x1 + w2·x2 + b = 0 (z = 0, σ(z) = 0.5); dashed, where it was one step before. The background shows σ(z), the neuron's probability of class 1.",
   "neuron.data.add_class": "Clicking adds a point of class",
   "neuron.data.class0": "0 (blue)",
   "neuron.data.class1": "1 (red)",
@@ -30,7 +30,7 @@ export default {
   "neuron.outputs.heaviside": "Heaviside H(z)",
   "neuron.outputs.sigmoid": "Sigmoid σ(z)",
   "neuron.outputs.agree":
-    "H and σ agree (at 0.5) on {n} of the {m} points; the neuron classifies {c} of them correctly.",
+    "Both take the same decision (σ(z) ≥ 0.5 exactly when z ≥ 0): {c} of the {m} points are on the right side. Only σ says how sure the neuron is: on average it gives the true class a probability of {p}.",
 
   // 3. log loss
   "neuron.loss.title": "The log loss, from the likelihood of a Bernoulli variable",

@@ -10,7 +10,7 @@ export default {
 
   "neuron.data.title": "Deux nuages de points",
   "neuron.data.text":
-    "Chaque point est un échantillon x = (x1, x2) avec sa classe y : bleu pour 0, rouge pour 1. La droite est l'endroit où le neurone hésite : w1·x1 + w2·x2 + b = 0 (z = 0, σ(z) = 0,5). Le fond montre σ(z), la probabilité de la classe 1 selon le neurone.",
+    "Chaque point est un échantillon x = (x1, x2) avec sa classe y : bleu pour 0, rouge pour 1. La droite est l'endroit où le neurone hésite : w1·x1 + w2·x2 + b = 0 (z = 0, σ(z) = 0,5) ; en pointillés, là où elle était un pas plus tôt. Le fond montre σ(z), la probabilité de la classe 1 selon le neurone.",
   "neuron.data.add_class": "Un clic ajoute un point de la classe",
   "neuron.data.class0": "0 (bleu)",
   "neuron.data.class1": "1 (rouge)",
@@ -28,7 +28,7 @@ export default {
   "neuron.outputs.heaviside": "Heaviside H(z)",
   "neuron.outputs.sigmoid": "Sigmoïde σ(z)",
   "neuron.outputs.agree":
-    "H et σ (à 0,5) sont d'accord sur {n} des {m} points ; le neurone en classe correctement {c}.",
+    "Les deux prennent la même décision (σ(z) ≥ 0,5 exactement quand z ≥ 0) : {c} des {m} points sont du bon côté. Seule σ dit à quel point le neurone est sûr : en moyenne, il donne à la vraie classe une probabilité de {p}.",
 
   "neuron.loss.title": "La log loss, depuis la vraisemblance d'une variable de Bernoulli",
   "neuron.loss.p1":

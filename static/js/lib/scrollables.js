@@ -6,7 +6,7 @@
  *   keepScrollablesFocusable(root?)   watch root (document.body): after every change of its content or of the
  *                                     window's size, overflowing SCROLLERS get tabindex="0", the others lose it
  */
-const SCROLLERS = ".formula, .overview, .confusion, .deck-visual, .main-nav ul, .chart-data__body";
+const SCROLLERS = ".formula, .overview, .confusion, .deck-visual, .main-nav ul, .chart-data__body, .table-scroll";
 
 function update(root) {
   for (const el of root.querySelectorAll(SCROLLERS)) {

@@ -17,8 +17,8 @@ import { num, vec } from "../lib/numbers.js";
 import { LineChart } from "../lib/chart.js";
 import { PlaneView } from "../lib/plane.js";
 import { cssColor, makeScale } from "../lib/colors.js";
-import { ErrataList } from "./course/errata.js";
-import { check, sigmoid } from "./course/common.js";
+import { ErrataList } from "../lib/errata.js";
+import { check, sigmoid } from "../lib/course.js";
 
 initPage();
 
@@ -136,9 +136,9 @@ function renderTrained() {
   $("#mlp-result").textContent = t("mlp.train.result", {
     epochs: s.epochs,
     eta: num(s.learning_rate),
-    acc: `${num(100 * r.accuracy, 3)} %`,
+    acc: `${num(100 * r.accuracy, 3)}\u00a0%`,
     loss: num(r.loss),
-    acc1: `${num(100 * r.single_neuron.accuracy, 3)} %`,
+    acc1: `${num(100 * r.single_neuron.accuracy, 3)}\u00a0%`,
     loss1: num(r.single_neuron.loss),
   });
   renderUnits();

@@ -19,8 +19,8 @@ import { LineChart } from "../lib/chart.js";
 import { PlaneView } from "../lib/plane.js";
 import { cssColor, makeScale } from "../lib/colors.js";
 import { drawMatrix, legend } from "../lib/heatmap.js";
-import { ErrataList } from "./course/errata.js";
-import { check, line, sigmoid, softplus } from "./course/common.js";
+import { ErrataList } from "../lib/errata.js";
+import { check, line, sigmoid, softplus } from "../lib/course.js";
 
 initPage();
 
@@ -38,6 +38,7 @@ const state = {
   step: null,
   critical: null,
   token: 0,
+  renders: 0, // counts the finished renders (tests wait for it)
 };
 window.convstepNeuron = state; // for tests and curious students
 
@@ -94,7 +95,21 @@ function renderPlane() {
     points: state.points,
     labels: state.labels,
     background: { grid, xs, ys: xs, scale: makeScale("diverging", -0.5, 0.5) },
-    lines: [{ w: W, b, color: cssColor("--ink"), width: 2.5 }],
+    // the previous step's boundary, dashed: the line visibly moves with each step
+    lines: [
+      ...(state.k > 0
+        ? [
+            {
+              w: state.history[state.k - 1].W,
+              b: state.history[state.k - 1].b,
+              color: cssColor("--muted"),
+              dash: [6, 4],
+              width: 1.5,
+            },
+          ]
+        : []),
+      { w: W, b, color: cssColor("--ink"), width: 2.5 },
+    ],
   });
   plane.setLabel(t("neuron.data.plane", { m: state.points.length }));
   const n1 = state.labels.filter((y) => y === 1).length;
@@ -118,6 +133,8 @@ function renderOutputs() {
       label: `y = ${c}`,
     })),
   ];
+  heavisideChart.setLabels({ title: t("neuron.outputs.heaviside") });
+  sigmoidChart.setLabels({ title: t("neuron.outputs.sigmoid") });
   heavisideChart.update(series((z) => (z >= 0 ? 1 : 0)));
   sigmoidChart.update(series(sigmoid));
   if (zs.length) {
@@ -130,9 +147,9 @@ function renderOutputs() {
       y: state.labels[k],
     });
   }
-  const agree = zs.filter((z) => z >= 0 === sigmoid(z) >= 0.5).length;
   const correct = zs.filter((z, i) => (z >= 0 ? 1 : 0) === state.labels[i]).length;
-  $("#outputs-agree").textContent = t("neuron.outputs.agree", { n: agree, m: zs.length, c: correct });
+  const trueClass = zs.reduce((s, z, i) => s + (state.labels[i] === 1 ? sigmoid(z) : 1 - sigmoid(z)), 0) / zs.length;
+  $("#outputs-agree").textContent = t("neuron.outputs.agree", { m: zs.length, c: correct, p: num(trueClass, 3) });
 }
 
 function renderFormulas() {
@@ -182,7 +199,7 @@ function renderFormulas() {
     W: vec(c.W),
     b: num(c.b),
     loss: num(c.loss),
-    acc: `${num(100 * c.accuracy, 3)} %`,
+    acc: `${num(100 * c.accuracy, 3)}\u00a0%`,
   });
   $("#loss-now").textContent = t("neuron.loss.now", { loss: num(s.loss), m });
 }
@@ -260,6 +277,7 @@ function renderAll() {
   renderOutputs();
   renderFormulas();
   renderCurves();
+  state.renders += 1;
 }
 
 // ------------------------------------------------------------------------------------------------ the server

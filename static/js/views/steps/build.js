@@ -80,8 +80,10 @@ export function buildSteps(ctx) {
   steps.push(lossStep(ctx), dzStep(ctx));
   if (lastDense >= 0) steps.push(denseGradStep(ctx, lastDense));
   const flattenIndex = layers.findIndex((l) => l.type === "flatten");
-  // each hidden dense layer, top down: the course's recurrence dZ^[l] = (W^[l+1]ᵀ·dZ^[l+1]) ⊙ f′(Z^[l])
-  for (let q = denseIdx.length - 2; q >= 0; q--) {
+  // a dense-only network (the perceptron chapter's MLP): each hidden layer, top down, with the course's recurrence
+  // dZ^[l] = (W^[l+1]ᵀ·dZ^[l+1]) ⊙ f′(Z^[l]); a CNN's lesson keeps its length (the convolutions are its subject)
+  const denseOnly = !layers.some((l) => l.type === "conv2d");
+  for (let q = denseOnly ? denseIdx.length - 2 : -1; q >= 0; q--) {
     const i = denseIdx[q];
     if (i < flattenIndex) continue;
     let act = null;

@@ -3,10 +3,10 @@
  * text struck through, the correct form beside it, and why — in the reader's language. `page` keeps the entries of
  * one page ("neuron" or "mlp").
  */
-import "../../i18n/course.messages.js";
-import { h } from "../../lib/dom.js";
-import { get } from "../../lib/api.js";
-import { getLang, onLangChange, t } from "../../lib/i18n.js";
+import "../i18n/course.messages.js";
+import { h } from "./dom.js";
+import { get } from "./api.js";
+import { getLang, onLangChange, t } from "./i18n.js";
 
 export class ErrataList {
   constructor(root, page) {

@@ -2,9 +2,9 @@
  * Pieces shared by the course's /neuron and /mlp pages: the browser's own check of a server number (in the
  * reader's language), the sigmoid, and a filled formula whose numbers follow the language.
  */
-import { h } from "../../lib/dom.js";
-import { t } from "../../lib/i18n.js";
-import { num, vec } from "../../lib/numbers.js";
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+import { num, vec } from "./numbers.js";
 
 export const sigmoid = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
