@@ -190,6 +190,12 @@ class Conv2D(Layer):
 
     Input ``(N, C, H, W)`` -> output ``(N, F, H_out, W_out)``; kernel ``K`` of shape ``(F, C, F_h, F_w)``,
     bias ``b`` of shape ``(F,)``.
+
+    Loop versions: :func:`engine.oracles.convolution` / :func:`engine.oracles.convolution_multichannel`
+    (forward) and :func:`engine.oracles.conv_backward` / :func:`engine.oracles.full_convolution` (backward).
+    The speed tricks live in the helpers above: :func:`im2col` (a hand-built strided view of the windows),
+    :func:`convolve_in_chunks` (inference through one reused buffer), :func:`input_gradient` (the full
+    convolution by rows), :func:`conv_geometry` (cached).
     """
 
     kind = "conv2d"
