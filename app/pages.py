@@ -43,6 +43,8 @@ def page_context(request: Request, page: str) -> dict:
         "models": models,
         "default_model": registry.default_id,
         "version": engine.__version__,
+        # where the page's CSS, JS and pictures are: a URL that changes with them (app/services/assets.py)
+        "static": f"/assets/{request.app.state.assets_build}",
     }
 
 
@@ -52,6 +54,7 @@ def _page_endpoint(page: str):
             raise HTTPException(status_code=404)
         response = templates.TemplateResponse(request, f"{page}.html", page_context(request, page))
         response.headers["Vary"] = "Accept-Language"
+        response.headers["Cache-Control"] = "no-cache"  # revalidated: a page names the current build of its assets
         return response
 
     render.__name__ = f"page_{page}"
