@@ -14,7 +14,6 @@ import logging
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 
 import engine
 
@@ -40,6 +39,7 @@ from .api.routes import (
 from .core.config import Settings
 from .core.errors import install_error_handlers
 from .core.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from .services.assets import IMMUTABLE, REVALIDATE, AssetFiles, build_id
 from .services.jobs import JobManager, register_builtin_sources
 from .services.models import ModelRegistry
 
@@ -71,6 +71,12 @@ ConvStep shows, step by step and with real numbers, how a CNN reads a handwritte
 * **Arrays** in answers are nested lists rounded to 4 significant digits; a parameter is
   `{shape, values, stats}` with `values` null above 20,000 entries (fetch those by row). `/api/convolve`,
   `/api/pool` and the worked example answer exact float64 values: a student compares them with a hand computation.
+* **Packed traces**: `/api/forward` and `/api/backward` send the same numbers in about a quarter of the bytes with
+  `Accept: application/vnd.convstep.packed+json` or `?arrays=packed` (what the web pages use): larger arrays
+  become `{"$packed": "dec4", "shape", "m", "e"}` (value = m·10^e, m int16 and e int8 little-endian in base64),
+  `u8`/`u16`/`i32` integers, or references to an array sent once (`ref`, `window`, `delta`).
+  `app.services.packing.unpack` (Python) and `unpackArrays` in `/static/js/lib/tensor.js` decode it. Plain JSON
+  is the default.
 * **Errors** are `{"error": {"code", "message", "detail"}}` with a 4xx status; messages are in French with
   `Accept-Language: fr` (or `?lang=fr`).
 """
@@ -96,7 +102,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR, check_dir=False), name="static")
+    # the pages link to /assets/<build>/ (cached for a year, a new URL when a file changes); /static/ revalidates
+    app.state.assets_build = build_id(pages.STATIC_DIR)
+    app.mount(
+        f"/assets/{app.state.assets_build}",
+        AssetFiles(directory=pages.STATIC_DIR, cache_control=IMMUTABLE, check_dir=False),
+        name="assets",
+    )
+    app.mount(
+        "/static", AssetFiles(directory=pages.STATIC_DIR, cache_control=REVALIDATE, check_dir=False), name="static"
+    )
 
     # add_middleware puts each new one outside the previous ones
     app.add_middleware(

@@ -56,6 +56,8 @@ def page_context(request: Request, page: str) -> dict:
         "version": engine.__version__,
         "class_ttl_days": f"{request.app.state.settings.class_ttl_days:g}",
         "class_heldout_fraction": request.app.state.settings.class_heldout_fraction,
+        # where the page's CSS, JS and pictures are: a URL that changes with them (app/services/assets.py)
+        "static": f"/assets/{request.app.state.assets_build}",
     }
 
 
@@ -65,6 +67,7 @@ def _page_endpoint(page: str):
             raise HTTPException(status_code=404)
         response = templates.TemplateResponse(request, f"{page}.html", page_context(request, page))
         response.headers["Vary"] = "Accept-Language"
+        response.headers["Cache-Control"] = "no-cache"  # revalidated: a page names the current build of its assets
         return response
 
     render.__name__ = f"page_{page}"

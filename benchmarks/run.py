@@ -250,11 +250,33 @@ def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str
     return out
 
 
+# Runs the command given after its first argument (a file for the result) in a grandchild and writes that
+# process's peak resident memory there. Why not wait4 on a direct child: Linux starts a child's peak (ru_maxrss) at
+# the resident size of the process that spawned it (the exec records the old memory map's high-water mark), so
+# measured from this benchmark process — PyTorch loaded, a server's client, the digits — the figure was the
+# benchmark's own size (~230-420 MB), not the training's. This launcher is a bare Python (~10 MB) when it forks.
+PEAK_RSS_LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"exit_code": os.waitstatus_to_exitcode(status), "max_rss_kib": usage.ru_maxrss}, fh)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def bench_train_memory(quick: bool) -> dict[str, float]:
-    """Peak resident memory (and time) of ``convstep train --preset lenet --epochs 1`` in a fresh process."""
+    """Peak resident memory (and time) of ``convstep train --preset lenet --epochs 1``, in a process of its own
+    (see :data:`PEAK_RSS_LAUNCHER`)."""
     with tempfile.TemporaryDirectory() as tmp:
+        peak_path = Path(tmp) / "peak.json"
         cmd = [
             sys.executable,
+            "-c",
+            PEAK_RSS_LAUNCHER,
+            str(peak_path),
             "-m",
             "engine.cli",
             "train",
@@ -272,16 +294,15 @@ def bench_train_memory(quick: bool) -> dict[str, float]:
         log_path = Path(tmp) / "train.log"
         start = time.perf_counter()
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-            # wait4 gives this child's own peak (ru_maxrss, KiB on Linux), not the largest of every child so far
-            # (the API benchmark's server was a child too)
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
+            returncode = subprocess.run(
+                cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, check=False
+            ).returncode
         seconds = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise RuntimeError(f"convstep train failed ({proc.returncode}): {log_path.read_text()[-1500:]}")
+        if returncode != 0 or not peak_path.is_file():
+            raise RuntimeError(f"convstep train failed ({returncode}): {log_path.read_text()[-1500:]}")
+        peak = json.loads(peak_path.read_text())
     return {
-        "train_peak_rss_mb": usage.ru_maxrss / 1024,
+        "train_peak_rss_mb": peak["max_rss_kib"] / 1024,
         "train_epoch_process_s": seconds,
         "train_epoch_digits": 1000 if quick else 5000,
     }

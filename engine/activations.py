@@ -1,7 +1,9 @@
 """Element-wise activation functions, each with its derivative right next to it.
 
 Every activation keeps the shape: ``(N, ...) -> (N, ...)``. Backward multiplies the upstream gradient by the
-local derivative (chain rule): ``dL/dx = dL/dy * f'(x)``.
+local derivative (chain rule): ``dL/dx = dL/dy * f'(x)``. Loop versions: :func:`engine.oracles.activation` and
+:func:`engine.oracles.activation_backward` (one number at a time). Activations have no parameters, so
+``backward(grad, input_grad=False)`` has nothing to compute and returns None.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from .base import Layer, NotDifferentiableError
 
 
 class ReLU(Layer):
-    """ReLU(x) = max(0, x);  ReLU'(x) = 1 if x > 0 else 0 (the course's mask ``dL_dconv[conv_output <= 0] = 0``)."""
+    """ReLU(x) = max(0, x);  ReLU'(x) = 1 if x > 0 else 0 (the course's mask ``dL_dconv[conv_output <= 0] = 0``).
+
+    Loop version: :func:`engine.oracles.relu` (the course's), ``oracles.activation(x, "relu")``."""
 
     kind = "relu"
     formula = "ReLU(x) = max(0, x)"
@@ -24,14 +28,17 @@ class ReLU(Layer):
         self.cache = {"mask": x > 0} if self.training else {"y": y}
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         mask = self.cache["mask"] if "mask" in self.cache else self.cache["y"] > 0
         # multiplying by the 0/1 mask, not np.where: where() branches per element and is ~6x slower
         return grad * mask
 
 
 class LeakyReLU(Layer):
-    """LeakyReLU(x) = x if x > 0 else α·x (α = 0.1 as in the course); derivative 1 or α."""
+    """LeakyReLU(x) = x if x > 0 else α·x (α = 0.1 as in the course); derivative 1 or α.
+    Loop version: ``oracles.activation(x, "leaky_relu", α)``."""
 
     kind = "leaky_relu"
     formula = "LeakyReLU(x) = x si x > 0, sinon α·x"
@@ -48,12 +55,15 @@ class LeakyReLU(Layer):
         self.cache = {"mask": mask}
         return np.where(mask, x, x * x.dtype.type(self.alpha))
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         return np.where(self.cache["mask"], grad, grad * grad.dtype.type(self.alpha))
 
 
 class ELU(Layer):
-    """ELU(x) = x if x > 0 else α·(eˣ − 1); derivative 1 or α·eˣ (= ELU(x) + α)."""
+    """ELU(x) = x if x > 0 else α·(eˣ − 1); derivative 1 or α·eˣ (= ELU(x) + α).
+    Loop version: ``oracles.activation(x, "elu", α)``."""
 
     kind = "elu"
     formula = "ELU(x) = x si x > 0, sinon α·(eˣ − 1)"
@@ -73,7 +83,9 @@ class ELU(Layer):
         self.cache = {"mask": mask, "neg": neg}
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         a = grad.dtype.type(self.alpha)
         return np.where(self.cache["mask"], grad, grad * (self.cache["neg"] + a))
 
@@ -85,7 +97,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class Sigmoid(Layer):
-    """σ(x) = 1 / (1 + e^{−x});  σ'(x) = σ(x)·(1 − σ(x))."""
+    """σ(x) = 1 / (1 + e^{−x});  σ'(x) = σ(x)·(1 − σ(x)).  Loop version: ``oracles.activation(x, "sigmoid")``."""
 
     kind = "sigmoid"
     formula = "σ(x) = 1 / (1 + e^(−x))"
@@ -95,13 +107,16 @@ class Sigmoid(Layer):
         self.cache = {"y": y}
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         y = self.cache["y"]
         return grad * y * (1 - y)
 
 
 class Tanh(Layer):
-    """tanh(x) = (eˣ − e^{−x}) / (eˣ + e^{−x});  tanh'(x) = 1 − tanh²(x)."""
+    """tanh(x) = (eˣ − e^{−x}) / (eˣ + e^{−x});  tanh'(x) = 1 − tanh²(x).
+    Loop version: ``oracles.activation(x, "tanh")``."""
 
     kind = "tanh"
     formula = "tanh(x) = (eˣ − e^(−x)) / (eˣ + e^(−x))"
@@ -111,7 +126,9 @@ class Tanh(Layer):
         self.cache = {"y": y}
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         return grad * (1 - self.cache["y"] ** 2)
 
 
@@ -119,7 +136,8 @@ class Heaviside(Layer):
     """Step function of the perceptron: H(x) = 1 if x ≥ 0 else 0.
 
     Its derivative is 0 everywhere (and undefined at 0), so no gradient can flow through it: this is why the
-    multilayer perceptron replaced it with sigmoid/tanh/ReLU. Backward raises a clear error."""
+    multilayer perceptron replaced it with sigmoid/tanh/ReLU. Backward raises a clear error.
+    Loop version: ``oracles.activation(x, "heaviside")``."""
 
     kind = "heaviside"
     formula = "H(x) = 1 si x ≥ 0, sinon 0"
@@ -127,7 +145,9 @@ class Heaviside(Layer):
     def forward(self, x):
         return (x >= 0).astype(x.dtype)
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:  # nothing to learn here, and nothing asked to flow through
+            return None
         raise NotDifferentiableError(
             "Heaviside (step) has no useful derivative (0 everywhere, undefined at 0): backpropagation cannot "
             "go through it. Use sigmoid, tanh or ReLU to train with gradients."

@@ -3,11 +3,14 @@
 A layer is a small object with
 
 * ``forward(x)``  -> y       (and it remembers, in ``self.cache``, what backward needs)
-* ``backward(dy)`` -> dx     (and it fills ``self.grads`` with dL/dparam for each parameter)
+* ``backward(dy)`` -> dx     (and it fills ``self.grads`` with dL/dparam for each parameter);
+  ``backward(dy, input_grad=False)`` fills ``self.grads`` only and returns None — what the first layer of a
+  training step is asked (nothing below it learns from dx), honoured by every layer
 
 exactly like Karpathy's micrograd or CS231n's ``layers.py``. Parameters live in ``self.params`` (a dict of
 NumPy arrays) and their gradients in ``self.grads`` under the same names. Shapes are batch-first:
-images are ``(N, C, H, W)``, vectors ``(N, D)``.
+images are ``(N, C, H, W)``, vectors ``(N, D)``. Each layer's docstring names its loop version in
+``engine/oracles.py`` (the course's code, one number at a time), which the tests compare it with.
 
 Why caches on the object? Because it keeps each layer's forward and backward side by side and easy to read.
 The price is that one layer object must not serve two passes at once: the web app therefore works on
@@ -43,7 +46,8 @@ class Layer:
     def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, grad: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+    def backward(self, grad: np.ndarray, input_grad: bool = True) -> np.ndarray | None:  # pragma: no cover
+        """dL/d(output) -> dL/d(input), filling ``self.grads``; None (and no dL/dx work) if not ``input_grad``."""
         raise NotImplementedError
 
     # -- description ----------------------------------------------------------------------------------

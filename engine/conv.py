@@ -190,6 +190,12 @@ class Conv2D(Layer):
 
     Input ``(N, C, H, W)`` -> output ``(N, F, H_out, W_out)``; kernel ``K`` of shape ``(F, C, F_h, F_w)``,
     bias ``b`` of shape ``(F,)``.
+
+    Loop versions: :func:`engine.oracles.convolution` / :func:`engine.oracles.convolution_multichannel`
+    (forward) and :func:`engine.oracles.conv_backward` / :func:`engine.oracles.full_convolution` (backward).
+    The speed tricks live in the helpers above: :func:`im2col` (a hand-built strided view of the windows),
+    :func:`convolve_in_chunks` (inference through one reused buffer), :func:`input_gradient` (the full
+    convolution by rows), :func:`conv_geometry` (cached).
     """
 
     kind = "conv2d"
@@ -267,7 +273,8 @@ class Conv2D(Layer):
         pads, (ho, wo) = conv_geometry(x.shape[2:], self.kernel_size, self.stride, self.padding)
         x_pad = pad_images(x, pads)
         self.cache = {"x_shape": x.shape, "pad_shape": x_pad.shape, "pads": pads}
-        if self.training:  # backward will need every window: keep them
+        window_bytes = n * c * kh * kw * ho * wo * x_pad.itemsize
+        if self.training or window_bytes <= CHUNK_BYTES:  # backward will need every window (or they are few): keep
             cols = im2col(x_pad, self.kernel_size, self.stride, (ho, wo))  # (N, C*kh*kw, Ho*Wo)
             out = K.reshape(f, -1) @ cols  # (N, F, Ho*Wo): one BLAS product per image
             self.cache["cols"] = cols

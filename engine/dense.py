@@ -9,7 +9,8 @@ from .base import Layer
 
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C·H·W), row-major: channel by channel, each map row by row (the course's loop
-    ``for i: for j: vector[index] = map[i, j]``). Backward reshapes the gradient back."""
+    ``for i: for j: vector[index] = map[i, j]``). Backward reshapes the gradient back.
+    Loop versions: :func:`engine.oracles.flatten` and :func:`engine.oracles.unflatten`."""
 
     kind = "flatten"
     formula = "x[c·H·W + i·W + j] = P[c, i, j]"
@@ -21,8 +22,8 @@ class Flatten(Layer):
         self.cache = {"x_shape": x.shape}
         return x.reshape(x.shape[0], -1)
 
-    def backward(self, grad):
-        return grad.reshape(self.cache["x_shape"])
+    def backward(self, grad, input_grad: bool = True):
+        return grad.reshape(self.cache["x_shape"]) if input_grad else None
 
 
 class Dense(Layer):
@@ -34,6 +35,8 @@ class Dense(Layer):
         dL/dW = Gᵀ · x      (D_out, D_in)   — for one sample, the outer product (ŷ − y) xᵀ
         dL/db = Σ_n G        (D_out,)
         dL/dx = G · W        (N, D_in)       — i.e. Wᵀ · dL/dz for one sample
+
+    Loop versions: :func:`engine.oracles.fully_connected` and :func:`engine.oracles.fully_connected_backward`.
     """
 
     kind = "dense"
@@ -84,7 +87,8 @@ class Dense(Layer):
 
 class Dropout(Layer):
     """Inverted dropout, active only while training: each unit is kept with probability 1 − p and scaled by
-    1/(1 − p), so nothing changes at inference time (identity). Backward applies the same mask."""
+    1/(1 − p), so nothing changes at inference time (identity). Backward applies the same mask.
+    Loop version: :func:`engine.oracles.dropout` (forward and backward alike)."""
 
     kind = "dropout"
     formula = "y = x · m / (1 − p),  m ~ Bernoulli(1 − p)"
@@ -108,7 +112,9 @@ class Dropout(Layer):
         self.cache = {"mask": mask}
         return x * mask
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         mask = self.cache["mask"]
         return grad if mask is None else grad * mask
 
@@ -124,7 +130,8 @@ class Softmax(Layer):
     """ŷ = softmax(z), shape (N, K) -> (N, K).
 
     Standalone backward uses the Jacobian-vector product dL/dz = ŷ ⊙ (g − Σ_k g_k ŷ_k). In training the model
-    fuses softmax with cross-entropy instead, where this simplifies to dL/dz = ŷ − y."""
+    fuses softmax with cross-entropy instead, where this simplifies to dL/dz = ŷ − y.
+    Loop versions: :func:`engine.oracles.softmax` and :func:`engine.oracles.softmax_backward`."""
 
     kind = "softmax"
     formula = "ŷ_i = exp(z_i) / Σ_j exp(z_j)"
@@ -134,6 +141,8 @@ class Softmax(Layer):
         self.cache = {"y": y}
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         y = self.cache["y"]
         return y * (grad - (grad * y).sum(axis=-1, keepdims=True))

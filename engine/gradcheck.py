@@ -54,7 +54,7 @@ def gradcheck(
     if param not in target.params:
         raise KeyError(f"layer {layer!r} has no parameter {param!r} (it has: {', '.join(target.params) or 'none'})")
     arr = target.params[param]
-    batch = m._as_batch(np.asarray(x, dtype=np.float64))
+    batch = m.as_batch(np.asarray(x, dtype=np.float64))
     y = np.array([label])
     loss, _, _ = m.loss_and_grads(batch, y)
     analytic = target.grads[param].copy()

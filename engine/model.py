@@ -197,7 +197,9 @@ class Sequential:
         return clone
 
     # -- passes -------------------------------------------------------------------------------------------
-    def _as_batch(self, x) -> np.ndarray:
+    def as_batch(self, x) -> np.ndarray:
+        """``x`` as a batch (N, *input_shape) in the model's dtype: one sample (C, H, W), a 2-D image (H, W) for a
+        one-channel model, or a stack of them (N, H, W) are accepted; anything else is a ValueError."""
         x = np.asarray(x, dtype=self.dtype)
         if x.shape[1:] == self.input_shape:  # already a batch: the common case, checked first
             return x
@@ -218,7 +220,7 @@ class Sequential:
 
     def forward(self, x, upto: int | None = None) -> np.ndarray:
         """Run the layers (all of them, or the first ``upto``) on a batch; returns the last output."""
-        out = self._as_batch(x)
+        out = self.as_batch(x)
         for layer in self.layers[:upto]:
             out = layer.forward(out)
         return out
@@ -228,7 +230,7 @@ class Sequential:
         return self.forward(x, upto=len(self.layers) - 1 if self.ends_with_softmax else None)
 
     def predict_proba(self, x, batch_size: int = 512) -> np.ndarray:
-        x = self._as_batch(x)
+        x = self.as_batch(x)
         outs = [self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
         probs = np.concatenate(outs) if outs else np.zeros((0, self.num_classes), self.dtype)
         return probs
@@ -253,11 +255,7 @@ class Sequential:
             return None
         for layer in reversed(layers[first + 1 :]):
             grad = layer.backward(grad)
-        bottom = layers[first]
-        if isinstance(bottom, (Conv2D, Dense)):
-            bottom.backward(grad, input_grad=False)
-        else:  # a layer type that cannot skip its input gradient: compute it and drop it
-            bottom.backward(grad)
+        layers[first].backward(grad, input_grad=False)  # every layer honours input_grad (engine/base.py)
         return None
 
     def loss_and_grads(self, x, y, input_grad: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:

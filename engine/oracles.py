@@ -14,6 +14,8 @@ Two deliberate differences from the printed code, each a bug fix:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -218,3 +220,97 @@ def course_back_propagation(y, parametres, activations) -> dict[str, np.ndarray]
             A = activations["A" + str(c - 1)]
             dZ = np.dot(parametres["W" + str(c)].T, dZ) * A * (1 - A)
     return gradients
+
+
+# -- the other layers, one number at a time (not in the course's code; written the same way) ----------------------
+def activation(values, kind: str, alpha: float | None = None) -> np.ndarray:
+    """f(x) entry by entry for ReLU, LeakyReLU (α = 0.1), ELU (α = 1), sigmoid, tanh and Heaviside (course III)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.zeros(values.shape)
+    for index, x in np.ndenumerate(values):
+        if kind == "relu":
+            out[index] = x if x > 0 else 0.0
+        elif kind == "leaky_relu":
+            out[index] = x if x > 0 else (0.1 if alpha is None else alpha) * x
+        elif kind == "elu":
+            out[index] = x if x > 0 else (1.0 if alpha is None else alpha) * (math.exp(x) - 1)
+        elif kind == "sigmoid":
+            out[index] = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+        elif kind == "tanh":
+            out[index] = math.tanh(x)
+        elif kind == "heaviside":
+            out[index] = 1.0 if x >= 0 else 0.0
+        else:
+            raise ValueError(f"unknown activation {kind!r}")
+    return out
+
+
+def activation_backward(grad, values, kind: str, alpha: float | None = None) -> np.ndarray:
+    """dL/dx = dL/dy · f'(x), entry by entry (the chain rule): f' is 1/0 for ReLU (the course's mask
+    ``dL_dconv[conv_output <= 0] = 0``), 1/α for LeakyReLU, 1/α·eˣ for ELU, σ(1 − σ), 1 − tanh²."""
+    grad = np.asarray(grad, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    out = np.zeros(values.shape)
+    for index, x in np.ndenumerate(values):
+        if kind == "relu":
+            slope = 1.0 if x > 0 else 0.0
+        elif kind == "leaky_relu":
+            slope = 1.0 if x > 0 else (0.1 if alpha is None else alpha)
+        elif kind == "elu":
+            slope = 1.0 if x > 0 else (1.0 if alpha is None else alpha) * math.exp(x)
+        elif kind == "sigmoid":
+            s = activation(np.array([x]), "sigmoid")[0]
+            slope = s * (1 - s)
+        elif kind == "tanh":
+            slope = 1 - math.tanh(x) ** 2
+        else:
+            raise ValueError(f"no derivative for {kind!r}")
+        out[index] = grad[index] * slope
+    return out
+
+
+def unflatten(vector, shape) -> np.ndarray:
+    """The inverse of :func:`flatten` (what the backward pass of a flatten layer does): the vector back into maps."""
+    out = np.zeros(shape)
+    index = 0
+    for position in np.ndindex(*shape):
+        out[position] = vector[index]
+        index += 1
+    return out
+
+
+def fully_connected_backward(grad, flattened_vector, weights):
+    """Course IV.2, one sample: dL/dW[k, j] = G[k]·x[j] (the outer product (ŷ − y) xᵀ), dL/db = G,
+    dL/dx[j] = Σ_k W[k, j]·G[k] (Wᵀ·G). Returns (dL/dx, dL/dW, dL/db)."""
+    grad = np.asarray(grad, dtype=np.float64)
+    x = np.asarray(flattened_vector, dtype=np.float64)
+    weights = np.asarray(weights, dtype=np.float64)
+    d_out, d_in = weights.shape
+    d_weights = np.zeros((d_out, d_in))
+    d_x = np.zeros(d_in)
+    for k in range(d_out):
+        for j in range(d_in):
+            d_weights[k, j] = grad[k] * x[j]
+            d_x[j] += weights[k, j] * grad[k]
+    return d_x, d_weights, grad.copy()
+
+
+def softmax_backward(grad, probabilities):
+    """dL/dz[i] = Σ_j dL/dŷ[j] · ∂ŷ[j]/∂z[i], with the Jacobian ∂ŷ[j]/∂z[i] = ŷ[j]·(δ_ij − ŷ[i])."""
+    grad = np.asarray(grad, dtype=np.float64)
+    y = np.asarray(probabilities, dtype=np.float64)
+    out = np.zeros(len(y))
+    for i in range(len(y)):
+        for j in range(len(y)):
+            out[i] += grad[j] * y[j] * ((1.0 if i == j else 0.0) - y[i])
+    return out
+
+
+def dropout(values, keep_mask, rate: float) -> np.ndarray:
+    """Inverted dropout with a given mask (1 = kept): y = x · m / (1 − p), entry by entry; backward is the same
+    formula applied to the gradient."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.zeros(values.shape)
+    for index, x in np.ndenumerate(values):
+        out[index] = x * keep_mask[index] / (1 - rate)
+    return out

@@ -22,6 +22,10 @@ also tracks the arg-max (three operations per offset), first copies those views 
 (:func:`window_rows`), on which each operation is cheaper. Backward writes each offset's share into a strided
 view of dL/dX; max pooling without overlap sends each window's gradient straight to its arg-max cell (one
 indexed write, :func:`window_flat_indices`).
+
+Loop versions: :func:`engine.oracles.pooling` and :func:`engine.oracles.pooling_backward` (the course's V.4 and
+``max_pooling_backward``, one map at a time). Pooling has no parameters: ``backward(grad, input_grad=False)``
+returns None.
 """
 
 from __future__ import annotations
@@ -148,6 +152,31 @@ def window_flat_indices(x_shape: tuple[int, ...], size: tuple[int, int], stride:
     return origins, cell_offsets
 
 
+def max_and_argmax(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The maximum of every window and the index k of its first maximum, from the window rows (F_h·F_w, ...) of
+    :func:`window_rows`. The readable version, with the same numbers::
+
+        best = rows.max(axis=0)
+        arg = rows.argmax(axis=0)          # the first maximum in row-major order: ties keep the first
+
+    The fast path is a running maximum over k = 0, 1, ... with uint8 arithmetic for the index (see the comments):
+    argmax over the first axis of a small stack is a slow strided loop in NumPy."""
+    # uint8 up to 16×16 windows (np.min_scalar_type costs more than a 2×2 pooling of one small map)
+    index_type = np.uint8 if len(rows) <= 256 else np.min_scalar_type(len(rows) - 1).type
+    if len(rows) == 1:  # 1×1 windows: every value is its own maximum
+        return rows[0].copy(), np.zeros(rows.shape[1:], dtype=index_type)
+    best = np.maximum(rows[0], rows[1])
+    arg = (rows[1] > rows[0]).astype(index_type)  # strictly greater: ties keep the first maximum
+    for k in range(2, len(rows)):
+        better = rows[k] > best  # strictly greater: ties keep the first maximum
+        np.maximum(best, rows[k], out=best)
+        # rows come in increasing order, so a newly found maximum always has the largest index so far:
+        # arg = max(arg, better·k), arithmetic instead of np.where/copyto(where=), which branch per element
+        # and are ~10-30x slower; ``better`` as 0/1 bytes (a view, not a cast) avoids a slow bool × integer
+        np.maximum(arg, better.view(np.uint8) * index_type(k), out=arg)
+    return best, arg
+
+
 class MaxPool2D(_Pool2D):
     """Max pooling. Input (N, C, H, W) -> (N, C, H_out, W_out).
 
@@ -161,42 +190,28 @@ class MaxPool2D(_Pool2D):
     formula = "P[i,j] = max(X[i·S : i·S+F, j·S : j·S+F])"
 
     def forward(self, x):
-        """The maximum of each window: a running maximum over the window rows (see :func:`window_rows`)."""
+        """The maximum of each window: P[n, c, i, j] = max over (m, p) of X[n, c, i·S + m, j·S + p] — in training
+        mode with its arg-max (:func:`max_and_argmax` on :func:`window_rows`), in eval mode the maxima alone."""
         if self.training:
-            out, arg = self._max_and_argmax(self._rows(x))
+            out, arg = max_and_argmax(self._rows(x))
             self.cache = {"argmax": arg, "x_shape": x.shape}
             return out
         self.cache = {"x": x, "x_shape": x.shape}  # for argmax(), if it is ever asked for
         return self._window_reduce(x, np.maximum)
 
-    def _max_and_argmax(self, rows):
-        """A running maximum over the window rows k = 0, 1, ... (row-major), remembering where it was."""
-        # uint8 up to 16×16 windows (np.min_scalar_type costs more than a 2×2 pooling of one small map)
-        index_type = np.uint8 if len(rows) <= 256 else np.min_scalar_type(len(rows) - 1).type
-        if len(rows) == 1:  # 1×1 windows: every value is its own maximum
-            return rows[0].copy(), np.zeros(rows.shape[1:], dtype=index_type)
-        best = np.maximum(rows[0], rows[1])
-        arg = (rows[1] > rows[0]).astype(index_type)  # strictly greater: ties keep the first maximum
-        for k in range(2, len(rows)):
-            better = rows[k] > best  # strictly greater: ties keep the first maximum
-            np.maximum(best, rows[k], out=best)
-            # rows come in increasing order, so a newly found maximum always has the largest index so far:
-            # arg = max(arg, better·k), arithmetic instead of np.where/copyto(where=), which branch per element
-            # and are ~10-30x slower; ``better`` as 0/1 bytes (a view, not a cast) avoids a slow bool × integer
-            np.maximum(arg, better.view(np.uint8) * index_type(k), out=arg)
-        return best, arg
-
     def argmax(self) -> np.ndarray:
         """(N, C, H_out, W_out) index of the first maximum of each window, in row-major order."""
         if "argmax" not in self.cache:
-            self.cache["argmax"] = self._max_and_argmax(self._rows(self.cache["x"]))[1]
+            self.cache["argmax"] = max_and_argmax(self._rows(self.cache["x"]))[1]
         return self.cache["argmax"]
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
         """Each window's G goes to its arg-max only: dX[k-th cell of every window] = G · [argmax == k].
 
         Without overlap, every window sends its G to one cell of its own, whose flat index in X is the window's
         origin (top-left cell) plus the offset of its k-th cell: one scatter write, whatever the window size."""
+        if not input_grad:
+            return None
         arg = self.argmax()
         if self.overlapping:
             return self._scatter((grad * (arg == k) for k in range(self.size[0] * self.size[1])), grad.dtype)
@@ -229,7 +244,9 @@ class AvgPool2D(_Pool2D):
         self.cache = {"x_shape": x.shape}
         return self._window_reduce(x, np.add) / (self.size[0] * self.size[1])
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         kk = self.size[0] * self.size[1]
         return self._scatter(itertools.repeat(grad / kk, kk), grad.dtype)
 
@@ -245,7 +262,9 @@ class SumPool2D(_Pool2D):
         self.cache = {"x_shape": x.shape}
         return self._window_reduce(x, np.add)
 
-    def backward(self, grad):
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:
+            return None
         return self._scatter(itertools.repeat(grad, self.size[0] * self.size[1]), grad.dtype)
 
 

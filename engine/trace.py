@@ -31,7 +31,7 @@ from .pooling import MaxPool2D
 
 
 def _single(model: Sequential, x) -> np.ndarray:
-    batch = model._as_batch(x)
+    batch = model.as_batch(x)
     if batch.shape[0] != 1:
         raise ValueError(f"a trace is for one image, got a batch of {batch.shape[0]}")
     return batch
@@ -144,7 +144,7 @@ def sgd_preview(
     if not 1 <= int(steps) <= 100:
         raise ValueError("steps must be between 1 and 100")
     work = model.fork().eval()
-    batch = work._as_batch(x)
+    batch = work.as_batch(x)
     y = np.array([label])
     history = []
     if first_grads is None:

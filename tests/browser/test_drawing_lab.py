@@ -266,6 +266,7 @@ def test_the_lab_strings_exist_in_both_languages(page):
     # no key is left untranslated on the page, in either language
     for lang in ("fr", "en"):
         page.click(f"[data-lang-switch={lang}]")
+        page.wait_for_function("(lang) => document.documentElement.lang === lang", arg=lang)
         raw = page.evaluate("""() => Array.from(document.querySelectorAll('[data-i18n]'))
             .filter((el) => el.textContent === el.dataset.i18n).map((el) => el.dataset.i18n)""")
         assert raw == [], raw

@@ -153,6 +153,7 @@ def test_the_custom_stack_shows_live_shapes_and_explains_mistakes(page):
 def test_the_page_speaks_french(page):
     open_train(page)
     page.click("[data-lang-switch=fr]")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")  # the French strings are fetched first
     assert page.text_content("#start") == "Lancer l'entraînement"
     assert page.text_content("h1") == "Regarder un réseau apprendre"
     page.wait_for_function("() => document.querySelector('#data-line').textContent.includes('chiffres pour apprendre')")
@@ -163,5 +164,6 @@ def test_the_page_speaks_french(page):
     }""")
     assert keys[0] == keys[1]
     page.click("[data-lang-switch=en]")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.text_content("#start") == "Start training"
     assert page.evaluate("() => localStorage.getItem('convstep.lang')") == "en"

@@ -146,3 +146,91 @@ def test_seed_preset_training_step_equals_the_course_loop(label):
     np.testing.assert_allclose(model.layer("fc").params["W"], ref_weights, atol=1e-12)
     np.testing.assert_allclose(model.layer("fc").params["b"], ref_biases, atol=1e-12)
     assert not np.allclose(ref_kernel, kernel)  # the step really changed the filter
+
+
+# -- the other layers against their loop versions ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "alpha"), [("relu", None), ("leaky_relu", 0.1), ("elu", 1.0), ("sigmoid", None), ("tanh", None)]
+)
+def test_activations_equal_their_loop_versions(rng, kind, alpha):
+    from engine.activations import ACTIVATIONS
+
+    layer = ACTIVATIONS[kind](alpha=alpha) if alpha is not None else ACTIVATIONS[kind]()
+    x = rng.standard_normal((2, 3, 4, 5)) * 3
+    x[0, 0, 0, :2] = 0.0  # the kink: both sides of the course's "x > 0"
+    g = rng.standard_normal(x.shape)
+    np.testing.assert_allclose(layer.forward(x), oracles.activation(x, kind, alpha), rtol=1e-12, atol=1e-15)
+    expected = oracles.activation_backward(g, x, kind, alpha)
+    np.testing.assert_allclose(layer.backward(g), expected, rtol=1e-12, atol=1e-15)
+    assert layer.backward(g, input_grad=False) is None
+
+
+def test_heaviside_equals_its_loop_version(rng):
+    from engine.activations import Heaviside
+
+    x = np.array([[-1.0, 0.0, 2.0, -0.0]])
+    np.testing.assert_array_equal(Heaviside().forward(x), oracles.activation(x, "heaviside"))
+
+
+def test_flatten_and_dense_equal_the_course_loops(rng):
+    from engine.dense import Dense, Flatten
+
+    maps = rng.standard_normal((1, 2, 3, 4))
+    flatten = Flatten()
+    vector = flatten.forward(maps)[0]
+    np.testing.assert_array_equal(vector, np.concatenate([oracles.flatten(m) for m in maps[0]]))
+    np.testing.assert_array_equal(flatten.backward(vector[None])[0], oracles.unflatten(vector, (2, 3, 4)))
+
+    dense = Dense(5)
+    dense.build((24,), rng, np.float64)
+    z = dense.forward(vector[None])[0]
+    W, b = dense.params["W"], dense.params["b"]
+    np.testing.assert_allclose(z, oracles.fully_connected(vector, W, b), rtol=1e-12)
+    g = rng.standard_normal(5)
+    dx, dW, db = oracles.fully_connected_backward(g, vector, W)
+    np.testing.assert_allclose(dense.backward(g[None])[0], dx, rtol=1e-12)
+    np.testing.assert_allclose(dense.grads["W"], dW, rtol=1e-12)
+    np.testing.assert_allclose(dense.grads["b"], db, rtol=1e-12)
+
+
+def test_softmax_and_dropout_equal_their_loop_versions(rng):
+    from engine.dense import Dropout, Softmax
+
+    z = rng.standard_normal((1, 6))
+    softmax = Softmax()
+    y = softmax.forward(z)[0]
+    np.testing.assert_allclose(y, oracles.softmax(z[0]), rtol=1e-12)
+    g = rng.standard_normal(6)
+    np.testing.assert_allclose(softmax.backward(g[None])[0], oracles.softmax_backward(g, y), rtol=1e-10, atol=1e-15)
+
+    dropout = Dropout(0.25, seed=3)
+    dropout.training = True
+    x = rng.standard_normal((4, 7))
+    out = dropout.forward(x)
+    keep = (out != 0).astype(np.float64)
+    np.testing.assert_allclose(out, oracles.dropout(x, keep, 0.25), rtol=1e-12)
+    np.testing.assert_allclose(dropout.backward(x), oracles.dropout(x, keep, 0.25), rtol=1e-12)
+
+
+def test_every_layer_honours_input_grad_false(rng):
+    """``backward(grad, input_grad=False)`` returns None and leaves the same parameter gradients: the model relies
+    on it for the first layer of a training step, whatever its type (no isinstance checks)."""
+    from engine.model import LAYER_TYPES
+
+    shapes = {"dense": (12,), "softmax": (12,), "dropout": (12,)}
+    for kind, cls in LAYER_TYPES.items():
+        layer = cls(3) if kind in ("conv2d", "dense") else cls()
+        shape = shapes.get(kind, (2, 6, 6))
+        layer.build(shape, rng, np.float64)
+        layer.training = True
+        x = rng.standard_normal((2, *shape))
+        y = layer.forward(x)
+        g = rng.standard_normal(y.shape)
+        if kind != "heaviside":
+            assert layer.backward(g) is not None, kind
+        full = {k: v.copy() for k, v in layer.grads.items()}
+        layer.grads = {}
+        assert layer.backward(g, input_grad=False) is None, kind
+        assert layer.grads.keys() == full.keys(), kind
+        for name, value in full.items():
+            np.testing.assert_array_equal(layer.grads[name], value)

@@ -101,7 +101,7 @@ def _local_assets(html: str) -> set[str]:
 
         def handle_starttag(self, tag, attrs):
             for name, value in attrs:
-                if name in ("src", "href") and value and value.startswith("/static/"):
+                if name in ("src", "href") and value and value.startswith(("/static/", "/assets/")):
                     self.found.add(value.split("#")[0])
 
     parser = Assets()

@@ -8,6 +8,9 @@
  *   onLangChange(fn)         fn(lang) after every switch; returns an unsubscribe function
  *   addMessages(lang, dict)  lets a page module ship its own strings ({"steps.title": "…"}) without editing
  *                            the shared dictionaries in static/js/i18n/{en,fr}.js
+ *   addMessageLoaders({en: () => import("…en.js"), fr: () => import("…fr.js")})
+ *                            the same, but only the current language's dictionary is fetched (await it at the top
+ *                            of the page's *.messages.js module); the other is fetched on the first switch to it
  *   applyI18n(root?)         translates the DOM below root:
  *                              data-i18n="key"                      -> textContent
  *                              data-i18n-attr="title:key;aria-label:key2"  -> attributes
@@ -15,14 +18,26 @@
  *
  * Default language: ?lang=fr|en in the URL (a teacher's shared link; it is then remembered), else the stored choice,
  * else the first of navigator.languages that we speak, else English.
+ *
+ * Only the current language's dictionaries are fetched (a phone on a classroom's Wi-Fi does not download the
+ * other language's ~40 kB it will not show): this module waits for them before any page module runs (top-level
+ * await), and setLang() fetches the other language's the first time it is chosen. Key parity between the
+ * languages is tested, so no English fallback needs to be loaded for a French page.
  */
-import en from "../i18n/en.js";
-import fr from "../i18n/fr.js";
-
 export const LANGS = ["en", "fr"];
 const STORAGE_KEY = "convstep.lang";
-const dictionaries = { en: { ...en }, fr: { ...fr } };
+const dictionaries = { en: {}, fr: {} };
+// per language: functions that fetch a dictionary module; `loaded` says which languages are complete
+const loaders = { en: [() => import("../i18n/en.js")], fr: [() => import("../i18n/fr.js")] };
+const loaded = new Set();
 const listeners = new Set();
+
+async function loadLanguage(lang) {
+  if (loaded.has(lang)) return;
+  const modules = await Promise.all(loaders[lang].map((load) => load()));
+  for (const module of modules) Object.assign(dictionaries[lang], module.default);
+  loaded.add(lang);
+}
 
 function storedLang() {
   try {
@@ -70,12 +85,22 @@ export function detectLanguage(navigatorLanguages = navigator.languages || [navi
 
 let current = detectLanguage();
 document.documentElement.lang = current;
+await loadLanguage(current);
 
 export const getLang = () => current;
 
 export function addMessages(lang, dict) {
   if (!LANGS.includes(lang)) throw new Error(`unknown language ${lang}`);
   Object.assign(dictionaries[lang], dict);
+}
+
+/** A page's own dictionaries, one loader per language: the current language's is fetched now (await this). */
+export async function addMessageLoaders(byLang) {
+  for (const [lang, load] of Object.entries(byLang)) {
+    if (!LANGS.includes(lang)) throw new Error(`unknown language ${lang}`);
+    loaders[lang].push(load);
+    if (loaded.has(lang)) Object.assign(dictionaries[lang], (await load()).default);
+  }
 }
 
 export function hasKey(key) {
@@ -115,8 +140,9 @@ export function applyI18n(root = document) {
   }
 }
 
-export function setLang(lang) {
+export async function setLang(lang) {
   if (!LANGS.includes(lang)) return;
+  await loadLanguage(lang);
   current = lang;
   store(lang);
   document.documentElement.lang = lang;
