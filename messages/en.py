@@ -247,6 +247,8 @@ MESSAGES: dict[str, str] = {
     "validation.image.string_type": "must be an image: a PNG/JPEG data URL or a 2-D array of numbers",
     "error.bad_request": "The request could not be read (is the body valid JSON?).",
     "error.not_found": "Nothing here: check the address.",
+    "error.architecture_not_found": "Unknown architecture {name}: the known ones are {known}.",
+    "error.drawing_not_found": "Drawing not found.",
     "error.method_not_allowed": "This method is not allowed here.",
     "error.body_too_large": "The request is too large.",
     "error.unsupported_media_type": "Send the body as JSON (Content-Type: application/json).",

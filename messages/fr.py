@@ -264,6 +264,8 @@ MESSAGES: dict[str, str] = {
     "validation.image.string_type": "doit être une image : une data URL PNG/JPEG ou un tableau 2-D de nombres",
     "error.bad_request": "La requête est illisible (le corps est-il du JSON valide ?).",
     "error.not_found": "Rien ici : vérifiez l'adresse.",
+    "error.architecture_not_found": "Architecture inconnue : {name}. Celles que l'on connaît : {known}.",
+    "error.drawing_not_found": "Dessin introuvable.",
     "error.method_not_allowed": "Cette méthode n'est pas autorisée ici.",
     "error.body_too_large": "La requête est trop volumineuse.",
     "error.unsupported_media_type": "Envoyez le corps en JSON (Content-Type: application/json).",

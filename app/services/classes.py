@@ -719,7 +719,7 @@ class ClassService:
             if device_id is not None:
                 query = query.where(Drawing.device_id == device_id)
             if s.execute(query).rowcount == 0:
-                raise ApiError.not_found("Drawing", "Dessin", {"id": drawing_id[:24]})
+                raise ApiError.keyed(404, "not_found", "error.drawing_not_found", {"id": drawing_id[:24]})
             s.execute(update(Classroom).where(Classroom.code == code).values(revision=Classroom.revision + 1))
         self.notify(code)
 
@@ -729,7 +729,7 @@ class ClassService:
                 select(Drawing.png).where(Drawing.class_code == code, Drawing.id == drawing_id)
             ).scalar_one_or_none()
         if png is None:
-            raise ApiError.not_found("Drawing", "Dessin", {"id": drawing_id[:24]})
+            raise ApiError.keyed(404, "not_found", "error.drawing_not_found", {"id": drawing_id[:24]})
         return png
 
     # -- the dashboard -----------------------------------------------------------------------------------------------

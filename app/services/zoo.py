@@ -84,10 +84,13 @@ def _detail_cached(key: str, size: int) -> dict[str, Any]:
 def detail(key: str, size: int | None) -> dict[str, Any]:
     arch = ARCHITECTURES.get(key)
     if arch is None:
-        raise ApiError.not_found(
-            f"architecture {key!r} (known: {', '.join(ARCHITECTURES)})",
-            f"l'architecture {key!r} (connues : {', '.join(ARCHITECTURES)})",
+        raise ApiError.keyed(
+            404,
+            "not_found",
+            "error.architecture_not_found",
             {"known": list(ARCHITECTURES)},
+            name=key[:40],
+            known=", ".join(ARCHITECTURES),
         )
     size = size or arch.input_shape[1]
     try:
