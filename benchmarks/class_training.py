@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import ServerProcess, digit_png_data_url, percentile, real_digits  # noqa: E402
+from tests.support.live_server import ServerProcess, digit_png_data_url, percentile, real_digits  # noqa: E402
 from tests.support.redis_server import RedisServer, TrainingWorker  # noqa: E402
 
 DEFAULT_JOB = {  # what /train sends when a student just presses "Start training"

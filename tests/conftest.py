@@ -2,23 +2,17 @@
 
 ``browser``: Debian's headless Chromium (``/usr/bin/chromium``, never a downloaded browser) driven by Playwright,
 one per test session. The browser tests (tests/browser) and the browser security tests (tests/reliability) use it;
-mark such tests with ``requires_chromium`` (from ``tests/browser/pagetools.py``) so they skip cleanly where
+mark such tests with ``requires_chromium`` (from ``tests/support/pagetools.py``) so they skip cleanly where
 Chromium is missing.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # benchmarks/ (the live-server launcher) is not an installed package
-    sys.path.insert(0, str(ROOT))
-BROWSER_TESTS = ROOT / "tests" / "browser"
-if str(BROWSER_TESTS) not in sys.path:  # pagetools: helpers of the browser tests
-    sys.path.insert(0, str(BROWSER_TESTS))
 
 # real services started by fixtures (tests/support): the redis_server fixture
 pytest_plugins = ("tests.support.redis_server",)

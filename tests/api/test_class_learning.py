@@ -99,7 +99,7 @@ def test_learning_through_redis_and_a_training_worker(tmp_path):
     class's in whichever web worker answers next."""
     import json
 
-    from benchmarks.load import ServerProcess, request
+    from tests.support.live_server import ServerProcess, request
     from tests.support.redis_server import RedisServer, TrainingWorker, redis_available
 
     if not redis_available():

@@ -402,7 +402,7 @@ def test_heldout_share_is_stable():
 def test_data_kept_across_a_real_server_restart(tmp_path):
     """Two real ``convstep serve`` processes, one after the other, on the same CONVSTEP_DATA_DIR (the default
     SQLite database): the class, its token and its drawings survive the restart."""
-    from benchmarks.load import ServerProcess, request
+    from tests.support.live_server import ServerProcess, request
 
     env = {"CONVSTEP_DATA_DIR": str(tmp_path)}
     with ServerProcess(env=env) as first:

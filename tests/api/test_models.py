@@ -1,4 +1,4 @@
-"""GET /api/health, /api/models (and the per-model lookups), and the model registry behind them."""
+"""GET /api/models (and the per-model lookups), and the model registry behind them (app/api/routes/models.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,6 @@ from app.services.models import ModelRegistry
 from engine import build_preset
 
 from .helpers import assert_error, make_client
-
-
-def test_health(client):
-    body = client.get("/api/health").json()
-    assert body["status"] == "ok"
-    assert body["default_model"] == "lenet"
-    assert body["models"] >= 3
 
 
 def test_models_list_describes_architectures(client):
@@ -79,9 +72,6 @@ def test_receptive_field(client):
     assert field["bottom"] == 27 and field["right"] == 27 and not field["full"]
     assert client.get("/api/models/lenet/receptive-field?layer=fc1").json()["full"] is True
     assert_error(client.get("/api/models/lenet/receptive-field?layer=conv1&row=28&col=0"), 422, "position_out_of_range")
-
-
-# -- the registry -------------------------------------------------------------------------------------------
 
 
 def test_folder_models_load_and_corrupt_files_are_skipped(tmp_path, caplog):

@@ -13,7 +13,7 @@ from app.services.jobs import ExtraData, data_sources
 from engine import data as engine_data
 
 from .helpers import assert_error, make_client
-from .test_train_api import LONG, TINY, finished, read_events, start, stop, wait_for
+from .test_train import LONG, TINY, finished, read_events, start, stop, wait_for
 
 
 @pytest.fixture

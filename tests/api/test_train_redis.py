@@ -18,7 +18,7 @@ from engine import Sequential
 from tests.support.redis_server import REPO_ROOT, RedisServer, TrainingWorker, free_port
 
 from .helpers import StrictClient, assert_error
-from .test_train_api import LONG, TINY, finished, parse_sse, read_events, wait_for
+from .test_train import LONG, TINY, finished, parse_sse, read_events, wait_for
 
 
 @pytest.fixture

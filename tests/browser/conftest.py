@@ -1,6 +1,6 @@
 """Fixtures of the browser tests: a real ``convstep serve`` and a page that fails on any console error.
 
-* ``server`` (per module): ``benchmarks/load.py``'s :class:`ServerProcess` on a free 127.0.0.1 port, with the
+* ``server`` (per module): ``tests/support/live_server.py``'s :class:`ServerProcess` on a free 127.0.0.1 port, with the
   environment of the ``server_env`` fixture (override it in a module to change settings).
 * ``page``: a fresh browser context at the ``viewport`` fixture's size (the projector's 1280×720 by default),
   ``page.base`` = the server's URL. Every console error and uncaught exception fails the test that caused it,
@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 import pytest
-from pagetools import PROJECTOR
 
-from benchmarks.load import ServerProcess
+from tests.support.live_server import ServerProcess
+from tests.support.pagetools import PROJECTOR
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pagetools import requires_chromium
 
 from app.pages import PAGES as SERVED_PAGES
+from tests.support.pagetools import requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

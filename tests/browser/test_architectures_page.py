@@ -10,7 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from pagetools import i18n_mismatches, requires_chromium
+
+from tests.support.pagetools import i18n_mismatches, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

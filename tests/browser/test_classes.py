@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from pagetools import i18n_mismatches, requires_chromium
+
+from tests.support.pagetools import i18n_mismatches, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

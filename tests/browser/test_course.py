@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from pagetools import i18n_mismatches, numbers, requires_chromium
+
+from tests.support.pagetools import i18n_mismatches, numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pagetools import requires_chromium
+
+from tests.support.pagetools import requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -10,7 +10,8 @@ import re
 import httpx
 import numpy as np
 import pytest
-from pagetools import numbers, requires_chromium
+
+from tests.support.pagetools import numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from pagetools import requires_chromium
+
+from tests.support.pagetools import requires_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "static" / "js"

@@ -7,7 +7,8 @@ import re
 
 import httpx
 import pytest
-from pagetools import numbers, requires_chromium
+
+from tests.support.pagetools import numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pagetools import requires_chromium
+
+from tests.support.pagetools import requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

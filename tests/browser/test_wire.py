@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from pagetools import requires_chromium
-from test_drawing_lab import SEVEN, draw, open_lab, verdict
-from test_steps import open_steps, sample_index
+
+from tests.support.pagetools import requires_chromium
+
+from .test_drawing_lab import SEVEN, draw, open_lab, verdict
+from .test_steps import open_steps, sample_index
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

@@ -1,6 +1,6 @@
 """Fixtures for the reliability tests: real ``convstep serve`` processes on free ports of 127.0.0.1.
 
-Every server here is a subprocess started and stopped by a fixture (``benchmarks/load.py``'s
+Every server here is a subprocess started and stopped by a fixture (``tests/support/live_server.py``'s
 :class:`ServerProcess`), configured through ``CONVSTEP_*`` environment variables, and reached over real sockets:
 what is tested is the whole stack a school server runs (uvicorn's HTTP parser, the middleware, the app).
 
@@ -11,20 +11,17 @@ After every test that used the shared ``server``, :func:`server_stays_healthy` c
 from __future__ import annotations
 
 import socket
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support.live_server import ServerProcess
+
+from .fuzz_checks import error_answer_problem, missing_security_headers
+
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.load import ServerProcess  # noqa: E402
-
-from .fuzz_checks import error_answer_problem, missing_security_headers  # noqa: E402
 
 # one training job at a time, so that tests which go beyond the limit reach it quickly
 SHARED_SERVER_ENV = {"CONVSTEP_MAX_TRAINING_JOBS": "1", "CONVSTEP_MAX_QUEUED_JOBS": "2"}

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from pagetools import requires_chromium  # the headless Chromium itself is tests/conftest.py's `browser`
 
 from app.pages import PAGES, TEMPLATES_DIR
+from tests.support.pagetools import requires_chromium  # the headless Chromium itself is tests/conftest.py's `browser`
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

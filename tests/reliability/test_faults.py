@@ -18,12 +18,12 @@ import time
 import httpx
 import numpy as np
 import pytest
-from api.helpers import StrictClient, assert_error
-from api.test_train_api import parse_sse, wait_for
 
 from app.core.config import Settings
 from app.main import create_app
 from engine import Sequential, build_preset
+from tests.api.helpers import StrictClient, assert_error
+from tests.api.test_train import parse_sse, wait_for
 
 from .conftest import assert_no_traceback, raw_connection, read_http_response
 
@@ -267,7 +267,7 @@ def test_several_workers_turn_live_training_off(start_server):
 
 
 def _tree(server) -> list[int]:
-    from benchmarks.load import process_tree
+    from tests.support.live_server import process_tree
 
     return process_tree(server.pid)
 

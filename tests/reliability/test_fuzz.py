@@ -45,7 +45,7 @@ RUN_TIME_LIMIT_S = 400  # a hang is a failure, not a stuck CI job
 @pytest.fixture(scope="module")
 def fuzzed_server(tmp_path_factory):
     """A server of its own: whatever the fuzzer creates (training jobs...) stays away from the other tests."""
-    from benchmarks.load import ServerProcess
+    from tests.support.live_server import ServerProcess
 
     with ServerProcess(env=SHARED_SERVER_ENV) as live:
         yield live

@@ -13,7 +13,7 @@ import pytest
 
 from app.core.security import CONTENT_SECURITY_POLICY
 from app.pages import PAGES, TEMPLATES_DIR
-from benchmarks.load import request as raw_request
+from tests.support.live_server import request as raw_request
 
 from .conftest import assert_sound_answer
 from .fuzz_checks import missing_security_headers

@@ -19,11 +19,11 @@ from typing import Any
 
 import httpx
 import pytest
-from api.helpers import bomb_png
 from PIL import Image
 
 from app.core.security import json_depth_exceeds
-from benchmarks.load import request as raw_request
+from tests.api.helpers import bomb_png
+from tests.support.live_server import request as raw_request
 
 from .conftest import assert_sound_answer, raw_connection, read_http_response
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.load import LOAD_ENDPOINTS, endpoint_bodies, load_rounds, real_digits
+from tests.support.live_server import LOAD_ENDPOINTS, endpoint_bodies, load_rounds, real_digits
 
 CLIENTS = 8
 SECONDS = 4.0

@@ -15,9 +15,9 @@ import pytest
 import redis
 
 from app.services.jobs.redis_backend import Keys
-from benchmarks.load import ServerProcess
 from tests.api.helpers import data_url, drawn_digit, png_bytes
-from tests.api.test_train_api import LONG, TINY, parse_sse
+from tests.api.test_train import LONG, TINY, parse_sse
+from tests.support.live_server import ServerProcess
 from tests.support.redis_server import RedisServer, TrainingWorker, redis_available
 
 pytestmark = pytest.mark.slow
