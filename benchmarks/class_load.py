@@ -34,8 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from tests.support.live_server import ServerProcess, _connection, percentile, request, rss_bytes  # noqa: E402
 from tests.support.handwriting import font_digit_url  # noqa: E402
+from tests.support.live_server import ServerProcess, _connection, percentile, request, rss_bytes  # noqa: E402
 
 
 def summary_stream(url: str, code: str, token: str, events: list, stop: threading.Event, ready: threading.Event):

@@ -22,7 +22,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
-from messages import CATALOGUES, message
+from messages import CATALOGUES, french_typography, message
 
 from .i18n import Lang, request_language
 from .limits import SECURITY_HEADERS, JsonTooDeep
@@ -62,7 +62,9 @@ class ApiError(Exception):
     def message(self, lang: Lang) -> str:
         if self.key is not None:
             return message(self.key, lang, **self.params)
-        return (self.message_fr or self.message_en or "") if lang == "fr" else (self.message_en or "")
+        if lang == "fr":  # the older form: French spacing applied here, as the catalogue does when it loads
+            return french_typography(self.message_fr or self.message_en or "")
+        return self.message_en or ""
 
     @classmethod
     def keyed(cls, status: int, code: str, key: str | None = None, detail: Any = None, **params: Any) -> ApiError:

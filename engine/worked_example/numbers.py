@@ -79,7 +79,7 @@ def _positions(mask: np.ndarray) -> list[list[int]]:
     return [list(map(int, p)) for p in np.argwhere(mask)]
 
 
-_BRACKETED = re.compile(r"\[[^\[\]]*\]")
+_BRACKETED = re.compile(r"\[[\d\s.,;−⟦⟧-]*\]")  # a list of numbers only (not X[i+m, j+n])
 _DECIMAL = re.compile(r"(?<![\w.])([-−]?)(\d+)(?:\.(\d+))?(?![\w.])")
 
 

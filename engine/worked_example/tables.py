@@ -83,7 +83,7 @@ def _step_rows(step: dict[str, Any], L: dict[str, str], lang: str) -> list[list[
         if not printed:
             rows.append([key, _value_text(step["values"][key], lang), no_print, ""])
         for n, c in enumerate(printed):
-            name = key if c["name"] == key else f"{key} ({c['label'][lang]})"
+            name = c["label"][lang] if c["name"] == key else f"{key} ({c['label'][lang]})"
             value = _value_text(step["values"][key], lang) if n == 0 else "″"
             rows.append([name, value, _value_text(c["document"], lang), L[c["status"]]])
     return rows

@@ -101,3 +101,24 @@ def test_worked_example_model_backward_gives_the_course_loss(client):
     assert body["loss"] == pytest.approx(1.1032, abs=5e-4)  # 4 significant digits
     fc = next(layer for layer in body["layers"] if layer["name"] == "fc")
     np.testing.assert_allclose(fc["grads"]["W"]["values"], [[6.682, 5.345], [-6.682, -5.345]], atol=2e-3)
+
+
+def test_backward_of_a_confident_digit_has_right_digits(client, mnist_digits):
+    """Issue 14.7 through the API: for a digit the model is sure of (the lab's default label, the predicted one),
+    the loss and ŷ_t − 1 shown (4 significant digits) are those of an independent float64 computation."""
+    import math
+
+    model = _served(client)
+    images = mnist_digits[0][:50]
+    probs = model.predict_proba((images / 255.0).astype(np.float32)[:, None])
+    k = int(np.argmax(probs.max(axis=1)))
+    image, label = images[k], int(probs[k].argmax())
+    body = client.post("/api/backward", json={"image": image.tolist(), "label": label, "preprocess": False}).json()
+    # float64 reference: logits from the float64 copy of the weights, logsumexp with math.fsum
+    m64 = model.astype(np.float64).eval()
+    z = m64.logits((image / 255.0).astype(np.float64)[None, None])[0]
+    lse = z.max() + math.log(math.fsum(math.exp(v - z.max()) for v in z))
+    others = math.fsum(math.exp(v - lse) for j, v in enumerate(z) if j != label)
+    assert others < 1e-5  # confident
+    assert body["loss"] == pytest.approx(lse - z[label], rel=2e-3)
+    assert body["dL_dz"][label] == pytest.approx(-others, rel=2e-3)

@@ -138,3 +138,5 @@ def test_french_cli_output_reads_as_french(capsys):
     # the quotes of the document keep its notation only in its code names (dl_dw, np.log...)
     bad = [line for line in out.splitlines() if french_problems(line)]
     assert bad == []
+    assert "X[i+m, j+n]" in out  # formulas keep their notation: only lists of numbers take semicolons
+    assert "[[0\u202f; 9]\u202f; [10\u202f; 3]]" in out and "hauteur" in out and "height" not in out

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from engine.train import DEFAULT_LEARNING_RATES, TrainingDiverged
+from messages import french_typography
 
 from ...core.i18n import Lang
 
@@ -33,7 +34,7 @@ class JobError(Exception):
     def to_dict(self, lang: Lang) -> dict[str, Any]:
         return {
             "code": self.code,
-            "message": self.message_fr if lang == "fr" else self.message_en,
+            "message": french_typography(self.message_fr) if lang == "fr" else self.message_en,
             "detail": self.detail,
         }
 

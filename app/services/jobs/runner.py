@@ -142,7 +142,10 @@ class TrainingRun:
         except (ImportError, OSError, ValueError) as exc:
             log.exception("training job %s could not run", self.id)
             error = JobError(
-                "training_error", f"Training could not run: {exc}", f"L'entraînement n'a pas pu se faire : {exc}"
+                "training_error",
+                f"Training could not run: {exc}",
+                f"L'entraînement n'a pas pu se faire ({type(exc).__name__}) ; la raison, en anglais, est dans detail.reason.",
+                {"reason": str(exc)},
             )
         except Exception:  # a bug: logged with its traceback, reported without internals
             log.exception("training job %s crashed", self.id)
