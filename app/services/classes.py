@@ -618,8 +618,8 @@ class ClassService:
             raise _too_many(
                 "class_full",
                 f"This class already has {count:,} drawings, the most a class keeps: the teacher can delete some.",
-                f"Cette classe a déjà {count:,} dessins, le maximum qu'une classe garde : le professeur peut en "
-                "supprimer.".replace(",", "\u202f"),
+                f"Cette classe a déjà {count:,} dessins".replace(",", "\u202f")
+                + ", le maximum qu'une classe garde : le professeur peut en supprimer.",
                 60.0,
                 {"max_class_drawings": settings.max_class_drawings},
             )

@@ -211,3 +211,41 @@ def test_wrong_codes_and_markup_are_shown_as_text(browser, server):
     page.wait_for_selector("#dash-error:not([hidden])")
     assert "teacher link" in page.locator("#dash-error").inner_text()
     ctx.close()
+
+
+@pytest.mark.slow
+def test_learn_our_handwriting_from_the_dashboard(browser, server):
+    """The teacher clicks "Learn our handwriting": the dashboard follows the training and shows, before and after,
+    the accuracy on the held-out class digits and on the MNIST validation digits, then links to the lab."""
+    import json
+
+    from benchmarks.load import request
+    from tests.support.handwriting import font_digit_url
+
+    created = json.loads(request(server.url, "POST", "/api/classes", b"{}")[1])
+    code, token = created["code"], created["teacher_token"]
+    for variant in range(4):
+        for digit in range(10):
+            body = {"image": font_digit_url(digit, variant), "label": digit, "device_id": f"device-{variant}-{digit}"}
+            assert request(server.url, "POST", f"/api/classes/{code}/drawings", json.dumps(body).encode())[0] == 201
+    ctx, page = new_context(browser, server, {"width": 1280, "height": 720})
+    page.goto(f"{server.url}/class/{code}#token={token}")
+    wait_figure(page, "#n-drawings", 40)
+    page.fill("#learn-epochs", "1")
+    page.click("#learn-start")
+    page.wait_for_selector("#learn-result:not([hidden])", timeout=240_000)
+    model_id = f"class-{code.lower()}"
+    assert model_id in page.locator("#learn-status").inner_text()
+    before = float(page.locator("#heldout-before").inner_text().rstrip("%"))
+    after = float(page.locator("#heldout-after").inner_text().rstrip("%"))
+    assert after > before
+    assert re.fullmatch(r"\d+(\.\d)?%", page.locator("#val-after").inner_text())
+    assert page.locator("#learn-lab").get_attribute("href") == f"/?model={model_id}"
+    wait_figure(page, "#n-drawings", 40)
+    assert model_id in page.locator("#accuracy-label").inner_text()  # the dashboard now reads with it
+    assert axe_violations(page) == []
+    page.click("[data-lang-switch='fr']")
+    assert re.fullmatch(r"\d+(,\d)?\u00a0%|\d+(,\d)?\u202f%", page.locator("#heldout-after").inner_text())
+    shot(page, "learn")
+    assert page.problems == []
+    ctx.close()
