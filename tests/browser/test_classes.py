@@ -219,8 +219,8 @@ def test_learn_our_handwriting_from_the_dashboard(browser, server):
     the accuracy on the held-out class digits and on the MNIST validation digits, then links to the lab."""
     import json
 
-    from benchmarks.load import request
     from tests.support.handwriting import font_digit_url
+    from tests.support.live_server import request
 
     created = json.loads(request(server.url, "POST", "/api/classes", b"{}")[1])
     code, token = created["code"], created["teacher_token"]
