@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from app.pages import PAGES as SERVED_PAGES
+from tests.support.live_server import digit_png_data_url, real_digits
 from tests.support.pagetools import requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -141,6 +142,37 @@ def mlp_loaded(page):
     page.locator(".course-slip").first.wait_for()
 
 
+def architectures_loaded(page):
+    page.wait_for_selector("#layer-table tbody tr")
+    page.wait_for_selector("#stack-table tbody tr")
+
+
+def class_new_loaded(page):
+    page.wait_for_selector("#create")
+
+
+def create_class(page):
+    page.click("#create")
+    page.wait_for_selector("#created:not([hidden])")
+    page.wait_for_load_state("networkidle")
+
+
+def join_loaded(page):
+    page.wait_for_selector("#code, input[name=code]")
+
+
+def dashboard_loaded(page):
+    page.wait_for_selector("#dash-body:not([hidden])")
+    page.wait_for_function("() => Number(document.querySelector('#n-drawings').textContent.replace(/\\D/g, '')) > 0")
+    page.wait_for_selector("#confusion table, #confusion [role=grid], #confusion button")
+    page.wait_for_load_state("networkidle")
+
+
+def open_confusion_cell(page):
+    page.locator("#confusion button:not([disabled])").first.click()
+    page.wait_for_selector("#cell-drawings:not([hidden])")
+
+
 def open_course_menu(page):
     page.click(".course-menu summary")
     page.locator(".course-menu a").first.wait_for()
@@ -190,10 +222,11 @@ PAGES = [
         "/neuron", neuron_loaded, [("the cost bouncing", neuron_bouncing), ("the Course menu open", open_course_menu)]
     ),
     Page("/mlp", mlp_loaded),
-    # >>> TO ADD AT MERGE: the CLASS DASHBOARD (the teacher's page, built on another branch in parallel), in the state
-    # >>> "a class with drawings" (students' contexts send a few digits first), e.g.
-    # >>> Page("/class/{class_code}/dashboard", dashboard_loaded, [("a class with drawings", students_draw)]),
-    # >>> (the students' phone page and the lessons too, if their branches add them: the test below fails until then)
+    Page("/architectures", architectures_loaded),
+    Page("/class/new", class_new_loaded, [("a class created", create_class)]),
+    Page("/join", join_loaded),
+    # the teacher's dashboard of a class with drawings (the teacher link carries the token)
+    Page("/class/{class_code}#token={class_token}", dashboard_loaded, [("a confusion cell open", open_confusion_cell)]),
 ]
 
 
@@ -246,10 +279,32 @@ def finished_job(server) -> str:
     return job_id
 
 
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory) -> dict[str, str]:
+    """The classes' database in a folder of this test's own."""
+    return {"CONVSTEP_DATA_DIR": str(tmp_path_factory.mktemp("a11y-data"))}
+
+
+@pytest.fixture(scope="module")
+def class_with_drawings(server) -> dict[str, str]:
+    """A class where six students (six devices) each sent one real handwritten digit: the dashboard has numbers."""
+    created = httpx.post(f"{server.url}/api/classes", json={}, timeout=60).json()
+    for k, (label, digit) in enumerate(real_digits(6)):
+        answer = httpx.post(
+            f"{server.url}/api/classes/{created['code']}/drawings",
+            json={"image": digit_png_data_url(digit), "label": label, "device_id": f"a11y-device-{k:02d}"},
+            timeout=60,
+        )
+        assert answer.status_code == 201, answer.text
+    return {"class_code": created["code"], "class_token": created["teacher_token"]}
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: make node_modules/.installed")
 @pytest.mark.parametrize("viewport_name", list(VIEWPORTS))
 @pytest.mark.parametrize("lang", list(LANGS))
-def test_no_wcag_violation_on_any_page_in_any_state(browser, server, finished_job, lang, viewport_name):
+def test_no_wcag_violation_on_any_page_in_any_state(
+    browser, server, finished_job, class_with_drawings, lang, viewport_name
+):
     context = browser.new_context(
         viewport=VIEWPORTS[viewport_name], locale=LANGS[lang], bypass_csp=True, reduced_motion="reduce"
     )
@@ -260,7 +315,7 @@ def test_no_wcag_violation_on_any_page_in_any_state(browser, server, finished_jo
         page = context.new_page()
         page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
         for entry in PAGES:
-            address = entry.address.format(job=finished_job)
+            address = entry.address.format(job=finished_job, **class_with_drawings)
             page.goto(f"{server.url}{address}")
             if address.split("?")[0] in SERVED_PAGES:  # the API docs (Swagger UI) are in English only
                 assert page.evaluate("() => document.documentElement.lang") == lang, address
