@@ -114,7 +114,10 @@ class Settings(BaseSettings):
     max_class_drawings: int = Field(5000, ge=1, description="Most drawings one class keeps (429 beyond).")
     drawing_interval_s: float = Field(1.0, ge=0, description="Least time between two drawings of one device (429).")
     max_wrong_codes_per_minute: int = Field(
-        10, ge=1, description="Unknown class codes one client may try in a minute before it gets 429."
+        10,
+        ge=1,
+        description="Unknown class codes one device (or an address without device id) may try in a minute before "
+        "it gets 429; one address, ten times as many.",
     )
     max_new_classes_per_hour: int = Field(30, ge=1, description="Classes one client may create in an hour (429).")
     max_drawing_png_bytes: int = Field(64 * 1024, ge=4096, description="Largest stored copy of a drawing's image.")

@@ -237,6 +237,7 @@ class ClassService:
         self.engine = sessions.kw["bind"]
         self.clock = clock
         self.wrong_codes = SlidingWindow(settings.max_wrong_codes_per_minute, 60.0, clock)
+        self.wrong_codes_per_address = SlidingWindow(10 * settings.max_wrong_codes_per_minute, 60.0, clock)
         self.new_classes = SlidingWindow(settings.max_new_classes_per_hour, 3600.0, clock)
         self._last_sweep: float | None = None
         self._model_lock = threading.Lock()
@@ -291,25 +292,33 @@ class ClassService:
     def _expired(self, room: Classroom) -> bool:
         return utcnow() - _aware(room.last_activity_at) > dt.timedelta(days=self.settings.class_ttl_days)
 
-    def check_code(self, code: str, client: str) -> None:
-        """For students: the code exists; 10 wrong codes a minute from one address and it is 429 for a while."""
+    def check_code(self, code: str, client: str, device_id: str | None = None) -> None:
+        """For students: the code exists. A client — the device (its random id) when it sends one, else the
+        address — gets 429 after ``max_wrong_codes_per_minute`` unknown codes in a minute. A whole class shares one
+        school address, so the address alone only gets 429 after ten times as many (enough to stop anyone from
+        trying codes at random with new device ids: there are 887 million codes)."""
         self.maybe_sweep()
-        wait = self.wrong_codes.retry_after(client)
-        if wait is not None:
-            limit = self.settings.max_wrong_codes_per_minute
-            raise _too_many(
-                "too_many_attempts",
-                f"Too many wrong codes ({limit} a minute): wait a moment, then check the code with your teacher.",
-                f"Trop de codes erronés ({limit} par minute) : attendez un instant, puis vérifiez le code avec "
-                "votre professeur.",
-                wait,
-                {"limit": limit},
-            )
+        keys = [(self.wrong_codes, f"device:{device_id}" if device_id else f"addr:{client}")]
+        if device_id:
+            keys.append((self.wrong_codes_per_address, f"addr:{client}"))
+        for window, key in keys:
+            wait = window.retry_after(key)
+            if wait is not None:
+                limit = window.limit
+                raise _too_many(
+                    "too_many_attempts",
+                    f"Too many wrong codes ({limit} a minute): wait a moment, then check the code with your teacher.",
+                    f"Trop de codes erronés ({limit} par minute) : attendez un instant, puis vérifiez le code avec "
+                    "votre professeur.",
+                    wait,
+                    {"limit": limit},
+                )
         with self.sessions() as s:
             room = s.get(Classroom, code) if is_code(code) else None
             if room is not None and not self._expired(room):
                 return
-        self.wrong_codes.add(client)
+        for window, key in keys:
+            window.add(key)
         raise unknown_class(code)
 
     def authorize(self, code: str, authorization: str | None) -> None:
@@ -604,7 +613,7 @@ class ClassService:
                     break
 
     def add_drawing(self, code: str, image, label: int, device_id: str, client: str) -> dict[str, Any]:
-        self.check_code(code, client)
+        self.check_code(code, client, device_id)
         settings = self.settings
         entry = self.model_entry(code)
         with self.sessions() as s:

@@ -259,7 +259,27 @@ def test_wrong_codes_are_limited_per_client(make):
     r = client.get(f"/api/classes/{code}/join")  # even the right code, for a minute
     assert_error(r, 429, "too_many_attempts")
     assert 1 <= int(r.headers["retry-after"]) <= 60
-    assert_error(draw(client, code), 429, "too_many_attempts")
+    # a phone sending drawings to wrong codes is limited by its device id
+    for _ in range(10):
+        assert_error(draw(client, "ZZZZZZ", device="device-wrong"), 404, "unknown_class")
+    assert_error(draw(client, code, device="device-wrong"), 429, "too_many_attempts")
+
+
+def test_a_mistyping_student_does_not_lock_out_the_class_behind_one_school_address(make):
+    client = make(max_wrong_codes_per_minute=10)
+    code, _ = new_class(client)
+    careless = {"X-Device-Id": "device-careless"}
+    for i in range(10):
+        assert_error(client.get(f"/api/classes/ZZZZ{CODE_ALPHABET[i]}Z/join", headers=careless), 404, "unknown_class")
+    assert_error(client.get(f"/api/classes/{code}/join", headers=careless), 429, "too_many_attempts")
+    # the classmates on the same address still join
+    assert client.get(f"/api/classes/{code}/join", headers={"X-Device-Id": "device-careful"}).status_code == 200
+    # ... but inventing a device id per try does not help beyond ten times the limit per address
+    for i in range(90):
+        headers = {"X-Device-Id": f"device-random-{i:03d}"}
+        assert client.get("/api/classes/ZZZZZZ/join", headers=headers).status_code == 404
+    r = client.get(f"/api/classes/{code}/join", headers={"X-Device-Id": "device-new-one"})
+    assert_error(r, 429, "too_many_attempts")
 
 
 def test_new_classes_are_limited_per_client(make):

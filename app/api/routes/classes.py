@@ -138,7 +138,7 @@ def join_class(
     service: ClassService = Depends(get_classes),
 ):
     code = normalize_code(code)
-    service.check_code(code, client_key(request))
+    service.check_code(code, client_key(request), device_id)
     return {"code": code, "prompt": service.next_prompt(code, device_id), "model": service.model_entry(code).id}
 
 
@@ -182,7 +182,7 @@ def list_drawings(
             "Send X-Device-Id (a student's own drawings) or the teacher's token.",
             "Envoyez X-Device-Id (les dessins d'un élève) ou le jeton du professeur.",
         )
-    service.check_code(code, client_key(request))
+    service.check_code(code, client_key(request), device_id)
     return service.list_drawings(code, device_id=device_id, label=label, predicted=predicted, limit=limit)
 
 
@@ -204,7 +204,7 @@ def delete_drawing(
         teacher(code, request, service)
         service.delete_drawing(code, drawing_id, device_id=None)
     elif device_id is not None:
-        service.check_code(code, client_key(request))
+        service.check_code(code, client_key(request), device_id)
         service.delete_drawing(code, drawing_id, device_id=device_id)
     else:
         raise ApiError(
