@@ -164,8 +164,8 @@ def join_loaded(page):
 def dashboard_loaded(page):
     page.wait_for_selector("#dash-body:not([hidden])")
     page.wait_for_function("() => Number(document.querySelector('#n-drawings').textContent.replace(/\\D/g, '')) > 0")
-    page.wait_for_selector("#confusion table, #confusion [role=grid], #confusion button")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("#confusion table")
+    page.wait_for_selector("#live[data-state=on]")  # the live stream is open (never "network idle": it stays open)
 
 
 def open_confusion_cell(page):
