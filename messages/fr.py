@@ -202,10 +202,74 @@ MESSAGES: dict[str, str] = {
     "preprocess.scaled": "Mis à l'échelle (20 px)",
     "preprocess.stroke": "Épaisseur du trait",
     "preprocess.centered": "Centré dans 28×28",
+    # -- les errata du chapitre sur le perceptron (engine/perceptron_errata.py) : perceptron.erratum.<erreur>.<champ> --
+    # (les accolades comme Σ_{i=1}^m dans les modèles sans paramètre sont les indices du document, écrits comme lui)
+    "perceptron.erratum.log_loss_brackets.document": "−(1/m) * Σ y_i * log(a_i) + (1 − y_i) * log(1 − a_i)",
+    "perceptron.erratum.log_loss_brackets.computed": "L = −(1/m)·Σ [y_i·ln a_i + (1 − y_i)·ln(1 − a_i)]",
+    "perceptron.erratum.log_loss_brackets.explanation": "Sans crochets, la somme (et le facteur −1/m) ne porte que sur "
+    "le premier terme, et le second garde un indice i qui n'appartient à aucune somme. Les deux termes sont dans la "
+    "somme, comme le montre le code np.sum(y*np.log(A) + (1-y)*np.log(1-A)) ; log est le logarithme népérien ln.",
+    "perceptron.erratum.gradient_indices.document": "∂L/∂w_i = −(1/m) Σ_{i=1}^m (y_i − a_i) × x_j^(i) ; "
+    "Σ_{m=1}^{m} ; [y_1 … y_n], [a_1 … a_n]",
+    "perceptron.erratum.gradient_indices.computed": "∂L/∂w_j = −(1/m) Σ_{i=1}^m (y_i − a_i)·x_j^(i) ; "
+    "y, A = [y_1 … y_m], [a_1 … a_m]",
+    "perceptron.erratum.gradient_indices.explanation": "i numérote les échantillons (c'est l'indice de sommation), j "
+    "les variables : la dérivée est par rapport à w_j. Dans la forme vectorisée, la somme de la dernière ligne porte "
+    "sur i (et non m = 1 … m), et y et A ont une composante par échantillon, m en tout, et non n (n compte les "
+    "variables). Le résultat −(1/m)·Xᵀ(y − A) est juste.",
+    "perceptron.erratum.heaviside_at_zero.document": "H(0) = 1/2 (Heaviside) ; y = 1 si z ≥ 0 (En résumé)",
+    "perceptron.erratum.heaviside_at_zero.computed": "ConvStep : H(z) = 1 si z ≥ 0, sinon 0",
+    "perceptron.erratum.heaviside_at_zero.explanation": "Le chapitre donne deux valeurs en z = 0 : 1/2 sur la "
+    "diapositive des fonctions d'activation, 1 dans le résumé du neurone formel. Les deux conventions existent ; elles "
+    "ne diffèrent que sur la frontière elle-même. ConvStep prend celle du résumé.",
+    "perceptron.erratum.dL_dA.document": "∂L/∂A = Σ −y/A + (1 − y)/A = {document}  (y = {y} ; A = {a})",
+    "perceptron.erratum.dL_dA.computed": "∂L/∂A = −y/A + (1 − y)/(1 − A) = {correct}",
+    "perceptron.erratum.dL_dA.explanation": "Le second terme vient de ln(1 − A), dont la dérivée est −1/(1 − A) : "
+    "c'est (1 − y)/(1 − A), et non (1 − y)/A. Avec y = {y} et A = {a}, la forme du document donne {document}, la pente "
+    "de la perte vaut {correct} (une différence centrée donne {central_difference}). Multipliée par ∂A/∂Z = A(1 − A), "
+    "la bonne forme donne A − y, le dZ d'où part le code de l'annexe (et sa bce_derivee écrit bien "
+    "(1 − y)/(1 − sortie)). Le Σ n'a pas sa place non plus : la dérivée se prend pour chaque échantillon.",
+    "perceptron.erratum.dZ_dW.document": "∂Z/∂W = A",
+    "perceptron.erratum.dZ_dW.computed": "∂Z^[l]/∂W^[l] = A^[l−1]  (∂L/∂W^[l] = dZ^[l]·A^[l−1]ᵀ)",
+    "perceptron.erratum.dZ_dW.explanation": "Z^[l] = W^[l]·A^[l−1] + B^[l] est multiplié par les activations de la "
+    "couche précédente : sans indice, la ligne se lit comme le A de la couche elle-même. Le cas général donné ensuite "
+    "(base^[C]·A^[C−1]ᵀ) est juste.",
+    "perceptron.erratum.bias_sum.document": "∂L/∂B^[2] = (1/m)·base^[2] = {document}  (XOR, m = {m})",
+    "perceptron.erratum.bias_sum.computed": "∂L/∂B^[2] = (1/m)·Σ base^[2] = {correct}",
+    "perceptron.erratum.bias_sum.explanation": "base^[C] a une colonne par échantillon (n_C × m) alors que B^[C] n'en a "
+    "qu'une : il manque la somme sur les échantillons (pour ∂L/∂W^[C] elle est dans le produit matriciel, comme le "
+    "note le document ; pour B il faut l'écrire). Le code de l'annexe fait bien la somme : "
+    "np.sum(dZ, axis=1, keepdims=True).",
+    "perceptron.erratum.relu_backward.document": "inter[inter <= 0] = 0  →  ∂L/∂x = {document}",
+    "perceptron.erratum.relu_backward.computed": "∂L/∂x = ∂L/∂y · 1[x > 0] = {correct}",
+    "perceptron.erratum.relu_backward.explanation": "Elle annule le gradient là où le gradient est négatif ; la dérivée "
+    "de ReLU dépend de l'entrée de la couche : 1 où x > 0, 0 ailleurs. Avec x = {x} et ∂L/∂y = {grad_output}, le "
+    "gradient doit s'arrêter aux deux unités inactives et passer, négatif ou non, par les actives.",
+    "perceptron.erratum.dense_backward.document": "np.dot(self.poids.T, grad_sortie) après la mise à jour = {document}",
+    "perceptron.erratum.dense_backward.computed": "∂L/∂x = Wᵀ·∂L/∂z (le W de la propagation directe) = {correct}",
+    "perceptron.erratum.dense_backward.explanation": "Elle met à jour self.poids avant de calculer le gradient qu'elle "
+    "renvoie à la couche précédente : ce gradient utilise donc les nouveaux poids et s'écarte de −η·x·‖∂L/∂z‖² (ici "
+    "η = {learning_rate}, x = {x}, ∂L/∂z = {grad_output}). Le gradient de l'entrée doit utiliser les poids qui ont "
+    "produit la sortie : le calculer d'abord, mettre à jour ensuite.",
+    "perceptron.erratum.dropout_at_test.document": "deux appels sur x = [1 ; … ; 1] : {first} puis {second}",
+    "perceptron.erratum.dropout_at_test.computed": "en test : y = x = {x}",
+    "perceptron.erratum.dropout_at_test.explanation": "Elle tire un nouveau masque à chaque appel, et Reseau.prediction "
+    "et test appellent la propagation_directe de chaque couche : un réseau qui contient cette couche donne des "
+    "prédictions aléatoires quand on l'évalue. Le dropout ne sert qu'à l'entraînement, les unités gardées étant "
+    "divisées par leur probabilité d'être gardées (dropout inversé) pour que rien ne change en test ; c'est ce que "
+    "fait le Dropout du moteur.",
     # -- quotes of the (French) course document, verbatim in every language --------------------------------------------
     "worked.quote.iv3_heading": "IV.3 : « Gradient de la perte par rapport à la carte de caractéristiques activée (ReLU) » puis ∂L/∂x_i = …",
     "worked.quote.inverse_convolution": "dx : « une opération de convolution inverse en utilisant le filtre retourné »",
     "worked.quote.add_padding": "add_padding : « … pour assurer que les dimensions de l'image sont multiples de la taille du noyau »",
+    "perceptron.quote.section.log_loss": "Minimisation de l'erreur",
+    "perceptron.quote.section.gradients": "Calcule des gradients",
+    "perceptron.quote.section.activation_summary": "Fonction d'activation · En résumé",
+    "perceptron.quote.section.back_propagation": "Back Propagation",
+    "perceptron.quote.section.back_propagation_general": "Back Propagation · Cas général",
+    "perceptron.quote.section.annex_relu": "Annexe 4 · Relu",
+    "perceptron.quote.section.annex_dense": "Annexe 4 · Dense",
+    "perceptron.quote.section.annex_dropout": "Annexe 4 · Dropout",
     # -- erreurs de l'API (app/) : error.<code>[.n] ; validation des requêtes : validation.<type pydantic> --
     "error.invalid_label": "label doit être entre 0 et {max_label} pour le modèle {model}.",
     "error.unknown_model": "Modèle inconnu {model}. Disponibles : {available}.",
