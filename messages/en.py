@@ -356,6 +356,9 @@ MESSAGES: dict[str, str] = {
     "validation.custom_needs_architecture": "preset custom needs an architecture (a list of layers; [] for a softmax regression)",
     "validation.architecture_only_for_custom": "architecture is only for preset custom (preset {preset} has its own)",
     "validation.image_or_images": 'send either "image" or "images" (not both)',
+    "validation.points_labels_length": "points and labels must have the same length ({points} ≠ {labels})",
+    "validation.mlp_layer_shape": "layer {layer}: W must be {rows}×{width} and b of length {rows}",
+    "validation.mlp_last_layer": "the last layer must have one unit",
     # -- the worked example: refused inputs (engine/worked_example/inputs.py) --
     "worked.input.label": "y as a label must be 0 or 1",
     "worked.input.not_numbers": "{name} must be numbers, got {value}",

@@ -377,6 +377,9 @@ MESSAGES: dict[str, str] = {
     "validation.custom_needs_architecture": "le préréglage custom demande une architecture (une liste de couches ; [] pour une régression softmax)",
     "validation.architecture_only_for_custom": "architecture ne sert qu'au préréglage custom ({preset} a la sienne)",
     "validation.image_or_images": "envoyez soit « image », soit « images » (pas les deux)",
+    "validation.points_labels_length": "points et labels doivent avoir la même longueur ({points} ≠ {labels})",
+    "validation.mlp_layer_shape": "couche {layer} : W doit être {rows}×{width} et b de longueur {rows}",
+    "validation.mlp_last_layer": "la dernière couche doit avoir une unité",
     # -- the worked example: refused inputs (engine/worked_example/inputs.py) --
     "worked.input.label": "y, donné comme étiquette, doit valoir 0 ou 1",
     "worked.input.not_numbers": "{name} doit contenir des nombres, reçu {value}",
