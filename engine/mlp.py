@@ -1,4 +1,4 @@
-"""A multilayer perceptron in the course's notation (seed 001, "Vers les réseaux de neurones"): sigmoid units,
+"""A multilayer perceptron in the course's notation (seed 001, its section towards neural networks): sigmoid units,
 one sigmoid output, log loss, full-batch gradient descent.
 
 Shapes (the course's, one sample per *column*): X = A^[0] (n0, m), W^[l] (n_l, n_{l−1}), b^[l] (n_l, 1)::

@@ -25,7 +25,7 @@ import numpy as np
 
 from .activations import sigmoid
 
-#: the ε the course adds inside its logarithms ("éviter le problème du 0")
+#: the ε the course adds inside its logarithms, so that none is ln 0
 COURSE_EPSILON = 1e-10
 #: e^x overflows float64 above this (ln of the largest double)
 EXP_OVERFLOW = float(np.log(np.finfo(np.float64).max))

@@ -185,10 +185,72 @@ MESSAGES: dict[str, str] = {
     "preprocess.scaled": "Scaled to 20 px",
     "preprocess.stroke": "Stroke width",
     "preprocess.centered": "Centred in 28×28",
+    # -- the perceptron chapter's errata (engine/perceptron_errata.py): perceptron.erratum.<slip>.<field> ------------
+    # (braces such as Σ_{i=1}^m in templates without placeholders are the document's indices, written as it does)
+    "perceptron.erratum.log_loss_brackets.document": "−(1/m) * Σ y_i * log(a_i) + (1 − y_i) * log(1 − a_i)",
+    "perceptron.erratum.log_loss_brackets.computed": "L = −(1/m)·Σ [y_i·ln a_i + (1 − y_i)·ln(1 − a_i)]",
+    "perceptron.erratum.log_loss_brackets.explanation": "Without brackets, the sum (and the factor −1/m) only covers "
+    "the first term, and the second is left with an index i that belongs to no sum. Both terms are inside the sum, as "
+    "the code's np.sum(y*np.log(A) + (1-y)*np.log(1-A)) shows; log is the natural logarithm ln.",
+    "perceptron.erratum.gradient_indices.document": "∂L/∂w_i = −(1/m) Σ_{i=1}^m (y_i − a_i) × x_j^(i);  "
+    "Σ_{m=1}^{m};  [y_1 … y_n], [a_1 … a_n]",
+    "perceptron.erratum.gradient_indices.computed": "∂L/∂w_j = −(1/m) Σ_{i=1}^m (y_i − a_i)·x_j^(i);  "
+    "y, A = [y_1 … y_m], [a_1 … a_m]",
+    "perceptron.erratum.gradient_indices.explanation": "i numbers the samples (it is the summation index), j the "
+    "features: the derivative is with respect to w_j. In the vectorised form the last row's sum runs over i (not "
+    "m = 1 … m), and y and A have one entry per sample, m of them, not n (n counts the features). The result "
+    "−(1/m)·Xᵀ(y − A) is right.",
+    "perceptron.erratum.heaviside_at_zero.document": "H(0) = 1/2  (Heaviside);  y = 1 si z ≥ 0  (En résumé)",
+    "perceptron.erratum.heaviside_at_zero.computed": "ConvStep: H(z) = 1 if z ≥ 0, else 0",
+    "perceptron.erratum.heaviside_at_zero.explanation": "The chapter gives two values at z = 0: 1/2 on the activation "
+    "slide, 1 in the summary of the formal neuron. Both conventions exist; they only differ on the boundary itself. "
+    "ConvStep uses the summary's.",
+    "perceptron.erratum.dL_dA.document": "∂L/∂A = Σ −y/A + (1 − y)/A = {document}  (y = {y}, A = {a})",
+    "perceptron.erratum.dL_dA.computed": "∂L/∂A = −y/A + (1 − y)/(1 − A) = {correct}",
+    "perceptron.erratum.dL_dA.explanation": "The second term comes from ln(1 − A), whose derivative is −1/(1 − A): it "
+    "is (1 − y)/(1 − A), not (1 − y)/A. With y = {y} and A = {a} the document's form gives {document}, the loss's slope "
+    "is {correct} (a central difference gives {central_difference}). Multiplied by ∂A/∂Z = A(1 − A), the right form "
+    "gives A − y, the dZ the annex's code starts from (and its bce_derivee writes (1 − y)/(1 − sortie) correctly). The "
+    "Σ does not belong there either: the derivative is taken for each sample.",
+    "perceptron.erratum.dZ_dW.document": "∂Z/∂W = A",
+    "perceptron.erratum.dZ_dW.computed": "∂Z^[l]/∂W^[l] = A^[l−1]  (∂L/∂W^[l] = dZ^[l]·A^[l−1]ᵀ)",
+    "perceptron.erratum.dZ_dW.explanation": "Z^[l] = W^[l]·A^[l−1] + B^[l] is multiplied by the previous layer's "
+    "activations: without its index the line reads as the layer's own A. The general case the document gives next "
+    "(base^[C]·A^[C−1]ᵀ) is right.",
+    "perceptron.erratum.bias_sum.document": "∂L/∂B^[2] = (1/m)·base^[2] = {document}  (XOR, m = {m})",
+    "perceptron.erratum.bias_sum.computed": "∂L/∂B^[2] = (1/m)·Σ base^[2] = {correct}",
+    "perceptron.erratum.bias_sum.explanation": "base^[C] has one column per sample (n_C × m) while B^[C] has one: the "
+    "sum over the samples is missing (for ∂L/∂W^[C] it is inside the matrix product, as the document notes; for B it "
+    "must be written). The annex's code does sum: np.sum(dZ, axis=1, keepdims=True).",
+    "perceptron.erratum.relu_backward.document": "inter[inter <= 0] = 0  →  ∂L/∂x = {document}",
+    "perceptron.erratum.relu_backward.computed": "∂L/∂x = ∂L/∂y · 1[x > 0] = {correct}",
+    "perceptron.erratum.relu_backward.explanation": "It zeroes the gradient where the gradient is negative; ReLU's "
+    "derivative depends on the layer's input: 1 where x > 0, 0 elsewhere. With x = {x} and ∂L/∂y = {grad_output}, the "
+    "gradient must stop at the two inactive units and pass, negative or not, through the active ones.",
+    "perceptron.erratum.dense_backward.document": "np.dot(self.poids.T, grad_sortie) after the update = {document}",
+    "perceptron.erratum.dense_backward.computed": "∂L/∂x = Wᵀ·∂L/∂z (the forward pass's W) = {correct}",
+    "perceptron.erratum.dense_backward.explanation": "It updates self.poids before computing the gradient it sends to "
+    "the previous layer, so that gradient uses the new weights: it is off by −η·x·‖∂L/∂z‖² (here η = {learning_rate}, "
+    "x = {x}, ∂L/∂z = {grad_output}). The input gradient must use the weights that produced the output; compute it "
+    "first, then update.",
+    "perceptron.erratum.dropout_at_test.document": "two calls on x = [1, …, 1]: {first} then {second}",
+    "perceptron.erratum.dropout_at_test.computed": "at test time: y = x = {x}",
+    "perceptron.erratum.dropout_at_test.explanation": "It draws a new mask on every call, and Reseau.prediction and "
+    "test call every layer's propagation_directe: a network holding this layer gives random predictions when it is "
+    "evaluated. Dropout belongs to training only, with the kept units divided by their keep probability (inverted "
+    "dropout) so that nothing changes at test time; the engine's Dropout does that.",
     # -- quotes of the (French) course document, verbatim in every language --------------------------------------------
     "worked.quote.iv3_heading": "IV.3 : « Gradient de la perte par rapport à la carte de caractéristiques activée (ReLU) » puis ∂L/∂x_i = …",
     "worked.quote.inverse_convolution": "dx : « une opération de convolution inverse en utilisant le filtre retourné »",
     "worked.quote.add_padding": "add_padding : « … pour assurer que les dimensions de l'image sont multiples de la taille du noyau »",
+    "perceptron.quote.section.log_loss": "Minimisation de l'erreur",
+    "perceptron.quote.section.gradients": "Calcule des gradients",
+    "perceptron.quote.section.activation_summary": "Fonction d'activation · En résumé",
+    "perceptron.quote.section.back_propagation": "Back Propagation",
+    "perceptron.quote.section.back_propagation_general": "Back Propagation · Cas général",
+    "perceptron.quote.section.annex_relu": "Annexe 4 · Relu",
+    "perceptron.quote.section.annex_dense": "Annexe 4 · Dense",
+    "perceptron.quote.section.annex_dropout": "Annexe 4 · Dropout",
     # -- API errors (app/): error.<code>[.n]; request validation: validation.<pydantic type> or validation.<field>.<type> --
     "error.invalid_label": "label must be between 0 and {max_label} for model {model}.",
     "error.unknown_model": "Unknown model {model}. Available: {available}.",
@@ -198,6 +260,39 @@ MESSAGES: dict[str, str] = {
     "error.too_many_positions": "At most {max_detail_positions} positions per request.",
     "error.shape_mismatch": "The kernel is {ndim}-D but the input is {ndim2}-D: give them the same number of dimensions.",
     "error.shape_mismatch.2": "The kernel has {kernel_channels} channels, the input {input_channels}: they must match.",
+    # -- architectures and "your stack" (app/services/zoo.py): error.shape_error[.*], error.shape.<engine code>,
+    # error.stack_syntax[.<reason>] --
+    "error.shape_error": "{what}: layer {layer} does not fit: {reason}.",
+    "error.shape_error.at_size": "{what} at {size}×{size}: layer {layer} does not fit: {reason}.",
+    "error.shape_error.line": "{what}: line {line}, layer {layer} does not fit: {reason}.",
+    "error.shape_error.your_stack": "Your stack",
+    "error.shape.too_large": "the kernel ({f}) is larger than the padded input ({n} + {p} = {total})",
+    "error.shape.needs_image": "a {kind} layer needs an image (C, H, W), got {shape} (it comes after a flatten)",
+    "error.shape.needs_vector": "a {kind} layer needs a vector input (add a flatten layer), got {shape}",
+    "error.shape.groups": "{groups} groups must divide both the {channels} input channels and the {filters} filters",
+    "error.shape.positive": "{what} must be a positive integer, got {value}",
+    "error.shape.connections": "the connection table must give, for each of the {filters} filters, input maps from 0 "
+    "to {last}",
+    "error.shape.empty": "its output {shape} would be empty",
+    "error.shape.channels": "it expects {expected} input channels, got {got}",
+    "error.shape.unknown_type": "unknown layer type '{kind}'; known: {known}",
+    "error.shape.unknown_option": "a {kind} layer has no option {options}",
+    "error.shape.residual_shapes": "a residual addition needs equal shapes, got {shapes}",
+    "error.shape.concat_sizes": "a concatenation needs maps of equal size, got {shapes}",
+    "error.shape.branches": "a {kind} block needs a list of at least two branches (a branch [] is the input)",
+    "error.shape.no_layers": "an architecture is a non-empty list of layers",
+    "error.shape.invalid": "an option of this layer is not valid",
+    "error.shape.and": "{a} and {b}",
+    "error.stack_syntax": "Line {line} ({text}): {reason}.",
+    "error.stack_syntax.empty": "Type at least one layer (for example: conv 32 3).",
+    "error.stack_syntax.unknown_type": "unknown layer type '{word}'; known: {known}",
+    "error.stack_syntax.groups": "only conv takes groups",
+    "error.stack_syntax.dropout_rate": "a dropout rate is between 0 and 1",
+    "error.stack_syntax.not_understood": "'{word}' is not understood here",
+    "error.stack_syntax.too_big": "numbers go up to {largest}",
+    "error.stack_syntax.filters": "say how many filters (conv 32 3 = 32 filters 3×3)",
+    "error.stack_syntax.units": "say how many units ({kind} 10)",
+    "error.stack_syntax.too_many_lines": "at most {largest} layers",
     "error.padding_too_large": "The padding must be at most {max_kernel_size}.",
     "error.position_out_of_range": "Position [{i}, {j}] is outside the {ho}×{wo} output.",
     "error.unsupported_model": "Model {model} does not take images.",
@@ -261,6 +356,9 @@ MESSAGES: dict[str, str] = {
     "validation.custom_needs_architecture": "preset custom needs an architecture (a list of layers; [] for a softmax regression)",
     "validation.architecture_only_for_custom": "architecture is only for preset custom (preset {preset} has its own)",
     "validation.image_or_images": 'send either "image" or "images" (not both)',
+    "validation.points_labels_length": "points and labels must have the same length ({points} ≠ {labels})",
+    "validation.mlp_layer_shape": "layer {layer}: W must be {rows}×{width} and b of length {rows}",
+    "validation.mlp_last_layer": "the last layer must have one unit",
     # -- the worked example: refused inputs (engine/worked_example/inputs.py) --
     "worked.input.label": "y as a label must be 0 or 1",
     "worked.input.not_numbers": "{name} must be numbers, got {value}",

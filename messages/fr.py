@@ -202,10 +202,74 @@ MESSAGES: dict[str, str] = {
     "preprocess.scaled": "Mis à l'échelle (20 px)",
     "preprocess.stroke": "Épaisseur du trait",
     "preprocess.centered": "Centré dans 28×28",
+    # -- les errata du chapitre sur le perceptron (engine/perceptron_errata.py) : perceptron.erratum.<erreur>.<champ> --
+    # (les accolades comme Σ_{i=1}^m dans les modèles sans paramètre sont les indices du document, écrits comme lui)
+    "perceptron.erratum.log_loss_brackets.document": "−(1/m) * Σ y_i * log(a_i) + (1 − y_i) * log(1 − a_i)",
+    "perceptron.erratum.log_loss_brackets.computed": "L = −(1/m)·Σ [y_i·ln a_i + (1 − y_i)·ln(1 − a_i)]",
+    "perceptron.erratum.log_loss_brackets.explanation": "Sans crochets, la somme (et le facteur −1/m) ne porte que sur "
+    "le premier terme, et le second garde un indice i qui n'appartient à aucune somme. Les deux termes sont dans la "
+    "somme, comme le montre le code np.sum(y*np.log(A) + (1-y)*np.log(1-A)) ; log est le logarithme népérien ln.",
+    "perceptron.erratum.gradient_indices.document": "∂L/∂w_i = −(1/m) Σ_{i=1}^m (y_i − a_i) × x_j^(i) ; "
+    "Σ_{m=1}^{m} ; [y_1 … y_n], [a_1 … a_n]",
+    "perceptron.erratum.gradient_indices.computed": "∂L/∂w_j = −(1/m) Σ_{i=1}^m (y_i − a_i)·x_j^(i) ; "
+    "y, A = [y_1 … y_m], [a_1 … a_m]",
+    "perceptron.erratum.gradient_indices.explanation": "i numérote les échantillons (c'est l'indice de sommation), j "
+    "les variables : la dérivée est par rapport à w_j. Dans la forme vectorisée, la somme de la dernière ligne porte "
+    "sur i (et non m = 1 … m), et y et A ont une composante par échantillon, m en tout, et non n (n compte les "
+    "variables). Le résultat −(1/m)·Xᵀ(y − A) est juste.",
+    "perceptron.erratum.heaviside_at_zero.document": "H(0) = 1/2 (Heaviside) ; y = 1 si z ≥ 0 (En résumé)",
+    "perceptron.erratum.heaviside_at_zero.computed": "ConvStep : H(z) = 1 si z ≥ 0, sinon 0",
+    "perceptron.erratum.heaviside_at_zero.explanation": "Le chapitre donne deux valeurs en z = 0 : 1/2 sur la "
+    "diapositive des fonctions d'activation, 1 dans le résumé du neurone formel. Les deux conventions existent ; elles "
+    "ne diffèrent que sur la frontière elle-même. ConvStep prend celle du résumé.",
+    "perceptron.erratum.dL_dA.document": "∂L/∂A = Σ −y/A + (1 − y)/A = {document}  (y = {y} ; A = {a})",
+    "perceptron.erratum.dL_dA.computed": "∂L/∂A = −y/A + (1 − y)/(1 − A) = {correct}",
+    "perceptron.erratum.dL_dA.explanation": "Le second terme vient de ln(1 − A), dont la dérivée est −1/(1 − A) : "
+    "c'est (1 − y)/(1 − A), et non (1 − y)/A. Avec y = {y} et A = {a}, la forme du document donne {document}, la pente "
+    "de la perte vaut {correct} (une différence centrée donne {central_difference}). Multipliée par ∂A/∂Z = A(1 − A), "
+    "la bonne forme donne A − y, le dZ d'où part le code de l'annexe (et sa bce_derivee écrit bien "
+    "(1 − y)/(1 − sortie)). Le Σ n'a pas sa place non plus : la dérivée se prend pour chaque échantillon.",
+    "perceptron.erratum.dZ_dW.document": "∂Z/∂W = A",
+    "perceptron.erratum.dZ_dW.computed": "∂Z^[l]/∂W^[l] = A^[l−1]  (∂L/∂W^[l] = dZ^[l]·A^[l−1]ᵀ)",
+    "perceptron.erratum.dZ_dW.explanation": "Z^[l] = W^[l]·A^[l−1] + B^[l] est multiplié par les activations de la "
+    "couche précédente : sans indice, la ligne se lit comme le A de la couche elle-même. Le cas général donné ensuite "
+    "(base^[C]·A^[C−1]ᵀ) est juste.",
+    "perceptron.erratum.bias_sum.document": "∂L/∂B^[2] = (1/m)·base^[2] = {document}  (XOR, m = {m})",
+    "perceptron.erratum.bias_sum.computed": "∂L/∂B^[2] = (1/m)·Σ base^[2] = {correct}",
+    "perceptron.erratum.bias_sum.explanation": "base^[C] a une colonne par échantillon (n_C × m) alors que B^[C] n'en a "
+    "qu'une : il manque la somme sur les échantillons (pour ∂L/∂W^[C] elle est dans le produit matriciel, comme le "
+    "note le document ; pour B il faut l'écrire). Le code de l'annexe fait bien la somme : "
+    "np.sum(dZ, axis=1, keepdims=True).",
+    "perceptron.erratum.relu_backward.document": "inter[inter <= 0] = 0  →  ∂L/∂x = {document}",
+    "perceptron.erratum.relu_backward.computed": "∂L/∂x = ∂L/∂y · 1[x > 0] = {correct}",
+    "perceptron.erratum.relu_backward.explanation": "Elle annule le gradient là où le gradient est négatif ; la dérivée "
+    "de ReLU dépend de l'entrée de la couche : 1 où x > 0, 0 ailleurs. Avec x = {x} et ∂L/∂y = {grad_output}, le "
+    "gradient doit s'arrêter aux deux unités inactives et passer, négatif ou non, par les actives.",
+    "perceptron.erratum.dense_backward.document": "np.dot(self.poids.T, grad_sortie) après la mise à jour = {document}",
+    "perceptron.erratum.dense_backward.computed": "∂L/∂x = Wᵀ·∂L/∂z (le W de la propagation directe) = {correct}",
+    "perceptron.erratum.dense_backward.explanation": "Elle met à jour self.poids avant de calculer le gradient qu'elle "
+    "renvoie à la couche précédente : ce gradient utilise donc les nouveaux poids et s'écarte de −η·x·‖∂L/∂z‖² (ici "
+    "η = {learning_rate}, x = {x}, ∂L/∂z = {grad_output}). Le gradient de l'entrée doit utiliser les poids qui ont "
+    "produit la sortie : le calculer d'abord, mettre à jour ensuite.",
+    "perceptron.erratum.dropout_at_test.document": "deux appels sur x = [1 ; … ; 1] : {first} puis {second}",
+    "perceptron.erratum.dropout_at_test.computed": "en test : y = x = {x}",
+    "perceptron.erratum.dropout_at_test.explanation": "Elle tire un nouveau masque à chaque appel, et Reseau.prediction "
+    "et test appellent la propagation_directe de chaque couche : un réseau qui contient cette couche donne des "
+    "prédictions aléatoires quand on l'évalue. Le dropout ne sert qu'à l'entraînement, les unités gardées étant "
+    "divisées par leur probabilité d'être gardées (dropout inversé) pour que rien ne change en test ; c'est ce que "
+    "fait le Dropout du moteur.",
     # -- quotes of the (French) course document, verbatim in every language --------------------------------------------
     "worked.quote.iv3_heading": "IV.3 : « Gradient de la perte par rapport à la carte de caractéristiques activée (ReLU) » puis ∂L/∂x_i = …",
     "worked.quote.inverse_convolution": "dx : « une opération de convolution inverse en utilisant le filtre retourné »",
     "worked.quote.add_padding": "add_padding : « … pour assurer que les dimensions de l'image sont multiples de la taille du noyau »",
+    "perceptron.quote.section.log_loss": "Minimisation de l'erreur",
+    "perceptron.quote.section.gradients": "Calcule des gradients",
+    "perceptron.quote.section.activation_summary": "Fonction d'activation · En résumé",
+    "perceptron.quote.section.back_propagation": "Back Propagation",
+    "perceptron.quote.section.back_propagation_general": "Back Propagation · Cas général",
+    "perceptron.quote.section.annex_relu": "Annexe 4 · Relu",
+    "perceptron.quote.section.annex_dense": "Annexe 4 · Dense",
+    "perceptron.quote.section.annex_dropout": "Annexe 4 · Dropout",
     # -- erreurs de l'API (app/) : error.<code>[.n] ; validation des requêtes : validation.<type pydantic> --
     "error.invalid_label": "label doit être entre 0 et {max_label} pour le modèle {model}.",
     "error.unknown_model": "Modèle inconnu {model}. Disponibles : {available}.",
@@ -215,6 +279,41 @@ MESSAGES: dict[str, str] = {
     "error.too_many_positions": "Au plus {max_detail_positions} positions par requête.",
     "error.shape_mismatch": "Le noyau est en {ndim}-D mais l'entrée en {ndim2}-D : donnez-leur le même nombre de dimensions.",
     "error.shape_mismatch.2": "Le noyau a {kernel_channels} canaux et l'entrée {input_channels} : il en faut autant.",
+    # -- architectures et « votre empilement » (app/services/zoo.py) : error.shape_error[.*], error.shape.<code du
+    # moteur>, error.stack_syntax[.<raison>] --
+    "error.shape_error": "{what} : la couche {layer} ne convient pas : {reason}.",
+    "error.shape_error.at_size": "{what} en {size}×{size} : la couche {layer} ne convient pas : {reason}.",
+    "error.shape_error.line": "{what} : ligne {line}, la couche {layer} ne convient pas : {reason}.",
+    "error.shape_error.your_stack": "Votre empilement",
+    "error.shape.too_large": "son noyau ou sa fenêtre ({f}) dépasse l'entrée avec remplissage ({n} + {p} = {total})",
+    "error.shape.needs_image": "une couche {kind} a besoin d'une image (C, H, W) ; elle reçoit {shape} (elle vient "
+    "après flatten)",
+    "error.shape.needs_vector": "une couche {kind} a besoin d'un vecteur (ajoutez flatten) ; elle reçoit {shape}",
+    "error.shape.groups": "{groups} groupes doivent diviser à la fois les {channels} canaux d'entrée et les {filters} "
+    "filtres",
+    "error.shape.positive": "« {what} » doit être un entier positif (reçu : {value})",
+    "error.shape.connections": "la table de connexions doit donner, pour chacun des {filters} filtres, des cartes de 0 "
+    "à {last}",
+    "error.shape.empty": "sa sortie {shape} serait vide",
+    "error.shape.channels": "elle attend {expected} canaux d'entrée et en reçoit {got}",
+    "error.shape.unknown_type": "type de couche inconnu « {kind} » ; types connus : {known}",
+    "error.shape.unknown_option": "une couche {kind} n'a pas d'option « {options} »",
+    "error.shape.residual_shapes": "une addition résiduelle demande des formes égales ; elle reçoit {shapes}",
+    "error.shape.concat_sizes": "une concaténation demande des cartes de même taille ; elle reçoit {shapes}",
+    "error.shape.branches": "un bloc {kind} demande une liste d'au moins deux branches (une branche [] est l'entrée)",
+    "error.shape.no_layers": "une architecture est une liste non vide de couches",
+    "error.shape.invalid": "une option de cette couche n'est pas valide",
+    "error.shape.and": "{a} et {b}",
+    "error.stack_syntax": "Ligne {line} ({text}) : {reason}.",
+    "error.stack_syntax.empty": "Tapez au moins une couche (par exemple : conv 32 3).",
+    "error.stack_syntax.unknown_type": "type de couche inconnu « {word} » ; types connus : {known}",
+    "error.stack_syntax.groups": "seule conv accepte des groupes",
+    "error.stack_syntax.dropout_rate": "un taux de dropout est entre 0 et 1",
+    "error.stack_syntax.not_understood": "« {word} » n'est pas compris ici",
+    "error.stack_syntax.too_big": "les nombres vont jusqu'à {largest}",
+    "error.stack_syntax.filters": "indiquez le nombre de filtres (conv 32 3 = 32 filtres 3×3)",
+    "error.stack_syntax.units": "indiquez le nombre d'unités ({kind} 10)",
+    "error.stack_syntax.too_many_lines": "au plus {largest} couches",
     "error.padding_too_large": "Le remplissage doit valoir au plus {max_kernel_size}.",
     "error.position_out_of_range": "La position [{i}, {j}] est hors de la sortie {ho}×{wo}.",
     "error.unsupported_model": "Le modèle {model} ne prend pas d'images.",
@@ -278,6 +377,9 @@ MESSAGES: dict[str, str] = {
     "validation.custom_needs_architecture": "le préréglage custom demande une architecture (une liste de couches ; [] pour une régression softmax)",
     "validation.architecture_only_for_custom": "architecture ne sert qu'au préréglage custom ({preset} a la sienne)",
     "validation.image_or_images": "envoyez soit « image », soit « images » (pas les deux)",
+    "validation.points_labels_length": "points et labels doivent avoir la même longueur ({points} ≠ {labels})",
+    "validation.mlp_layer_shape": "couche {layer} : W doit être {rows}×{width} et b de longueur {rows}",
+    "validation.mlp_last_layer": "la dernière couche doit avoir une unité",
     # -- the worked example: refused inputs (engine/worked_example/inputs.py) --
     "worked.input.label": "y, donné comme étiquette, doit valoir 0 ou 1",
     "worked.input.not_numbers": "{name} doit contenir des nombres, reçu {value}",

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from ..core.errors import validation_error
 from .common import BoundedFloat, RequestModel
 from .neuron import Label, Point
 
@@ -77,20 +78,15 @@ class MlpStepRequest(RequestModel):
     @model_validator(mode="after")
     def _shapes(self):
         if len(self.points) != len(self.labels):
-            raise ValueError(
-                "points and labels must have the same length | points et labels doivent avoir la même longueur"
-            )
+            raise validation_error("validation.points_labels_length", points=len(self.points), labels=len(self.labels))
         width = 2
         for l, layer in enumerate(self.params, start=1):
             rows = len(layer.W)
             if any(len(r) != width for r in layer.W) or len(layer.b) != rows:
-                raise ValueError(
-                    f"layer {l}: W must be {rows}×{width} and b of length {rows} | "
-                    f"couche {l} : W doit être {rows}×{width} et b de longueur {rows}"
-                )
+                raise validation_error("validation.mlp_layer_shape", layer=l, rows=rows, width=width)
             width = rows
         if width != 1:
-            raise ValueError("the last layer must have one unit | la dernière couche doit avoir une unité")
+            raise validation_error("validation.mlp_last_layer")
         return self
 
 

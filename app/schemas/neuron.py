@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from ..core.errors import validation_error
 from .common import BoundedFloat, RequestModel
 
 MAX_POINTS = 400
@@ -31,10 +32,7 @@ class NeuronData(RequestModel):
     @model_validator(mode="after")
     def _same_length(self):
         if len(self.points) != len(self.labels):
-            raise ValueError(
-                f"points and labels must have the same length ({len(self.points)} ≠ {len(self.labels)}) | "
-                f"points et labels doivent avoir la même longueur ({len(self.points)} ≠ {len(self.labels)})"
-            )
+            raise validation_error("validation.points_labels_length", points=len(self.points), labels=len(self.labels))
         return self
 
 

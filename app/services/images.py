@@ -2,7 +2,7 @@
 
 An *image* is a PNG/JPEG data URL or bare base64 string (what a canvas gives), or a 2-D array of grey levels
 (0–255 or 0–1). Uploaded bytes stay in memory (never written to disk) and are size-checked before they are
-decompressed. Every engine error becomes an :class:`ApiError` with an English and a French message.
+decompressed. Every engine error becomes a keyed :class:`ApiError` (its words in ``messages/``).
 """
 
 from __future__ import annotations

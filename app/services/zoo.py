@@ -12,7 +12,7 @@ Stack syntax, one layer per line (``#`` starts a comment): a layer type, then it
     bn | relu | tanh | sigmoid | silu | softmax | leaky_relu | gap | flatten
     lrn 5 | dropout 0.5 | se 16 | adaptive 7 | dense 1000 (or fc 1000)
 
-Shape errors are 422s naming the layer (and the line), in English and French.
+Shape errors are 422s naming the layer (and the line), in the catalogues' words (``messages/``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 
 from engine.shapes import ShapeError, measure
 from engine.zoo import ARCHITECTURES, Architecture
+from messages import CATALOGUES, LANGS, both, format_number, message
 
 from ..core.errors import ApiError
 
@@ -96,55 +97,42 @@ def detail(key: str, size: int | None) -> dict[str, Any]:
     try:
         return _detail_cached(key, size)
     except ShapeError as exc:
-        raise shape_error(exc, arch.name, arch.name, size) from None
+        raise shape_error(exc, arch.name, size) from None
 
 
-# -- errors in both languages ----------------------------------------------------------------------------------------
-_FR = {
-    "too_large": "son noyau ou sa fenêtre ({f}) dépasse l'entrée avec remplissage ({n} + {p} = {total})",
-    "needs_image": "une couche {kind} a besoin d'une image (C, H, W) ; elle reçoit {shape} (elle vient après flatten)",
-    "needs_vector": "une couche {kind} a besoin d'un vecteur (ajoutez flatten) ; elle reçoit {shape}",
-    "groups": "{groups} groupes doivent diviser à la fois les {channels} canaux d'entrée et les {filters} filtres",
-    "positive": "« {what} » doit être un entier positif (reçu : {value})",
-    "connections": "la table de connexions doit donner, pour chacun des {filters} filtres, des cartes de 0 à {last}",
-    "empty": "sa sortie {shape} serait vide",
-    "channels": "elle attend {expected} canaux d'entrée et en reçoit {got}",
-    "unknown_type": "type de couche inconnu « {kind} » ; types connus : {known}",
-    "unknown_option": "une couche {kind} n'a pas d'option « {options} »",
-    "residual_shapes": "une addition résiduelle demande des formes égales ; elle reçoit {shapes}",
-    "concat_sizes": "une concaténation demande des cartes de même taille ; elle reçoit {shapes}",
-    "branches": "un bloc {kind} demande une liste d'au moins deux branches (une branche [] est l'entrée)",
-    "no_layers": "une architecture est une liste non vide de couches",
-    "invalid": "une option de cette couche n'est pas valide",
-}
-
-
-def _shape_text(value: Any) -> str:
-    """(1577088,) -> "1 577 088", (64, 5, 5) -> "64×5×5" (French numbers: narrow no-break thousands space)."""
+# -- errors, in the catalogues' words (messages/: error.shape.<engine code>, error.shape_error, error.stack_syntax) --
+def _shape_text(value: Any, lang: str) -> str:
+    """(1577088,) -> "1,577,088" ("1 577 088" in French), (64, 5, 5) -> "64×5×5", a list -> "… and …"."""
     if isinstance(value, tuple):
-        return "×".join(f"{v:,}".replace(",", "\u202f") for v in value)
+        return "×".join(format_number(int(v), lang) for v in value)
     if isinstance(value, list):
-        return " et ".join(_shape_text(v) for v in value)
+        return functools.reduce(
+            lambda a, b: message("error.shape.and", lang, a=a, b=b), (_shape_text(v, lang) for v in value)
+        )
     return str(value)
 
 
-def shape_error(exc: ShapeError, what: str, what_fr: str, size: int | None = None, line: int | None = None) -> ApiError:
-    params = {k: _shape_text(v) for k, v in exc.params.items()}
+def _in_each_language(value: Any) -> Any:
+    """Shapes and lists written for each language's reader ({"en": ..., "fr": ...}); other values as they are."""
+    return {lang: _shape_text(value, lang) for lang in LANGS} if isinstance(value, (tuple, list)) else value
+
+
+def shape_error(exc: ShapeError, what: Any, size: int | None = None, line: int | None = None) -> ApiError:
+    """A 422 naming the layer (and the line or the input size): the engine's ``code`` and numbers, written by the
+    catalogue's ``error.shape.<code>``. ``what`` is a name, or ``{"en": ..., "fr": ...}``."""
+    params = {k: _in_each_language(v) for k, v in exc.params.items()}
     if exc.code == "too_large":
         params["total"] = int(exc.params["n"]) + int(exc.params["p"])
     if exc.code == "connections":
         params["last"] = int(exc.params.get("channels", 1)) - 1
-    reason_fr = _FR.get(exc.code, _FR["invalid"]).format(**params)
-    where_en = f"line {line}, " if line else ""
-    where_fr = f"ligne {line}, " if line else ""
-    at = f" at {size}×{size}" if size else ""
-    at_fr = f" en {size}×{size}" if size else ""
-    return ApiError.invalid(
-        "shape_error",
-        f"{what}{at}: {where_en}layer {exc.path or '?'} does not fit: {exc.reason}.",
-        f"{what_fr}{at_fr} : {where_fr}la couche {exc.path or '?'} ne convient pas : {reason_fr}.",
-        {"layer": exc.path, "index": exc.index, "line": line, "reason": exc.code},
-    )
+    if f"error.shape.{exc.code}" in CATALOGUES["en"]:
+        reason = both(f"error.shape.{exc.code}", **params)
+    else:  # an error the engine has no code for: its own English words, a general French sentence
+        reason = {"en": exc.reason, "fr": message("error.shape.invalid", "fr")}
+    detail = {"layer": exc.path, "index": exc.index, "line": line, "reason": exc.code}
+    where = {"line": line} if line else {"size": size} if size else {}
+    key = "error.shape_error.line" if line else "error.shape_error.at_size" if size else "error.shape_error"
+    return ApiError.invalid_input("shape_error", key, detail, what=what, layer=exc.path or "?", reason=reason, **where)
 
 
 # -- "your stack" ----------------------------------------------------------------------------------------------------
@@ -187,12 +175,15 @@ _FLAG = re.compile(r"^(k|s|p|g)(\d+)$")
 _FLAGS = {"k": "kernel_size", "s": "stride", "p": "padding", "g": "groups"}
 
 
-def _line_error(line: int, text: str, en: str, fr: str) -> ApiError:
-    return ApiError.invalid(
+def _line_error(line: int, text: str, reason: str, **params: Any) -> ApiError:
+    """A 422 for a line the parser cannot read: the catalogue's ``error.stack_syntax.<reason>``."""
+    return ApiError.invalid_input(
         "stack_syntax",
-        f"Line {line} ({text!r}): {en}.",
-        f"Ligne {line} ({text!r}) : {fr}.",
+        None,
         {"line": line},
+        line=line,
+        text=repr(text),
+        reason=both(f"error.stack_syntax.{reason}", **params),
     )
 
 
@@ -200,12 +191,7 @@ def _whole(digits: str, line: int, shown: str) -> int:
     """A whole number of the stack, at most MAX_STACK_NUMBER (a size beyond any network, and no 4,000-digit
     integers to convert)."""
     if len(digits) > 7 or int(digits) > MAX_STACK_NUMBER:
-        raise _line_error(
-            line,
-            shown,
-            f"numbers go up to {MAX_STACK_NUMBER:,}",
-            f"les nombres vont jusqu'à {MAX_STACK_NUMBER:,}".replace(",", "\u202f"),
-        )
+        raise _line_error(line, shown, "too_big", largest=MAX_STACK_NUMBER)
     return int(digits)
 
 
@@ -223,12 +209,7 @@ def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
         # a comma separates numbers ("conv 64, 3"), except in a dropout rate written the French way ("0,5")
         words = line.replace(",", ".").split() if kind == "dropout" else line.replace(",", " ").split()
         if kind is None:
-            raise _line_error(
-                number,
-                shown,
-                f"unknown layer type {words[0]!r}; known: {', '.join(sorted(set(_KIND_WORDS)))}",
-                f"type de couche inconnu « {words[0]} » ; types connus : {', '.join(sorted(set(_KIND_WORDS)))}",
-            )
+            raise _line_error(number, shown, "unknown_type", word=words[0], known=", ".join(sorted(set(_KIND_WORDS))))
         layer: dict[str, Any] = {"type": kind}
         positional = list(_POSITIONAL.get(kind, ()))
         for word in words[1:]:
@@ -238,7 +219,7 @@ def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
                 if key == "kernel_size" and kind in ("maxpool", "avgpool"):
                     key = "size"
                 if key == "groups" and kind != "conv2d":
-                    raise _line_error(number, shown, "only conv takes groups", "seule conv accepte des groupes")
+                    raise _line_error(number, shown, "groups")
                 layer[key] = _whole(flag.group(2), number, shown)
                 if key in positional:
                     positional.remove(key)
@@ -251,37 +232,22 @@ def parse_stack(text: str) -> tuple[list[dict[str, Any]], list[int]]:
             elif positional and kind == "dropout" and re.fullmatch(r"\d{1,3}(\.\d{1,6})?", word):
                 rate = float(word)
                 if not 0 <= rate < 1:
-                    raise _line_error(
-                        number, shown, "a dropout rate is between 0 and 1", "un taux de dropout est entre 0 et 1"
-                    )
+                    raise _line_error(number, shown, "dropout_rate")
                 layer[positional.pop(0)] = rate
             elif positional and re.fullmatch(r"\d+", word):
                 layer[positional.pop(0)] = _whole(word, number, shown)
             else:
-                raise _line_error(
-                    number, shown, f"{word!r} is not understood here", f"« {word} » n'est pas compris ici"
-                )
+                raise _line_error(number, shown, "not_understood", word=word)
         if kind == "conv2d" and "filters" not in layer:
-            raise _line_error(
-                number,
-                shown,
-                "say how many filters (conv 32 3 = 32 filters 3×3)",
-                "indiquez le nombre de filtres (conv 32 3 = 32 filtres 3×3)",
-            )
+            raise _line_error(number, shown, "filters")
         if kind in ("dense", "se") and len(layer) == 1:
-            raise _line_error(
-                number, shown, f"say how many units ({words[0]} 10)", f"indiquez le nombre d'unités ({words[0]} 10)"
-            )
+            raise _line_error(number, shown, "units", kind=words[0])
         spec.append(layer)
         lines.append(number)
         if len(spec) > MAX_STACK_LINES:
-            raise _line_error(number, shown, f"at most {MAX_STACK_LINES} layers", f"au plus {MAX_STACK_LINES} couches")
+            raise _line_error(number, shown, "too_many_lines", largest=MAX_STACK_LINES)
     if not spec:
-        raise ApiError.invalid(
-            "stack_syntax",
-            "Type at least one layer (for example: conv 32 3).",
-            "Tapez au moins une couche (par exemple : conv 32 3).",
-        )
+        raise ApiError.invalid_input("stack_syntax", "error.stack_syntax.empty")
     return spec, lines
 
 
@@ -291,7 +257,7 @@ def measure_stack(input_shape: list[int], text: str) -> dict[str, Any]:
         m = measure(spec, tuple(input_shape))
     except ShapeError as exc:
         line = lines[exc.index] if exc.index is not None else None
-        raise shape_error(exc, "Your stack", "Votre empilement", None, line) from None
+        raise shape_error(exc, both("error.shape_error.your_stack"), None, line) from None
     out = _table(m, {"spec": spec, "lines": lines})
     for row, line in zip((r for r in out["layers"] if r["depth"] == 0), lines):
         row["line"] = line

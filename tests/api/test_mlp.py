@@ -76,3 +76,32 @@ def test_the_course_mlp_is_served_and_trainable(client):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["architecture"]["param_count"] == 784 * 16 + 16 + 16 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "en", "fr"),
+    [
+        (
+            "/api/neuron/step",
+            {"points": [[0, 1], [1, 1]], "labels": [0], "W": [0, 0]},
+            "points and labels must have the same length (2 ≠ 1)",
+            "points et labels doivent avoir la même longueur (2 ≠ 1)",
+        ),
+        (
+            "/api/mlp/step",
+            {"points": [[0, 1]], "labels": [0], "params": [{"W": [[1, 2]], "b": [0, 1]}]},
+            "layer 1: W must be 1×2 and b of length 1",
+            "couche 1\u00a0: W doit être 1×2 et b de longueur 1",
+        ),
+        (
+            "/api/mlp/step",
+            {"points": [[0, 1]], "labels": [0], "params": [{"W": [[1, 2], [1, 1]], "b": [0, 1]}]},
+            "the last layer must have one unit",
+            "la dernière couche doit avoir une unité",
+        ),
+    ],
+)
+def test_inconsistent_shapes_are_explained_in_each_language(client, url, body, en, fr):
+    for lang, sentence in (("en", en), ("fr", fr)):
+        response = client.post(f"{url}?lang={lang}", json=body)
+        assert response.status_code == 422 and sentence in response.json()["error"]["message"]
