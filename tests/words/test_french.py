@@ -58,6 +58,8 @@ SAME_IN_BOTH = {
     "Sobel √(gx² + gy²)",
     "ok",
     "API",
+    "Architectures",
+    "5. Architectures",
     "same",
     "ELU",
     "Leaky ReLU",

@@ -160,11 +160,11 @@ export default {
 
   "steps.dx.text2_generic":
     "En redescendant chaque couche cachée de la même façon, chaque activation multiplie le gradient par sa dérivée f′(z) (les étapes précédentes l'ont montré couche par couche). En bas, le vecteur reprend la forme qu'il avait avant l'aplatissement.",
-  "steps.hidden.title": "Retour à travers {layer} : dZ = (Wᵀ·dZ) ⊙ f′(Z)",
+  "steps.hidden.title": "Retour à travers {layer} : dZ = (Wᵀ·dZ) ⊙ f′(Z)",
   "steps.hidden.text":
-    "La récurrence du cours : le gradient qui arrive à la sortie de {act} est le Wᵀ·dZ de {next} (chaque unité de {layer} alimentait toutes les unités de {next}) ; multiplié terme à terme par la dérivée de l'activation en cette unité, il devient dZ, le gradient du z de {layer}. Ensuite, comme pour la dernière couche, ∂L/∂W = dZ·xᵀ et ∂L/∂b = dZ.",
+    "La récurrence du cours : le gradient qui arrive à la sortie de {act} est le Wᵀ·dZ de {next} (chaque unité de {layer} alimentait toutes les unités de {next}) ; multiplié terme à terme par la dérivée de l'activation en cette unité, il devient dZ, le gradient du z de {layer}. Ensuite, comme pour la dernière couche, ∂L/∂W = dZ·xᵀ et ∂L/∂b = dZ.",
   "steps.hidden.sigmoid":
-    "La dérivée de la sigmoïde, σ(z)(1 − σ(z)), ne dépasse jamais 0,25 : chaque couche sigmoïde divise le gradient par au moins 4 en redescendant ; c'est pourquoi les premières couches d'un réseau profond de sigmoïdes apprennent lentement (l'évanouissement du gradient).",
+    "La dérivée de la sigmoïde, σ(z)(1 − σ(z)), ne dépasse jamais 0,25 : chaque couche sigmoïde divise le gradient par au moins 4 en redescendant ; c'est pourquoi les premières couches d'un réseau profond de sigmoïdes apprennent lentement (l'évanouissement du gradient).",
   "steps.hidden.formula": "dZ^[l] = (W^[l+1]ᵀ · dZ^[l+1]) ⊙ f′(Z^[l])",
   "steps.pool_back.title": "Retour à travers {pool} et {act}",
   "steps.pool_back.title_pool": "Retour à travers {pool}",
