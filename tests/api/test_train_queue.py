@@ -47,7 +47,7 @@ def test_jobs_beyond_the_limit_wait_in_line_and_know_their_place(one_slot):
     # the queue is full: 429 with Retry-After, in both languages
     response = client.post("/api/train", json=TINY)
     error = assert_error(response, 429, "queue_full")
-    assert error["detail"]["max_queued_jobs"] == 3 and int(response.headers["retry-after"]) >= 5
+    assert error["detail"]["max_queued_jobs"] == 3 and 5 <= int(response.headers["retry-after"]) <= 120
     french = client.post("/api/train", json=TINY, headers={"Accept-Language": "fr"}).json()["error"]["message"]
     assert "attendent déjà" in french
 

@@ -141,13 +141,17 @@ def test_redis_unreachable_at_start_is_a_clear_error_without_the_password():
         assert "cannot reach Redis at redis://:***@" in result.stderr and "hunter2" not in result.stderr
 
 
-def test_redis_lost_while_serving_makes_training_503_and_it_comes_back(digit_url):
+def test_redis_lost_while_serving_makes_training_503_and_it_comes_back_with_its_worker(digit_url):
     server = RedisServer().start()
+    worker = None
     try:
         app = create_app(Settings(redis_url=server.url))
         client = StrictClient(app)
         plain = __import__("fastapi.testclient", fromlist=["TestClient"]).TestClient(app)  # 503 is expected here
+        worker = TrainingWorker(server.url).start()  # a long-lived worker: it must come back with Redis too
+        wait_for(lambda: client.get("/api/train").json()["limit"] == 1, 120, "the worker to register")
         job = client.post("/api/train", json=TINY).json()
+        finished(client, job["id"])
         server.stop()
         for method, path in [
             ("POST", "/api/train"),
@@ -164,14 +168,15 @@ def test_redis_lost_while_serving_makes_training_503_and_it_comes_back(digit_url
         assert client.post("/api/predict", json={"image": digit_url}).status_code == 200
         assert client.get("/train").status_code == 200
 
-        server.start()  # same port, empty (persistence is off): training is back
+        server.start()  # same port, empty (persistence is off): training is back, the worker reconnects
         again = client.post("/api/train", json=TINY).json()
-        with TrainingWorker(server.url, burst=True) as worker:
-            assert worker.proc.wait(120) == 0
-        assert finished(client, again["id"])["state"] == "finished"
+        assert finished(client, again["id"])["state"] == "finished" and worker.proc.poll() is None
+        worker.cleanup()
         assert_error(plain.get(f"/api/train/{job['id']}"), 404, "unknown_job")  # lost with Redis' memory
         app.state.jobs.shutdown()
     finally:
+        if worker is not None:
+            worker.cleanup()
         server.cleanup()
 
 

@@ -87,7 +87,8 @@ def test_a_full_server_queues_counts_down_and_retries_by_itself(page, browser, s
             # the demo stops: A starts, B's retry gets the freed waiting place (1er dans la file), then runs
             api.delete(f"/api/train/{blocker['id']}")
             page.wait_for_selector("#job-state[data-state=running], #job-state[data-state=finished]", timeout=60_000)
-            student.wait_for_url(re.compile(r"[?&]job=[0-9a-f]{8}"), timeout=60_000)
+            countdown = int(re.search(r"\d+", student.text_content("#retry-line")).group())  # Retry-After, ≤ 120 s
+            student.wait_for_url(re.compile(r"[?&]job=[0-9a-f]{8}"), timeout=(countdown + 60) * 1000)
             student.wait_for_selector(
                 "#job-state[data-state=queued], #job-state[data-state=running], #job-state[data-state=finished]"
             )

@@ -49,7 +49,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 20.0) -> RedisServer:
-        log = open(self.dir / "redis.log", "ab")  # noqa: SIM115 - kept open by the child
+        log = open(self.dir / "redis.log", "ab")  # the child keeps its own copy of the descriptor
         self.proc = subprocess.Popen(
             [
                 REDIS_SERVER,
@@ -152,9 +152,8 @@ class TrainingWorker:
         return self.log_path.read_text(errors="replace") if self.log_path.is_file() else ""
 
     def stop(self) -> None:
-        self.kill(signal.SIGTERM) if self.proc is not None and self.proc.poll() is None else None
-        if self.proc is not None and self.proc.poll() is None:
-            self.kill(signal.SIGKILL)
+        """SIGTERM: a worker finishes its current job first, then exits."""
+        self.kill(signal.SIGTERM)
 
     def cleanup(self) -> None:
         try:

@@ -217,9 +217,9 @@ class LocalBackend:
             return position, self._starts_in(position)
 
     def estimated_wait(self) -> float | None:
-        """Seconds until a job submitted now would start (for Retry-After)."""
+        """Seconds until a place in the line frees (the first waiting job starts): a full queue's Retry-After."""
         with self._lock:
-            return self._starts_in(len(self._queue) + 1)
+            return self._starts_in(1) if self._queue else 0.0
 
     # -- reading, cancelling -----------------------------------------------------------------------------------------
     def get(self, job_id: str) -> TrainingJob | None:

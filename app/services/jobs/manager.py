@@ -167,11 +167,12 @@ class JobManager:
             )
 
     def retry_after(self) -> int:
-        """Seconds a refused client should wait: until a place is likely free (5 s to 5 min)."""
+        """Seconds a client refused by a full queue should wait: until a place in line likely frees (the first
+        waiting job starts), at least 5 s and at most 2 min (an estimate: better ask again than wait too long)."""
         wait = self.backend.estimated_wait()
         if wait is None or not math.isfinite(wait):
             return 10
-        return int(min(300, max(5, math.ceil(wait / 4))))
+        return int(min(120, max(5, math.ceil(wait))))
 
     def _check_limits(self, client_id: str | None) -> None:
         counts = self.backend.counts(client_id)

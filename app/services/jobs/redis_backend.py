@@ -338,8 +338,8 @@ class RedisBackend:
 
     def estimated_wait(self) -> float | None:
         with reachable():
-            queued = self.queue.get_job_ids()
-            return self.estimated_starts([*queued, "-"])[-1] if queued is not None else None
+            queued = self.queue.get_job_ids(0, 1)  # a place frees when the first waiting job starts
+            return self.estimated_starts(queued)[0] if queued else 0.0
 
     def announce_positions(self) -> None:
         """A ``state`` event for every waiting job whose place in line changed."""
