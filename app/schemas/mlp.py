@@ -21,7 +21,7 @@ class MlpTrainRequest(RequestModel):
     n: int = Field(
         40, ge=4, le=400, strict=True, description="circles: points in all; xor: 4 × points per corner (rounded down)."
     )
-    noise: float = Field(0.1, ge=0, le=0.5, description="Gaussian noise on the points.")
+    noise: float = Field(0.1, ge=0, le=0.5, strict=True, description="Gaussian noise on the points.")
     hidden: list[Annotated[int, Field(ge=1, le=MAX_UNITS, strict=True)]] = Field(
         [4], max_length=MAX_HIDDEN_LAYERS, description="Hidden layer widths ([] = one neuron)."
     )
