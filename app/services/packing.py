@@ -24,7 +24,8 @@ plain one with its larger arrays (:data:`PACK_MIN_VALUES` numbers or more) repla
   brought: ``unpack(body, weights)``, ``unpackArrays(json, weights)``). Both sides compute the same prediction
   with the same double operations in the same order (:func:`conv_prediction`: for each (c, m, n) in turn,
   ``acc = acc + K[f, c, m, n] · X[c, i·S+m, j·S+n]`` over the zero-padded input, then ``+ b[f]``), scale it by the
-  exponent the number has (``"e"``, int8) and round it (``floor(q + 0.5)``); ``"r"`` (int8) is what to add to get
+  exponent the number has (``"de"``, int8: the correction to the exponent of the prediction itself,
+  :func:`predicted_exponents`; or ``"e"``, the exponents as they are) and round it (``floor(q + 0.5)``); ``"r"`` (int8) is what to add to get
   ``m``, or −128 when the next integer of ``"x"`` is ``m`` itself. The value is then ``m · 10^e`` as for ``"dec4"``.
   ``"sum"`` is the sum of K's then b's values, added one by one in order (:func:`weights_sum`): a decoder given
   weights that are not those (a model changed since they were kept) refuses them rather than rebuild wrong numbers.
@@ -197,7 +198,32 @@ def conv_residuals(value: np.ndarray, prediction: np.ndarray) -> dict[str, Any] 
     r = m.astype(np.int64) - predicted_mantissas(prediction, e)
     escaped = np.abs(r) > 127
     r8 = np.where(escaped, -128, r).astype(np.int8)
-    return {"e": b64(e.tobytes()), "r": b64(r8.tobytes()), "x": m[escaped].astype(int).tolist()}
+    parts = {"r": b64(r8.tobytes()), "x": m[escaped].astype(int).tolist()}
+    de = e.astype(np.int64) - predicted_exponents(prediction)
+    if np.abs(de).max(initial=0) <= 127:  # the exponents as corrections too (almost all 0), else as they are
+        return {"de": b64(de.astype(np.int8).tobytes()), **parts}
+    return {"e": b64(e.tobytes()), **parts}
+
+
+def predicted_exponents(prediction: np.ndarray) -> np.ndarray:
+    """k − 3 with 10^k ≤ |p| < 10^(k+1), found by comparisons with exact powers of ten (no log10, whose last bit
+    differs between libraries): k = the largest j ≤ 22 with |p| ≥ 10^j, or −(the smallest n ≤ 22 with
+    |p| · 10^n ≥ 1) below 1 (−23 if none, and for 0); as ``predictedExponents`` in lib/tensor.js."""
+    a = np.abs(prediction.reshape(-1))
+    k = np.full(a.shape, -23, dtype=np.int64)
+    for j in range(_EXACT_POWERS + 1):
+        k[a >= _POW10[j]] = j
+    for n in range(_EXACT_POWERS, 0, -1):
+        k[(a < 1.0) & (a * _POW10[n] >= 1.0)] = -n
+    return k - 3
+
+
+def conv_exponents(obj: dict[str, Any], prediction: np.ndarray) -> np.ndarray:
+    """The exponents of a ``conv`` object: ``"e"`` as they are, or ``"de"`` added to the predicted ones."""
+    if "e" in obj:
+        return np.frombuffer(base64.b64decode(obj["e"]), dtype=np.int8)
+    de = np.frombuffer(base64.b64decode(obj["de"]), dtype=np.int8).astype(np.int64)
+    return (predicted_exponents(prediction) + de).astype(np.int8)
 
 
 def conv_mantissas(prediction: np.ndarray, e: np.ndarray, r: np.ndarray, x: list[int]) -> np.ndarray:
@@ -309,7 +335,7 @@ class Packer:
             parts = conv_residuals(value, prediction)
             if parts is None:
                 return None
-            e = np.frombuffer(base64.b64decode(parts["e"]), dtype=np.int8)
+            e = conv_exponents(parts, prediction)
             r = np.frombuffer(base64.b64decode(parts["r"]), dtype=np.int8)
             rebuilt = decimal_values(conv_mantissas(prediction, e, r, parts["x"]), e)
             if not np.array_equal(rebuilt, value.reshape(-1)):
@@ -422,7 +448,7 @@ def unpack(body: Any, weights: dict[str, dict[str, Any]] | None = None) -> Any:
             if weights_sum(K, b) != obj["sum"]:
                 raise ValueError(f"{layer['name']}: these are not the weights this answer was computed with")
             prediction = conv_prediction(array_of(obj["of"], root), K, b, obj["stride"], obj["padding"])
-            e = np.frombuffer(base64.b64decode(obj["e"]), dtype=np.int8)
+            e = conv_exponents(obj, prediction)
             r = np.frombuffer(base64.b64decode(obj["r"]), dtype=np.int8)
             return decimal_values(conv_mantissas(prediction, e, r, obj["x"]), e).reshape(shape)
         if kind == "delta":

@@ -7,6 +7,7 @@ stays the default for API users, and the packed answer is much lighter on the wi
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
@@ -22,9 +23,13 @@ from app.services.packing import (
     PACKED_MEDIA_TYPE,
     Derived,
     Packer,
+    conv_exponents,
+    conv_mantissas,
     conv_prediction,
+    conv_residuals,
     decimal_parts,
     decimal_values,
+    predicted_exponents,
     unpack,
     window_coords,
     window_indices,
@@ -194,6 +199,20 @@ def test_a_convolution_is_rebuilt_exactly_from_its_input_and_weights(stride, pad
         unpack(packed, stale)
     with pytest.raises(ValueError, match="weights are needed"):
         unpack(packed)
+
+
+def test_exponents_far_from_the_prediction_are_sent_as_they_are():
+    value = round_significant(np.array([1.234e-124, 5.678, -0.04321] + [1.0] * 40))
+    for prediction, key in ((value * 1.0001, "de"), (np.full(value.shape, 1e20), "e")):
+        parts = conv_residuals(value, prediction)
+        assert key in parts and ({"e", "de"} - {key}).isdisjoint(parts)
+        e = conv_exponents(parts, prediction)
+        r = np.frombuffer(base64.b64decode(parts["r"]), dtype=np.int8)
+        assert np.array_equal(decimal_values(conv_mantissas(prediction, e, r, parts["x"]), e), value)
+    assert np.array_equal(
+        predicted_exponents(np.array([0.0, 1e-30, 9.999e-5, 1e-4, 0.5, 1.0, 99.99, 1e22, 1e30])),
+        np.array([-26, -26, -8, -7, -4, -3, -2, 19, 19]),
+    )
 
 
 def test_the_front_end_refuses_weights_that_are_not_the_answers(traces, weights, tmp_path):

@@ -230,8 +230,24 @@ function weightsSum(K, b) {
 /** Thrown when unpackArrays lacks the weights a "conv" object was computed with, or is given others. */
 export class StaleWeightsError extends Error {}
 
+/** k − 3 with 10^k ≤ |p| < 10^(k+1), by comparisons with exact powers of ten (predicted_exponents in
+ * app/services/packing.py; no Math.log10, whose last bit may differ from the server's). */
+function predictedExponent(p) {
+  const a = Math.abs(p);
+  let k = -23;
+  for (let j = 0; j <= 22; j++) if (a >= POW10[j]) k = j;
+  if (a < 1) for (let n = 22; n >= 1; n--) if (a * POW10[n] >= 1) k = -n;
+  return k - 3;
+}
+
+function convExponents(obj, prediction) {
+  if (obj.e !== undefined) return new Int8Array(bytesOf(obj.e).buffer);
+  const de = new Int8Array(bytesOf(obj.de).buffer);
+  return Int8Array.from(de, (d, i) => predictedExponent(prediction[i]) + d);
+}
+
 function convValues(obj, prediction) {
-  const e = new Int8Array(bytesOf(obj.e).buffer);
+  const e = convExponents(obj, prediction);
   const r = new Int8Array(bytesOf(obj.r).buffer);
   const out = new Float64Array(e.length);
   let next = 0;
