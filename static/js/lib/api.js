@@ -16,7 +16,7 @@
  * Traces (POST /api/forward, /api/backward) are light on the wire, for 30 phones on one access point: they come
  * packed (lib/tensor.js unpacks them: callers get the plain JSON), and the weights, which never change, come
  * once per model (see traceRequest / traceAnswer); a convolution's output comes as small corrections to what its
- * input and those weights predict. About 14 kB per drawing update instead of 80.
+ * input and those weights predict. About 12 kB per drawing update instead of 80.
  */
 import { getLang, t } from "./i18n.js";
 import { PACKED_MEDIA_TYPE, StaleWeightsError, unpackArrays } from "./tensor.js";
