@@ -29,6 +29,7 @@ from app.services.packing import (
     conv_residuals,
     decimal_parts,
     decimal_values,
+    pack_array,
     predicted_exponents,
     unpack,
     window_coords,
@@ -153,6 +154,18 @@ def test_a_drawing_update_is_much_lighter_on_the_wire(traces):
     plain, packed = traces["forward_update"]
     plain_gz, packed_gz = len(gzip.compress(plain.content, 6)), len(gzip.compress(packed.content, 6))
     assert packed_gz < plain_gz / 1.5 and packed_gz <= 20_000, (plain_gz, packed_gz)
+
+
+def test_convolutions_as_corrections_take_far_fewer_bytes_than_decimals(traces):
+    """Each convolution's corrections gzip to under half its 4-digit decimals ("dec4") — the same numbers."""
+    plain, packed = traces["forward_update"]
+    for k, layer in enumerate(packed.json()["layers"]):
+        if layer["type"] != "conv2d":
+            continue
+        assert layer["output"]["$packed"] == "conv"
+        as_decimals = pack_array(round_significant(np.asarray(plain.json()["layers"][k]["output"])))
+        conv_gz, dec4_gz = (len(gzip.compress(json.dumps(o).encode(), 6)) for o in (layer["output"], as_decimals))
+        assert conv_gz < dec4_gz / 2, (layer["name"], conv_gz, dec4_gz)
 
 
 def test_a_wrong_hint_is_never_trusted():
