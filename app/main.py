@@ -74,7 +74,9 @@ ConvStep shows, step by step and with real numbers, how a CNN reads a handwritte
 * **Packed traces**: `/api/forward` and `/api/backward` send the same numbers in about a quarter of the bytes with
   `Accept: application/vnd.convstep.packed+json` or `?arrays=packed` (what the web pages use): larger arrays
   become `{"$packed": "dec4", "shape", "m", "e"}` (value = m·10^e, m int16 and e int8 little-endian in base64),
-  `u8`/`u16`/`i32` integers, or references to an array sent once (`ref`, `window`, `delta`).
+  `u8`/`u16`/`i32` integers, or references to an array sent once (`ref`, `window`, `delta`), and a convolution's
+  output as small corrections to what its input and weights predict (`conv`: an answer asked with
+  `include_params: false` is decoded with the weights of an earlier one).
   `app.services.packing.unpack` (Python) and `unpackArrays` in `/static/js/lib/tensor.js` decode it. Plain JSON
   is the default.
 * **Errors** are `{"error": {"code", "message", "detail"}}` with a 4xx status; messages are in French with

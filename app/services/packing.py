@@ -18,6 +18,19 @@ plain one with its larger arrays (:data:`PACK_MIN_VALUES` numbers or more) repla
   coordinates ``"at"``), ``"complement"`` (255 − x: the inverted picture) or ``"delta"`` (a picture as the one
   before it, or its complement if ``"complement"``, plus u8 differences modulo 256, ``"data"``). The server emits one only after checking that it
   rebuilds the array exactly.
+* ``"conv"``: a convolution's output from what the client already has — its input (the JSON pointer ``"of"``)
+  and the layer's weights K and b as the client received them (``"layer"``: the layer's pointer; a drawing update
+  asked with ``include_params: false`` has no weights in it, so the decoder is given the ones the first answer
+  brought: ``unpack(body, weights)``, ``unpackArrays(json, weights)``). Both sides compute the same prediction
+  with the same double operations in the same order (:func:`conv_prediction`: for each (c, m, n) in turn,
+  ``acc = acc + K[f, c, m, n] · X[c, i·S+m, j·S+n]`` over the zero-padded input, then ``+ b[f]``), scale it by the
+  exponent the number has (``"de"``, int8: the correction to the exponent of the prediction itself,
+  :func:`predicted_exponents`; or ``"e"``, the exponents as they are) and round it (``floor(q + 0.5)``); ``"r"`` (int8) is what to add to get
+  ``m``, or −128 when the next integer of ``"x"`` is ``m`` itself. The value is then ``m · 10^e`` as for ``"dec4"``.
+  ``"sum"`` is the sum of K's then b's values, added one by one in order (:func:`weights_sum`): a decoder given
+  weights that are not those (a model changed since they were kept) refuses them rather than rebuild wrong numbers.
+  The prediction is only a guess (rounded weights and input, another summation order than the server's float32):
+  the residuals carry the exact digits, and they are mostly 0 — a third of the bytes of ``"dec4"`` once gzipped.
 
 Every packed object has ``"shape"``. ``unpack`` (here, and ``unpackArrays`` in static/js/lib/tensor.js) gives
 back the plain JSON: tests compare the two, and the decoded numbers with the float32 trace.
@@ -58,6 +71,9 @@ class Derived:
     at: str | None = None
     size: tuple[int, int] | None = None  # "window": the pooling's window and stride
     stride: tuple[int, int] | None = None
+    weights: tuple[np.ndarray, np.ndarray | None] | None = None  # "conv": K and b as the client has them
+    padding: tuple[int, int] | None = None  # "conv"
+    layer: str | None = None  # "conv": the layer's JSON pointer (its "params" hold K and b)
 
 
 def b64(data: bytes) -> str:
@@ -124,6 +140,98 @@ def pack_array(a: np.ndarray) -> dict[str, Any] | None:
         return None
     m, e = parts
     return {"$packed": "dec4", "shape": shape, "m": b64(m.astype("<i2").tobytes()), "e": b64(e.tobytes())}
+
+
+# -- a convolution predicted from its input and weights ---------------------------------------------------------------
+def conv_prediction(x: np.ndarray, K: np.ndarray, b: np.ndarray | None, stride, padding) -> np.ndarray:
+    """(C, H, W) input, (F, C, kh, kw) weights -> (F, H_out, W_out) in float64, every element computed by the same
+    sequence of double operations as ``convPrediction`` in static/js/lib/tensor.js (so both give the same bits):
+    acc = 0, then acc = acc + K[f, c, m, n] · X_padded[c, i·S_h + m, j·S_w + n] for c, m, n in that order, then
+    acc + b[f]. Vectorised over (f, i, j) only: NumPy's element-wise + and · round each result once, as JS does."""
+    x = np.asarray(x, dtype=np.float64)
+    K = np.asarray(K, dtype=np.float64)
+    channels, height, width = x.shape
+    filters, _, kh, kw = K.shape
+    (sh, sw), (ph, pw) = stride, padding
+    xp = np.zeros((channels, height + 2 * ph, width + 2 * pw))
+    xp[:, ph : ph + height, pw : pw + width] = x
+    ho, wo = (height + 2 * ph - kh) // sh + 1, (width + 2 * pw - kw) // sw + 1
+    acc = np.zeros((filters, ho, wo))
+    for c in range(channels):
+        for m in range(kh):
+            for n in range(kw):
+                window = xp[c, m : m + sh * (ho - 1) + 1 : sh, n : n + sw * (wo - 1) + 1 : sw]
+                acc = acc + K[:, c, m, n, None, None] * window[None]
+    if b is not None:
+        acc = acc + np.asarray(b, dtype=np.float64).reshape(-1)[:, None, None]
+    return acc
+
+
+def weights_sum(K: np.ndarray, b: np.ndarray | None) -> float:
+    """acc = acc + v over K's values, then b's, in order: the same double in Python and in JS (weightsSum)."""
+    acc = 0.0
+    for v in np.asarray(K, dtype=np.float64).reshape(-1).tolist():
+        acc = acc + v
+    if b is not None:
+        for v in np.asarray(b, dtype=np.float64).reshape(-1).tolist():
+            acc = acc + v
+    return acc
+
+
+def predicted_mantissas(prediction: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """floor(p · 10^(−e) + 0.5) with an exact power of ten (0 where |e| > 22 or the result is not finite)."""
+    p = prediction.reshape(-1)
+    e = e.astype(np.int64)
+    small = np.abs(e) <= _EXACT_POWERS
+    power = _POW10[np.where(small, np.abs(e), 0)]
+    q = np.where(e < 0, p * power, p / power)
+    q = np.where(small & np.isfinite(q) & (np.abs(q) < 2**53), np.floor(q + 0.5), 0.0)
+    return q.astype(np.int64)
+
+
+def conv_residuals(value: np.ndarray, prediction: np.ndarray) -> dict[str, Any] | None:
+    """The ``e``, ``r``, ``x`` of a ``conv`` object for ``value`` (already rounded to 4 digits), or None."""
+    parts = decimal_parts(value)
+    if parts is None or prediction.size != value.size:
+        return None
+    m, e = parts
+    r = m.astype(np.int64) - predicted_mantissas(prediction, e)
+    escaped = np.abs(r) > 127
+    r8 = np.where(escaped, -128, r).astype(np.int8)
+    parts = {"r": b64(r8.tobytes()), "x": m[escaped].astype(int).tolist()}
+    de = e.astype(np.int64) - predicted_exponents(prediction)
+    if np.abs(de).max(initial=0) <= 127:  # the exponents as corrections too (almost all 0), else as they are
+        return {"de": b64(de.astype(np.int8).tobytes()), **parts}
+    return {"e": b64(e.tobytes()), **parts}
+
+
+def predicted_exponents(prediction: np.ndarray) -> np.ndarray:
+    """k − 3 with 10^k ≤ |p| < 10^(k+1), found by comparisons with exact powers of ten (no log10, whose last bit
+    differs between libraries): k = the largest j ≤ 22 with |p| ≥ 10^j, or −(the smallest n ≤ 22 with
+    |p| · 10^n ≥ 1) below 1 (−23 if none, and for 0); as ``predictedExponents`` in lib/tensor.js."""
+    a = np.abs(prediction.reshape(-1))
+    k = np.full(a.shape, -23, dtype=np.int64)
+    for j in range(_EXACT_POWERS + 1):
+        k[a >= _POW10[j]] = j
+    for n in range(_EXACT_POWERS, 0, -1):
+        k[(a < 1.0) & (a * _POW10[n] >= 1.0)] = -n
+    return k - 3
+
+
+def conv_exponents(obj: dict[str, Any], prediction: np.ndarray) -> np.ndarray:
+    """The exponents of a ``conv`` object: ``"e"`` as they are, or ``"de"`` added to the predicted ones."""
+    if "e" in obj:
+        return np.frombuffer(base64.b64decode(obj["e"]), dtype=np.int8)
+    de = np.frombuffer(base64.b64decode(obj["de"]), dtype=np.int8).astype(np.int64)
+    return (predicted_exponents(prediction) + de).astype(np.int8)
+
+
+def conv_mantissas(prediction: np.ndarray, e: np.ndarray, r: np.ndarray, x: list[int]) -> np.ndarray:
+    """The inverse of :func:`conv_residuals`: the mantissas m."""
+    m = predicted_mantissas(prediction, e) + r.astype(np.int64)
+    escaped = r == -128
+    m[escaped] = np.asarray(x, dtype=np.int64)
+    return m
 
 
 def resolve(body: Any, pointer: str) -> Any:
@@ -216,6 +324,32 @@ class Packer:
                 "stride": list(hint.stride),
                 "data": b64(k.tobytes()),
             }
+        if hint.op == "conv":
+            source = array_at(hint.of)
+            if source is None or source.ndim != 3 or hint.weights is None or value.ndim != 3:
+                return None
+            K, b = hint.weights
+            prediction = conv_prediction(source, K, b, hint.stride, hint.padding)
+            if prediction.shape != value.shape:
+                return None
+            parts = conv_residuals(value, prediction)
+            if parts is None:
+                return None
+            e = conv_exponents(parts, prediction)
+            r = np.frombuffer(base64.b64decode(parts["r"]), dtype=np.int8)
+            rebuilt = decimal_values(conv_mantissas(prediction, e, r, parts["x"]), e)
+            if not np.array_equal(rebuilt, value.reshape(-1)):
+                return None
+            return {
+                "$packed": "conv",
+                "shape": list(value.shape),
+                "of": hint.of,
+                "layer": hint.layer,
+                "stride": list(hint.stride),
+                "padding": list(hint.padding),
+                "sum": weights_sum(K, b),
+                **parts,
+            }
         if hint.op == "delta":  # a picture from the one before it: its complement, or u8 differences
             source = array_at(hint.of)
             if source is None or source.shape != value.shape or value.dtype.kind not in "iu" or value.size < 1:
@@ -277,8 +411,11 @@ def pack_fragment(content: Any) -> orjson.Fragment:
 
 
 # -- unpacking (what the front end does; for tests and Python clients) -----------------------------------------------
-def unpack(body: Any) -> Any:
-    """The plain JSON (nested lists) of a packed answer: ``unpack(packed) == plain``, number for number."""
+def unpack(body: Any, weights: dict[str, dict[str, Any]] | None = None) -> Any:
+    """The plain JSON (nested lists) of a packed answer: ``unpack(packed) == plain``, number for number.
+
+    ``weights`` ({layer name: {param: values}}, as a forward answer with its weights gave them) is needed when
+    the answer was asked without them (``include_params: false``) and holds ``"conv"`` objects."""
     cache: dict[str, np.ndarray] = {}
 
     def decode(obj: dict[str, Any], root: Any) -> np.ndarray:
@@ -293,6 +430,27 @@ def unpack(body: Any) -> Any:
         if kind == "window":
             k = np.frombuffer(base64.b64decode(obj["data"]), dtype=np.uint8).reshape(shape[:-1])
             return window_coords(k, obj["size"], obj["stride"])
+        if kind == "conv":
+            layer = resolve(root, obj["layer"])
+
+            def param(name: str) -> np.ndarray | None:
+                p = layer["params"].get(name)
+                if p is None:
+                    return None
+                if p.get("values") is not None:
+                    return array_of(f"{obj['layer']}/params/{name}/values", root)
+                known = (weights or {}).get(layer["name"], {}).get(name)
+                if known is None:
+                    raise ValueError(f"{layer['name']}.{name}: the weights are needed to decode this answer")
+                return np.asarray(known, dtype=np.float64)
+
+            K, b = param("K"), param("b")
+            if weights_sum(K, b) != obj["sum"]:
+                raise ValueError(f"{layer['name']}: these are not the weights this answer was computed with")
+            prediction = conv_prediction(array_of(obj["of"], root), K, b, obj["stride"], obj["padding"])
+            e = conv_exponents(obj, prediction)
+            r = np.frombuffer(base64.b64decode(obj["r"]), dtype=np.int8)
+            return decimal_values(conv_mantissas(prediction, e, r, obj["x"]), e).reshape(shape)
         if kind == "delta":
             d = np.frombuffer(base64.b64decode(obj["data"]), dtype=np.uint8).astype(np.int64)
             base = array_of(obj["of"], root).reshape(-1).astype(np.int64)

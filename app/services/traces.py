@@ -17,7 +17,7 @@ import orjson
 from engine import backward_trace, forward_trace
 from engine.preprocess import PreprocessStep
 
-from .encoding import MAX_INLINE_VALUES, ArrayJSONResponse, RoundingBatch, array_json, png_data_url
+from .encoding import MAX_INLINE_VALUES, ArrayJSONResponse, RoundingBatch, array_json, png_data_url, round_significant
 from .images import encode_step_image
 from .packing import PACKED_MEDIA_TYPE, Derived, Packer, pack_fragment
 
@@ -63,6 +63,21 @@ def params_json(model, include_values: bool = True, packed: bool = False) -> dic
     return cached[key]
 
 
+def rounded_weights(model, layer_name: str) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """A convolution's K and b as a client holds them (the 4-digit doubles of its params JSON), cached per model;
+    None when the JSON leaves the values out (too many)."""
+    with _params_lock:
+        cached = _params_cache.setdefault(model, {}).setdefault("rounded", {})
+    if layer_name not in cached:
+        params = next(layer.params for layer in model.layers if layer.name == layer_name)
+        K, b = params.get("K"), params.get("b")
+        if K is None or K.size > MAX_INLINE_VALUES:
+            cached[layer_name] = None
+        else:
+            cached[layer_name] = (round_significant(K), None if b is None else round_significant(b))
+    return cached[layer_name]
+
+
 def forward_json(
     model_id: str,
     model,
@@ -92,7 +107,13 @@ def forward_json(
         batch.put(layer, "output", e["output"])
         layer["params"] = params[e["name"]]
         layer["extra"] = _extra(e["extra"])
-        if e["type"] == "relu":
+        weights = rounded_weights(model, e["name"]) if e["type"] == "conv2d" and packed else None
+        if weights is not None and e.get("geometry"):
+            geometry = e["geometry"]
+            conv = Derived("conv", previous, weights=weights, stride=tuple(geometry["stride"]))
+            conv.padding, conv.layer = tuple(geometry["padding"]), f"/layers/{k}"
+            packer.hint(layer, "output", conv)
+        elif e["type"] == "relu":
             packer.hint(layer, "output", Derived("relu", previous))
         elif e["type"] in ("flatten", "dropout"):  # the same numbers (dropout is the identity at inference)
             packer.hint(layer, "output", Derived("same", previous))

@@ -7,6 +7,7 @@ stays the default for API users, and the packed answer is much lighter on the wi
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
@@ -22,8 +23,14 @@ from app.services.packing import (
     PACKED_MEDIA_TYPE,
     Derived,
     Packer,
+    conv_exponents,
+    conv_mantissas,
+    conv_prediction,
+    conv_residuals,
     decimal_parts,
     decimal_values,
+    pack_array,
+    predicted_exponents,
     unpack,
     window_coords,
     window_indices,
@@ -54,8 +61,18 @@ def traces(client, digit_url):
     }
 
 
+def weights_of(forward: dict) -> dict:
+    """{layer name: {param: values}}: what a page keeps from its first forward answer (lib/api.js)."""
+    return {layer["name"]: {k: p["values"] for k, p in layer["params"].items()} for layer in forward["layers"]}
+
+
+@pytest.fixture(scope="module")
+def weights(traces):
+    return weights_of(traces["forward"][0].json())
+
+
 @pytest.mark.parametrize("name", ["forward", "forward_update", "backward"])
-def test_packed_answer_decodes_to_the_plain_json(traces, name):
+def test_packed_answer_decodes_to_the_plain_json(traces, weights, name):
     plain, packed = traces[name]
     assert packed.headers["content-type"].startswith(PACKED_MEDIA_TYPE)
     assert "accept" in packed.headers["vary"].lower()
@@ -63,13 +80,16 @@ def test_packed_answer_decodes_to_the_plain_json(traces, name):
     body = packed.json()
     kinds = {v["$packed"] for v in _packed_objects(body)}
     assert {"dec4", "ref"} <= kinds  # it really is packed: decimals, and arrays rebuilt from others
-    assert unpack(body) == plain.json()
+    if name.startswith("forward"):
+        assert "conv" in kinds  # convolutions as corrections to what their input and weights predict
+    # the drawing update came without the weights: it is decoded with those of the first answer
+    assert unpack(body, weights if name == "forward_update" else None) == plain.json()
 
 
-def test_packed_numbers_are_the_float32_trace_at_display_precision(client, traces, digit_url):
+def test_packed_numbers_are_the_float32_trace_at_display_precision(client, traces, weights, digit_url):
     """Every number of every layer output: exactly the trace rounded to 4 significant digits (what the pages
     print with fmt()), so within half a unit of the 4th digit of the float32 value."""
-    decoded = unpack(traces["forward_update"][1].json())
+    decoded = unpack(traces["forward_update"][1].json(), weights)
     entry = client.app.state.registry.get("lenet")
     x = prepare_image(digit_url, entry, preprocess_image=True, max_pixels=10**7).array  # the exact float32 input
     trace = forward_trace(entry.model, x)
@@ -87,7 +107,7 @@ def test_packed_numbers_are_the_float32_trace_at_display_precision(client, trace
         assert np.all(np.abs(got - want) <= 0.5 * unit * (1 + 1e-9)), name
 
 
-def test_the_front_end_decoder_gives_the_plain_json(traces, tmp_path):
+def test_the_front_end_decoder_gives_the_plain_json(traces, weights, tmp_path):
     """static/js/lib/tensor.js's unpackArrays, run by Node on the real answers: the same JSON, number for number."""
     node = shutil.which("node")
     if node is None:
@@ -98,13 +118,17 @@ def test_the_front_end_decoder_gives_the_plain_json(traces, tmp_path):
         f"import {{ unpackArrays }} from {json.dumps(tensor_js)};\n"
         "import { readFileSync } from 'node:fs';\n"
         "const packed = JSON.parse(readFileSync(process.argv[2], 'utf8'));\n"
-        "process.stdout.write(JSON.stringify(unpackArrays(packed)));\n"
+        "const weights = process.argv[3] ? JSON.parse(readFileSync(process.argv[3], 'utf8')) : null;\n"
+        "process.stdout.write(JSON.stringify(unpackArrays(packed, weights)));\n"
     )
+    weights_file = tmp_path / "weights.json"
+    weights_file.write_text(json.dumps(weights))
     for name, (plain, packed) in traces.items():
         source = tmp_path / f"{name}.json"
         source.write_bytes(packed.content)
         run = subprocess.run(
-            [node, "--experimental-default-type=module", str(script), str(source)],
+            [node, "--experimental-default-type=module", str(script), str(source)]
+            + ([str(weights_file)] if name == "forward_update" else []),
             capture_output=True,
             text=True,
             timeout=60,
@@ -132,6 +156,18 @@ def test_a_drawing_update_is_much_lighter_on_the_wire(traces):
     assert packed_gz < plain_gz / 1.5 and packed_gz <= 20_000, (plain_gz, packed_gz)
 
 
+def test_convolutions_as_corrections_take_far_fewer_bytes_than_decimals(traces):
+    """Each convolution's corrections gzip to under half its 4-digit decimals ("dec4") — the same numbers."""
+    plain, packed = traces["forward_update"]
+    for k, layer in enumerate(packed.json()["layers"]):
+        if layer["type"] != "conv2d":
+            continue
+        assert layer["output"]["$packed"] == "conv"
+        as_decimals = pack_array(round_significant(np.asarray(plain.json()["layers"][k]["output"])))
+        conv_gz, dec4_gz = (len(gzip.compress(json.dumps(o).encode(), 6)) for o in (layer["output"], as_decimals))
+        assert conv_gz < dec4_gz / 2, (layer["name"], conv_gz, dec4_gz)
+
+
 def test_a_wrong_hint_is_never_trusted():
     """The packer checks a hint before using it: a 'relu' that is not max(x, 0) stays a full array."""
     x = np.linspace(-1, 1, 64).reshape(1, 8, 8)
@@ -141,6 +177,78 @@ def test_a_wrong_hint_is_never_trusted():
     packed = packer.pack(body)
     assert packed["b"]["$packed"] == "dec4"
     assert unpack(packed) == {k: v.tolist() for k, v in body.items()}
+
+
+@pytest.mark.parametrize("stride, padding, bias", [((1, 1), (2, 2), True), ((2, 1), (0, 1), False)])
+def test_a_convolution_is_rebuilt_exactly_from_its_input_and_weights(stride, padding, bias):
+    """Residuals from the prediction rebuild every 4-digit number, also far from the prediction (escaped)."""
+    rng = np.random.default_rng(3)
+    x = round_significant(rng.standard_normal((2, 9, 8)))
+    K = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(3).astype(np.float32) if bias else None
+    exact = (
+        np.stack(  # float32, another summation order than the prediction's
+            [conv_prediction(x.astype(np.float32), K[f : f + 1], None, stride, padding)[0] for f in range(3)]
+        ).astype(np.float32)
+        + (b[:, None, None] if bias else 0)
+    )
+    out = round_significant(exact)
+    out.reshape(-1)[:3] = [1e-9, -7.5e4, 0.0]  # far from any prediction: sent as they are
+    kept = (round_significant(K), round_significant(b) if bias else None)
+    body = {"x": x, "layer": {"name": "c", "params": {}}, "out": out}
+    body["layer"]["params"] = {"K": {"values": kept[0]}} | ({"b": {"values": kept[1]}} if bias else {})
+    packer = Packer()
+    hint = Derived("conv", "/x", weights=kept, stride=stride, padding=padding, layer="/layer")
+    packer.hint(body, "out", hint)
+    packed = packer.pack(body)
+    assert packed["out"]["$packed"] == "conv" and len(packed["out"]["x"]) >= 2
+    assert np.array_equal(np.asarray(unpack(packed)["out"]), out)
+    # an answer asked without the weights: decoded with the kept ones, refused with others
+    packed["layer"]["params"] = {k: {"values": None} for k in packed["layer"]["params"]}
+    kept_json = {"c": {k: v.tolist() for k, v in zip(("K", "b"), kept) if v is not None}}
+    assert np.array_equal(np.asarray(unpack(packed, kept_json)["out"]), out)
+    stale = {"c": {**kept_json["c"], "K": (kept[0] * 1.001).tolist()}}
+    with pytest.raises(ValueError, match="not the weights"):
+        unpack(packed, stale)
+    with pytest.raises(ValueError, match="weights are needed"):
+        unpack(packed)
+
+
+def test_exponents_far_from_the_prediction_are_sent_as_they_are():
+    value = round_significant(np.array([1.234e-124, 5.678, -0.04321] + [1.0] * 40))
+    for prediction, key in ((value * 1.0001, "de"), (np.full(value.shape, 1e20), "e")):
+        parts = conv_residuals(value, prediction)
+        assert key in parts and ({"e", "de"} - {key}).isdisjoint(parts)
+        e = conv_exponents(parts, prediction)
+        r = np.frombuffer(base64.b64decode(parts["r"]), dtype=np.int8)
+        assert np.array_equal(decimal_values(conv_mantissas(prediction, e, r, parts["x"]), e), value)
+    assert np.array_equal(
+        predicted_exponents(np.array([0.0, 1e-30, 9.999e-5, 1e-4, 0.5, 1.0, 99.99, 1e22, 1e30])),
+        np.array([-26, -26, -8, -7, -4, -3, -2, 19, 19]),
+    )
+
+
+def test_the_front_end_refuses_weights_that_are_not_the_answers(traces, weights, tmp_path):
+    """Kept weights of a model that changed since: lib/tensor.js throws StaleWeightsError (lib/api.js then asks
+    again with the weights) rather than show wrong numbers."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    tensor_js = (ROOT / "static" / "js" / "lib" / "tensor.js").as_uri()
+    stale = json.loads(json.dumps(weights))
+    stale["conv2"]["b"][0] += 0.001
+    script = tmp_path / "stale.mjs"
+    script.write_text(
+        f"import {{ unpackArrays, StaleWeightsError }} from {json.dumps(tensor_js)};\n"
+        f"const packed = {traces['forward_update'][1].text};\n"
+        f"for (const weights of [{json.dumps(stale)}, null]) {{\n"
+        "  try { unpackArrays(packed, weights); console.log('decoded'); }\n"
+        "  catch (err) { console.log(err instanceof StaleWeightsError ? 'stale' : String(err)); }\n"
+        "}\n"
+    )
+    run = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["stale", "stale"]
 
 
 @pytest.mark.parametrize(
@@ -165,10 +273,10 @@ def test_arg_max_coordinates_as_window_indices():
     assert window_indices(coords + 2, (2, 2), (2, 2)) is None  # outside its window: not packable
 
 
-def test_preprocessing_pictures_are_exact_grey_levels(client):
+def test_preprocessing_pictures_are_exact_grey_levels(client, weights):
     white_on_black = data_url(png_bytes(drawn_digit(background=0)))
     plain, packed = both(client, "/api/forward", {"image": white_on_black, "include_params": False})
-    decoded = unpack(packed.json())
+    decoded = unpack(packed.json(), weights)
     assert decoded["preprocessing"] == plain.json()["preprocessing"]
     assert all(isinstance(v, int) for v in np.ravel(decoded["preprocessing"][0]["image"]).tolist())
 

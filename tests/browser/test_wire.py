@@ -80,3 +80,42 @@ def test_only_the_pages_language_is_downloaded(page, server):
     assert not fetched(seen, "/i18n/en.js") and not fetched(seen, "/i18n/classroom.en.js")
     assets = [r for r in seen if "/assets/" in r["url"] and r["url"].endswith(".js")]
     assert assets and all(r["encoding"] == "gzip" for r in assets if r["length"] > 512)
+
+
+def test_weights_that_no_longer_match_are_refused_and_asked_for_again(page):
+    """A drawing update whose convolutions were computed with other weights than the ones the page kept (a model
+    changed since): lib/tensor.js refuses to rebuild them and lib/api.js asks again, with the weights."""
+    open_lab(page)
+    draw(page, SEVEN)
+    assert verdict(page) == "7"
+    sent, tampered = [], []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/forward") else None)
+
+    def other_weights(route):
+        if tampered or json.loads(route.request.post_data or "{}").get("include_params") is not False:
+            route.continue_()  # one answer is enough
+            return
+        try:
+            response = route.fetch()
+            answer = response.json()
+        except Exception:  # the page aborted this request (a newer drawing replaced it)
+            return
+        for layer in answer["layers"]:
+            if isinstance(layer["output"], dict) and layer["output"]["$packed"] == "conv":
+                layer["output"]["sum"] += 0.5  # as if computed with other weights
+                tampered.append((layer["name"], len(sent)))
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        route.fulfill(status=200, headers=headers, body=json.dumps(answer))
+
+    page.route("**/api/forward", other_weights)
+    draw(page, [[(0.3, 0.55), (0.7, 0.55)]])
+    for _ in range(100):  # refused, then asked again with the weights
+        if tampered and any(body.get("include_params") is True for body in sent[tampered[0][1] :]):
+            break
+        page.wait_for_timeout(100)
+    assert [name for name, _ in tampered] == ["conv1", "conv2"]
+    assert any(body.get("include_params") is True for body in sent[tampered[0][1] :]), sent
+    page.wait_for_load_state("networkidle")
+    assert verdict(page) in "0123456789"
+    assert page.evaluate("() => window.convstepLab.forward.layers[0].params.K.missing") is False
+    page.unroute_all(behavior="ignoreErrors")

@@ -15,10 +15,11 @@
  *
  * Traces (POST /api/forward, /api/backward) are light on the wire, for 30 phones on one access point: they come
  * packed (lib/tensor.js unpacks them: callers get the plain JSON), and the weights, which never change, come
- * once per model (see traceRequest / traceAnswer). About 20 kB per drawing update instead of 80.
+ * once per model (see traceRequest / traceAnswer); a convolution's output comes as small corrections to what its
+ * input and those weights predict. About 12 kB per drawing update instead of 80.
  */
 import { getLang, t } from "./i18n.js";
-import { PACKED_MEDIA_TYPE, unpackArrays } from "./tensor.js";
+import { PACKED_MEDIA_TYPE, StaleWeightsError, unpackArrays } from "./tensor.js";
 
 export class ApiError extends Error {
   constructor(message, { status = 0, code = "error", detail = null, retryAfter = null } = {}) {
@@ -47,11 +48,14 @@ const TRACE_PATHS = new Set(["/api/forward", "/api/backward"]);
 const weightsByModel = new Map();
 
 /** The body to send: a forward skips the weights once they are known; a backward never needs its params_after
- * (no page shows them; they are the weights plus the deltas it does show). An explicit include_params wins. */
+ * (no page shows them; they are the weights plus the deltas it does show). An explicit include_params wins, but
+ * for a forward only once the weights are known: its packed convolutions are rebuilt from them (lib/tensor.js). */
 function traceRequest(path, body) {
+  const known = weightsByModel.has(body.model ?? "");
+  if (path === "/api/forward" && body.include_params === false && !known) return { ...body, include_params: true };
   if (body.include_params !== undefined) return body;
   if (path === "/api/backward") return { ...body, include_params: false };
-  return weightsByModel.has(body.model ?? "") ? { ...body, include_params: false } : body;
+  return known ? { ...body, include_params: false } : body;
 }
 
 /** Remember the weights a forward answer brought, or put them back into one that came without. */
@@ -119,7 +123,18 @@ export async function api(path, { method = "GET", body, query, signal, headers: 
   }
   if (response.status === 204) return null;
   if (payload === null) throw new ApiError(t("api.bad_response"), { status: response.status, code: "bad_response" });
-  if (type.includes(PACKED_MEDIA_TYPE)) payload = unpackArrays(payload);
+  if (type.includes(PACKED_MEDIA_TYPE)) {
+    // a convolution's output may come as residuals from what the weights predict: the weights kept from before;
+    // if the model's weights changed since, forget them and ask again with the weights
+    try {
+      payload = unpackArrays(payload, weightsByModel.get(body?.model ?? "") ?? null);
+    } catch (err) {
+      if (!(err instanceof StaleWeightsError) || body?.include_params !== false) throw err;
+      weightsByModel.delete(body.model ?? "");
+      weightsByModel.delete(payload.model);
+      return api(path, { method, body: { ...body, include_params: true }, query, signal, headers: extraHeaders });
+    }
+  }
   return trace ? traceAnswer(path, body, payload) : payload;
 }
 

@@ -181,16 +181,86 @@ function bytesOf(b64) {
   return bytes;
 }
 
+function decimal(mi, ei) {
+  if (ei < 0 && ei >= -22) return mi / POW10[-ei];
+  if (ei >= 0 && ei <= 22) return mi * POW10[ei];
+  return Number(`${mi}e${ei}`);
+}
+
 function decimalValues(mB64, eB64) {
   const m = new DataView(bytesOf(mB64).buffer);
   const e = new Int8Array(bytesOf(eB64).buffer);
   const out = new Float64Array(e.length);
+  for (let i = 0; i < e.length; i++) out[i] = decimal(m.getInt16(i * 2, true), e[i]);
+  return out;
+}
+
+// A "conv" object: the convolution predicted from its input and weights, with the very double operations, in the
+// very order, of conv_prediction() in app/services/packing.py (so both sides get the same bits), then corrected
+// by the residuals the server sent: m = floor(p·10^(−e) + 0.5) + r (or the next "x" where r is −128).
+function convPrediction(x, [C, H, W], K, [F, , kh, kw], b, [sh, sw], [ph, pw]) {
+  const ho = Math.floor((H + 2 * ph - kh) / sh) + 1;
+  const wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
+  const out = new Float64Array(F * ho * wo);
+  for (let f = 0; f < F; f++)
+    for (let i = 0; i < ho; i++)
+      for (let j = 0; j < wo; j++) {
+        let acc = 0;
+        for (let c = 0; c < C; c++)
+          for (let m = 0; m < kh; m++)
+            for (let n = 0; n < kw; n++) {
+              const row = i * sh + m - ph;
+              const col = j * sw + n - pw;
+              const xv = row >= 0 && row < H && col >= 0 && col < W ? x[(c * H + row) * W + col] : 0;
+              acc = acc + K[((f * C + c) * kh + m) * kw + n] * xv;
+            }
+        out[(f * ho + i) * wo + j] = b ? acc + b[f] : acc;
+      }
+  return out;
+}
+
+/** The sum of K's values then b's, added one by one in order (weights_sum in app/services/packing.py). */
+function weightsSum(K, b) {
+  let acc = 0;
+  for (const v of K) acc = acc + v;
+  if (b) for (const v of b) acc = acc + v;
+  return acc;
+}
+
+/** Thrown when unpackArrays lacks the weights a "conv" object was computed with, or is given others. */
+export class StaleWeightsError extends Error {}
+
+/** k − 3 with 10^k ≤ |p| < 10^(k+1), by comparisons with exact powers of ten (predicted_exponents in
+ * app/services/packing.py; no Math.log10, whose last bit may differ from the server's). */
+function predictedExponent(p) {
+  const a = Math.abs(p);
+  let k = -23;
+  for (let j = 0; j <= 22; j++) if (a >= POW10[j]) k = j;
+  if (a < 1) for (let n = 22; n >= 1; n--) if (a * POW10[n] >= 1) k = -n;
+  return k - 3;
+}
+
+function convExponents(obj, prediction) {
+  if (obj.e !== undefined) return new Int8Array(bytesOf(obj.e).buffer);
+  const de = new Int8Array(bytesOf(obj.de).buffer);
+  return Int8Array.from(de, (d, i) => predictedExponent(prediction[i]) + d);
+}
+
+function convValues(obj, prediction) {
+  const e = convExponents(obj, prediction);
+  const r = new Int8Array(bytesOf(obj.r).buffer);
+  const out = new Float64Array(e.length);
+  let next = 0;
   for (let i = 0; i < e.length; i++) {
-    const mi = m.getInt16(i * 2, true);
-    const ei = e[i];
-    if (ei < 0 && ei >= -22) out[i] = mi / POW10[-ei];
-    else if (ei >= 0 && ei <= 22) out[i] = mi * POW10[ei];
-    else out[i] = Number(`${mi}e${ei}`);
+    let m;
+    if (r[i] === -128) m = obj.x[next++];
+    else {
+      const ei = e[i];
+      const p = prediction[i];
+      const q = Math.abs(ei) <= 22 ? (ei < 0 ? p * POW10[-ei] : p / POW10[ei]) : Number.NaN;
+      m = (Number.isFinite(q) && Math.abs(q) < 2 ** 53 ? Math.floor(q + 0.5) : 0) + r[i];
+    }
+    out[i] = decimal(m, e[i]);
   }
   return out;
 }
@@ -225,8 +295,9 @@ function nested(flat, shape, axis = 0, offset = 0) {
   return out;
 }
 
-/** The plain JSON of a packed answer (a new object; the packed one is left as it is). */
-export function unpackArrays(root) {
+/** The plain JSON of a packed answer (a new object; the packed one is left as it is). ``weights`` ({layer name:
+ * {param: values}}, from an earlier answer with them) decode "conv" objects of an answer asked without them. */
+export function unpackArrays(root, weights = null) {
   const flats = new Map(); // pointer -> {flat, shape}
 
   function arrayAt(pointer) {
@@ -260,6 +331,28 @@ export function unpackArrays(root) {
         out[2 * n + 1] = j * sw + (k[n] % kw);
       }
       return out;
+    }
+    if (kind === "conv") {
+      const layer = atPointer(root, obj.layer);
+      const param = (name) => {
+        const p = layer.params?.[name];
+        if (!p) return null;
+        if (p.values !== null && p.values !== undefined) return arrayAt(`${obj.layer}/params/${name}/values`);
+        const known = weights?.[layer.name]?.[name];
+        if (known == null)
+          throw new StaleWeightsError(`${layer.name}.${name}: the weights are needed to decode this answer`);
+        const shape = nestedShape(known);
+        const flat = new Float64Array(shape.reduce((a, c) => a * c, 1));
+        flattenInto(known, flat, 0);
+        return { flat, shape };
+      };
+      const source = arrayAt(obj.of);
+      const K = param("K");
+      const b = param("b");
+      if (weightsSum(K.flat, b?.flat) !== obj.sum)
+        throw new StaleWeightsError(`${layer.name}: these are not the weights this answer was computed with`);
+      const prediction = convPrediction(source.flat, source.shape, K.flat, K.shape, b?.flat, obj.stride, obj.padding);
+      return convValues(obj, prediction);
     }
     if (kind === "delta") {
       const d = integerValues("u8", obj.data);
