@@ -22,7 +22,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
-from messages import CATALOGUES, french_typography, message
+from messages import CATALOGUES, message
 
 from .i18n import Lang, request_language
 from .limits import SECURITY_HEADERS, JsonTooDeep
@@ -32,54 +32,55 @@ log = logging.getLogger("convstep.app")
 
 class ApiError(Exception):
     """A failure the client can understand and fix: HTTP status, stable machine code, and a message from the
-    catalogues (``messages/``: key and parameters; the key defaults to ``error.<code>``).
-
-    ``ApiError(status, code, message_en, message_fr, detail)`` with the two sentences written out is the older
-    form, still used where messages have not moved to the catalogue yet."""
+    catalogues (``messages/``: key and parameters; the key defaults to ``error.<code>``)."""
 
     def __init__(
         self,
         status: int,
         code: str,
-        message_en: str | None = None,
-        message_fr: str | None = None,
-        detail: Any = None,
-        headers: dict[str, str] | None = None,
         *,
         key: str | None = None,
         params: dict[str, Any] | None = None,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
     ):
-        self.key = key if key is not None or message_en is not None else f"error.{code}"
+        self.key = key or f"error.{code}"
         self.params = params or {}
-        super().__init__(message_en if message_en is not None else message(self.key, "en", **self.params))
+        super().__init__(message(self.key, "en", **self.params))
         self.status = status
         self.code = code
-        self.message_en = message_en
-        self.message_fr = message_fr
         self.detail = detail
         self.headers = headers  # extra response headers (Retry-After, WWW-Authenticate)
 
     def message(self, lang: Lang) -> str:
-        if self.key is not None:
-            return message(self.key, lang, **self.params)
-        if lang == "fr":  # the older form: French spacing applied here, as the catalogue does when it loads
-            return french_typography(self.message_fr or self.message_en or "")
-        return self.message_en or ""
+        return message(self.key, lang, **self.params)
 
     @classmethod
-    def keyed(cls, status: int, code: str, key: str | None = None, detail: Any = None, **params: Any) -> ApiError:
+    def keyed(
+        cls,
+        status: int,
+        code: str,
+        key: str | None = None,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ) -> ApiError:
         """An error whose message is the catalogue's ``key`` (default ``error.<code>``) filled with ``params``."""
-        return cls(status, code, detail=detail, key=key or f"error.{code}", params=params)
+        return cls(status, code, key=key, params=params, detail=detail, headers=headers)
 
     @classmethod
     def invalid_input(cls, code: str, key: str | None = None, detail: Any = None, **params: Any) -> ApiError:
         """A 422: the request is well-formed JSON but its content cannot be used."""
         return cls.keyed(422, code, key, detail, **params)
 
-    @classmethod
-    def invalid(cls, code: str, message_en: str, message_fr: str, detail: Any = None) -> ApiError:
-        """A 422 with its two sentences written out (the older form: see the class docstring)."""
-        return cls(422, code, message_en, message_fr, detail)
+
+def english_reason(exc: BaseException) -> dict[str, str]:
+    """An exception's text as a message parameter: English as it is; in French, named by its type (the English
+    text goes in ``detail.reason``), so that no English lands inside a French sentence."""
+    return {
+        "en": str(exc) or type(exc).__name__,
+        "fr": message("error.reason_in_detail", "fr", kind=type(exc).__name__),
+    }
 
 
 def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:

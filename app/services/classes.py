@@ -102,24 +102,17 @@ def _aware(t: dt.datetime) -> dt.datetime:
 
 # -- errors ------------------------------------------------------------------------------------------------------
 def unknown_class(code: str) -> ApiError:
-    return ApiError(
-        404,
-        "unknown_class",
-        "No class with this code: check the code your teacher gave (6 letters and digits), or the class has ended.",
-        "Aucune classe avec ce code : vérifiez le code donné par votre professeur (6 lettres et chiffres), ou la "
-        "classe est terminée.",
-        {"code": code if is_code(code) else None},
-    )
+    return ApiError.keyed(404, "unknown_class", detail={"code": code if is_code(code) else None})
 
 
-def _too_many(code: str, en: str, fr: str, retry_after: float, detail: dict | None = None) -> ApiError:
-    return ApiError(
+def _too_many(code: str, retry_after: float, detail: dict | None = None, **params: Any) -> ApiError:
+    """A 429 with its Retry-After header; the message is the catalogue's ``error.<code>``."""
+    return ApiError.keyed(
         429,
         code,
-        en,
-        fr,
-        {**(detail or {}), "retry_after_s": round(retry_after, 1)},
+        detail={**(detail or {}), "retry_after_s": round(retry_after, 1)},
         headers={"Retry-After": str(max(1, int(retry_after + 0.999)))},
+        **params,
     )
 
 
@@ -266,13 +259,7 @@ class ClassService:
         wait = self.new_classes.retry_after(client)
         if wait is not None:
             limit = self.settings.max_new_classes_per_hour
-            raise _too_many(
-                "too_many_classes",
-                f"Too many new classes from this address ({limit} an hour): try again later.",
-                f"Trop de nouvelles classes depuis cette adresse ({limit} par heure) : réessayez plus tard.",
-                wait,
-                {"limit": limit},
-            )
+            raise _too_many("too_many_classes", wait, {"limit": limit}, limit=limit)
         token = secrets.token_urlsafe(32)
         with self.sessions.begin() as s:
             code = new_code()
@@ -305,14 +292,7 @@ class ClassService:
             wait = window.retry_after(key)
             if wait is not None:
                 limit = window.limit
-                raise _too_many(
-                    "too_many_attempts",
-                    f"Too many wrong codes ({limit} a minute): wait a moment, then check the code with your teacher.",
-                    f"Trop de codes erronés ({limit} par minute) : attendez un instant, puis vérifiez le code avec "
-                    "votre professeur.",
-                    wait,
-                    {"limit": limit},
-                )
+                raise _too_many("too_many_attempts", wait, {"limit": limit}, limit=limit)
         with self.sessions() as s:
             room = s.get(Classroom, code) if is_code(code) else None
             if room is not None and not self._expired(room):
@@ -328,21 +308,9 @@ class ClassService:
             stored = room.token_hash
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(
-                401,
-                "token_required",
-                "This is the teacher's page: open it with the teacher link (it holds the class's secret token).",
-                "Cette page est celle du professeur : ouvrez-la avec le lien professeur (il contient le jeton secret "
-                "de la classe).",
-                headers={"WWW-Authenticate": 'Bearer realm="convstep-class"'},
-            )
+            raise ApiError.keyed(401, "token_required", headers={"WWW-Authenticate": 'Bearer realm="convstep-class"'})
         if not hmac.compare_digest(hash_token(token.strip()), stored):
-            raise ApiError(
-                403,
-                "wrong_token",
-                "This teacher token does not open this class.",
-                "Ce jeton professeur n'ouvre pas cette classe.",
-            )
+            raise ApiError.keyed(403, "wrong_token")
 
     def delete(self, code: str) -> None:
         with self.sessions.begin() as s:
@@ -452,28 +420,16 @@ class ClassService:
         from ..schemas.train import TrainRequest  # the job system's request model
 
         if self.jobs is None:
-            raise ApiError(
-                403, "training_disabled", "Training is turned off on this server.", "L'entraînement est désactivé."
-            )
+            raise ApiError.keyed(403, "training_disabled", "error.training_disabled.classes")
         info = self.sync_training(code)
         if info.get("state") in ("queued", "running"):
-            raise ApiError(
-                409,
-                "training_in_progress",
-                "This class is already learning: wait for the end of the current training.",
-                "Cette classe apprend déjà : attendez la fin de l'entraînement en cours.",
-                {"job": info.get("job")},
-            )
+            raise ApiError.keyed(409, "training_in_progress", detail={"job": info.get("job")})
         data = self.class_data(code)
         held = heldout_mask(data.ids, self.settings.class_heldout_fraction)
         need = MIN_LEARN_DRAWINGS
         if int((~held).sum()) < need // 2 or len(data.ids) < need:
-            raise ApiError.invalid(
-                "not_enough_drawings",
-                f"The class has {len(data.ids)} drawing(s): draw at least {need} first.",
-                f"La classe a {len(data.ids)} dessin(s) : dessinez-en d'abord au moins {need}.",
-                {"min_drawings": need, "drawings": len(data.ids)},
-            )
+            detail = {"min_drawings": need, "drawings": len(data.ids)}
+            raise ApiError.invalid_input("not_enough_drawings", detail=detail, **detail)
         current = self.model_entry(code)
         finetune = mode == "finetune"
         request = TrainRequest(
@@ -624,24 +580,12 @@ class ClassService:
                 select(func.max(Drawing.created_at)).where(Drawing.class_code == code, Drawing.device_id == device_id)
             ).scalar_one_or_none()
         if count >= settings.max_class_drawings:
-            raise _too_many(
-                "class_full",
-                f"This class already has {count:,} drawings, the most a class keeps: the teacher can delete some.",
-                f"Cette classe a déjà {count:,} dessins".replace(",", "\u202f")
-                + ", le maximum qu'une classe garde : le professeur peut en supprimer.",
-                60.0,
-                {"max_class_drawings": settings.max_class_drawings},
-            )
+            raise _too_many("class_full", 60.0, {"max_class_drawings": settings.max_class_drawings}, count=int(count))
         if mine_last is not None:
             since = (utcnow() - _aware(mine_last)).total_seconds()
             if since < settings.drawing_interval_s:
-                raise _too_many(
-                    "too_fast",
-                    "One drawing at a time: wait a second before sending the next one.",
-                    "Un dessin à la fois : attendez une seconde avant d'envoyer le suivant.",
-                    settings.drawing_interval_s - since,
-                    {"interval_s": settings.drawing_interval_s},
-                )
+                interval = settings.drawing_interval_s
+                raise _too_many("too_fast", interval - since, {"interval_s": interval})
         prepared = prepare_image(image, entry, preprocess_image=True, max_pixels=settings.max_image_pixels)
         png = _png_as_sent(image, settings.max_drawing_png_bytes)
         if png is None:  # a JPEG, a big PNG, an array: re-encoded as a small grey PNG

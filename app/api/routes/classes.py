@@ -176,12 +176,7 @@ def list_drawings(
         teacher(code, request, service)
         return service.list_drawings(code, label=label, predicted=predicted, limit=limit)
     if device_id is None:
-        raise ApiError(
-            401,
-            "token_required",
-            "Send X-Device-Id (a student's own drawings) or the teacher's token.",
-            "Envoyez X-Device-Id (les dessins d'un élève) ou le jeton du professeur.",
-        )
+        raise ApiError.keyed(401, "token_required", "error.token_required.drawings")
     service.check_code(code, client_key(request), device_id)
     return service.list_drawings(code, device_id=device_id, label=label, predicted=predicted, limit=limit)
 
@@ -207,12 +202,7 @@ def delete_drawing(
         service.check_code(code, client_key(request), device_id)
         service.delete_drawing(code, drawing_id, device_id=device_id)
     else:
-        raise ApiError(
-            401,
-            "token_required",
-            "Send X-Device-Id (a student's own drawing) or the teacher's token.",
-            "Envoyez X-Device-Id (le dessin d'un élève) ou le jeton du professeur.",
-        )
+        raise ApiError.keyed(401, "token_required", "error.token_required.drawing")
     return Response(status_code=204)
 
 

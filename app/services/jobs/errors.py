@@ -1,4 +1,4 @@
-"""Why a job failed, in both languages: :class:`JobError` (what an :class:`~app.core.errors.ApiError` holds,
+"""Why a job failed, in the reader's language: :class:`JobError` (what an :class:`~app.core.errors.ApiError` holds,
 without an HTTP status) and the explanation of a diverged run."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from engine.train import DEFAULT_LEARNING_RATES, TrainingDiverged
-from messages import french_typography
+from messages import LANGS, MINUS, both, format_number, french_typography, message
 
 from ...core.i18n import Lang
 
@@ -25,69 +25,59 @@ class LossExploded(TrainingDiverged):
 
 
 class JobError(Exception):
-    """Why a job failed, in both languages."""
+    """Why a job failed: a code, the catalogue's sentence (``key``, default ``job_error.<code>``, and its
+    parameters) rendered in the reader's language, and a machine-readable ``detail``."""
 
-    def __init__(self, code: str, message_en: str, message_fr: str, detail: Any = None):
-        super().__init__(message_en)
-        self.code, self.message_en, self.message_fr, self.detail = code, message_en, message_fr, detail
+    def __init__(self, code: str, key: str | None = None, detail: Any = None, **params: Any):
+        self.code, self.key, self.params, self.detail = code, key or f"job_error.{code}", params, detail
+        super().__init__(message(self.key, "en", **params))
 
     def to_dict(self, lang: Lang) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "message": french_typography(self.message_fr) if lang == "fr" else self.message_en,
-            "detail": self.detail,
-        }
+        return {"code": self.code, "message": message(self.key, lang, **self.params), "detail": self.detail}
 
     def to_record(self) -> dict[str, Any]:
-        """Both languages, for a backend that stores the job outside this process (JSON)."""
-        return {"code": self.code, "en": self.message_en, "fr": self.message_fr, "detail": self.detail}
+        """Key and parameters (JSON), for a backend that stores the job outside this process."""
+        return {"code": self.code, "key": self.key, "params": self.params, "detail": self.detail}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> JobError:
-        return cls(record["code"], record["en"], record["fr"], record.get("detail"))
+        if "key" not in record:  # stored by an older version, its two sentences written out: shown as they were
+            text = {"en": record.get("en", ""), "fr": french_typography(record.get("fr") or record.get("en", ""))}
+            return cls(record["code"], "job_error.recorded", record.get("detail"), text=text)
+        return cls(record["code"], record["key"], record.get("detail"), **(record.get("params") or {}))
 
 
 def worker_lost_error() -> JobError:
-    return JobError(
-        "worker_lost",
-        "The training worker running this job stopped without finishing it (killed, out of memory or its machine "
-        "went down). Start the training again.",
-        "Le processus d'entraînement qui faisait tourner ce travail s'est arrêté sans le terminer (tué, à court de "
-        "mémoire ou sa machine s'est arrêtée). Relancez l'entraînement.",
-    )
+    return JobError("worker_lost")
 
 
-def _fr_number(x: float, spec: str = "g") -> str:
-    """A number the French way: 0,05 and 1,7e+05."""
-    return format(x, spec).replace(".", ",")
+def _written(x: float, spec: str = "g") -> dict[str, str]:
+    """``x`` to ``spec``'s precision, already written in each language (a job's parameters are stored as JSON by
+    the Redis backend): 0.05 / 0,05; 93,700 / 93 700; very large or small ones in scientific notation, 1e+06 and
+    3.36e+30 / 3,36e+30."""
+    rounded = float(format(x, spec))
+    if not math.isfinite(rounded) or (rounded != 0 and not 1e-4 <= abs(rounded) < 1e6):
+        text = format(rounded, "g")
+        return {"en": text, "fr": text.replace(".", ",").replace("-", MINUS)}
+    return {lang: format_number(rounded, lang, 8) for lang in LANGS}
 
 
 def diverged_error(exc: TrainingDiverged, optimizer: str) -> JobError:
     chance = math.log(10)  # the loss of a network answering 1/10 for every digit
-    what_en = (
-        "NaN (not a number)"
-        if math.isnan(exc.loss)
-        else ("infinite" if math.isinf(exc.loss) else f"{exc.loss:.3g}, far above the {chance:.1f} of a blind guess")
-    )
-    what_fr = (
-        "NaN (pas un nombre)"
-        if math.isnan(exc.loss)
-        else (
-            "infinie"
-            if math.isinf(exc.loss)
-            else f"{_fr_number(exc.loss, '.3g')}, bien au-dessus des {_fr_number(chance, '.1f')} d'un tirage au hasard"
-        )
-    )
+    if math.isnan(exc.loss):
+        what = both("job_error.training_diverged.nan")
+    elif math.isinf(exc.loss):
+        what = both("job_error.training_diverged.inf")
+    else:
+        what = both("job_error.training_diverged.value", loss=_written(exc.loss, ".3g"), chance=_written(chance, ".1f"))
     lr = exc.learning_rate
     suggestion = min(lr / 10, DEFAULT_LEARNING_RATES[optimizer])
     return JobError(
         "training_diverged",
-        f"Training diverged: at epoch {exc.epoch}, batch {exc.batch}, the loss became {what_en}. The learning rate "
-        f"({lr:g}) is too high: each step overshoots, the weights grow until the numbers blow up. Start again "
-        f"with a smaller learning rate, e.g. {suggestion:g}.",
-        f"L'entraînement a divergé : à l'époque {exc.epoch}, lot {exc.batch}, la perte est devenue {what_fr}. Le pas "
-        f"d'apprentissage ({_fr_number(lr)}) est trop grand : chaque pas dépasse le minimum, les poids grossissent "
-        f"jusqu'à ce que les nombres explosent. Recommencez avec un pas plus petit, par exemple "
-        f"{_fr_number(suggestion)}.",
-        {"epoch": exc.epoch, "batch": exc.batch, "learning_rate": lr, "suggested_learning_rate": suggestion},
+        detail={"epoch": exc.epoch, "batch": exc.batch, "learning_rate": lr, "suggested_learning_rate": suggestion},
+        epoch=exc.epoch,
+        batch=exc.batch,
+        what=what,
+        lr=_written(lr),
+        suggestion=_written(suggestion),
     )

@@ -165,14 +165,7 @@ class LocalBackend:
             log.exception("training job %s could not be finished", job.id)
             from .errors import JobError
 
-            outcome = Outcome(
-                "failed",
-                error=JobError(
-                    "internal_error",
-                    "Internal error: the training job hit a bug. It has been logged.",
-                    "Erreur interne : l'entraînement a rencontré un bogue, qui a été consigné.",
-                ),
-            )
+            outcome = Outcome("failed", error=JobError("internal_error"))
         job.finish(outcome)
         with self._lock:
             self._running.discard(job.id)

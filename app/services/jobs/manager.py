@@ -20,7 +20,7 @@ import re
 import threading
 from typing import Any
 
-from ...core.errors import ApiError
+from ...core.errors import ApiError, english_reason
 from ..models import BUNDLED, ModelRegistry, is_slug
 from .backend import Submission
 from .data_sources import DataSourceError, check_key
@@ -111,45 +111,23 @@ class JobManager:
         ``trained-<job id>``. Errors: 422 (bad request), 404 (unknown init model), 429 (queue full, or too many
         jobs for this client), 403 (training turned off), 503 (shutting down, or the queue is unreachable)."""
         if self.backend.disabled:
-            raise ApiError(
-                403,
-                "training_disabled",
-                "Live training is turned off on this server (a server with several worker processes turns it "
-                "off unless CONVSTEP_REDIS_URL gives it a shared queue).",
-                "L'entraînement en direct est désactivé sur ce serveur (un serveur à plusieurs processus le "
-                "désactive, sauf si CONVSTEP_REDIS_URL lui donne une file d'attente partagée).",
-            )
+            raise ApiError.keyed(403, "training_disabled")
         self._check_open()
         plan = self.plan(request)  # may take a moment (data split, weights): outside the lock
         submission = Submission(plan, client_id=client_id, extra_data=extra_data, register_as=register_as)
         if init_model is not None:
             entry = self.registry.get(init_model)
             if not same_architecture(plan.network.model, entry.model):
-                raise ApiError.invalid(
-                    "init_model_mismatch",
-                    f"Model {init_model!r} does not have the architecture of this request: its weights cannot be "
-                    "the start.",
-                    f"Le modèle {init_model!r} n'a pas l'architecture de cette demande : ses poids ne peuvent pas "
-                    "servir de départ.",
-                    {"init_model": init_model},
-                )
+                raise ApiError.invalid_input("init_model_mismatch", detail={"init_model": init_model}, model=init_model)
             submission.init_model = (entry.id, entry.model)
         if extra_data is not None:
             try:
                 check_key(extra_data)
             except DataSourceError as exc:
-                raise ApiError.invalid(
-                    "unknown_data_source",
-                    f"Extra training data: {exc}.",
-                    f"Données d'entraînement supplémentaires : {exc}.",
-                    {"extra_data": extra_data},
-                ) from None
+                detail = {"extra_data": extra_data, "reason": str(exc)}
+                raise ApiError.invalid_input("unknown_data_source", detail=detail, reason=english_reason(exc)) from None
         if register_as is not None and (not is_slug(register_as) or register_as in BUNDLED):
-            raise ApiError.invalid(
-                "invalid_model_id",
-                f"{register_as!r} cannot name a model: lowercase letters, digits, - and _, not a bundled model.",
-                f"{register_as!r} ne peut pas nommer un modèle : minuscules, chiffres, - et _, pas un modèle fourni.",
-            )
+            raise ApiError.invalid_input("invalid_model_id", model=register_as)
         with self._submit_lock:
             self._check_open()
             self._check_limits(client_id)
@@ -159,12 +137,7 @@ class JobManager:
 
     def _check_open(self) -> None:
         if getattr(self.backend, "closing", False):
-            raise ApiError(
-                503,
-                "shutting_down",
-                "The server is shutting down: training is closed.",
-                "Le serveur s'arrête : l'entraînement est fermé.",
-            )
+            raise ApiError.keyed(503, "shutting_down")
 
     def retry_after(self) -> int:
         """Seconds a client refused by a full queue should wait: until a place in line likely frees (the first
@@ -177,39 +150,34 @@ class JobManager:
     def _check_limits(self, client_id: str | None) -> None:
         counts = self.backend.counts(client_id)
         if client_id is not None and counts.client_active >= self.max_per_client:
-            raise ApiError(
+            raise ApiError.keyed(
                 429,
                 "too_many_jobs_for_client",
-                f"You already have {counts.client_active} training job(s) queued or running, the most one browser "
-                "may have: wait for one to finish, or stop one, and try again.",
-                f"Vous avez déjà {counts.client_active} entraînement(s) en attente ou en cours, le maximum pour un "
-                "navigateur : attendez qu'un entraînement se termine, ou arrêtez-en un, puis réessayez.",
-                {"max_per_client": self.max_per_client, "active": counts.client_active, "retry_after_s": 10},
+                detail={"max_per_client": self.max_per_client, "active": counts.client_active, "retry_after_s": 10},
+                active=counts.client_active,
             )
         if counts.queued >= self.max_queued:
             retry = self.retry_after()
-            raise ApiError(
+            raise ApiError.keyed(
                 429,
                 "queue_full",
-                f"{counts.queued} training jobs are already waiting, the most this server queues: try again in "
-                f"about {retry} s.",
-                f"{counts.queued} entraînements attendent déjà, le maximum de ce serveur : réessayez dans "
-                f"{retry} s environ.",
-                {"max_queued_jobs": self.max_queued, "queued": counts.queued, "retry_after_s": retry},
+                detail={"max_queued_jobs": self.max_queued, "queued": counts.queued, "retry_after_s": retry},
+                queued=counts.queued,
+                retry=retry,
             )
 
     def get(self, job_id: str):
         job = self.backend.get(job_id) if JOB_ID.fullmatch(job_id) else None
         if job is None:
-            shown = job_id if JOB_ID.fullmatch(job_id) else "(invalid id)"
-            raise ApiError(
+            valid = bool(JOB_ID.fullmatch(job_id))
+            shown = job_id if valid else "(invalid id)"  # detail.job: a machine-readable stand-in, kept as it was
+            raise ApiError.keyed(
                 404,
                 "unknown_job",
-                f"No training job {shown!r}: it never existed, or it ended more than "
-                f"{self.ttl_s / 60:g} min ago and was forgotten (with its model).",
-                f"Aucun entraînement {shown!r} : il n'a jamais existé, ou il s'est terminé il y a plus de "
-                f"{self.ttl_s / 60:g} min et a été oublié (avec son modèle).",
-                {"job": shown},
+                None if valid else "error.unknown_job.invalid_id",
+                detail={"job": shown},
+                job=shown,
+                minutes=self.ttl_s / 60,
             )
         return job
 

@@ -79,12 +79,7 @@ def default_learning_rate(preset: str, optimizer: str) -> float:
 def make_plan(request, max_epochs: int) -> Plan:
     """Check a TrainRequest against the server's limits and build its (untrained) network; 422 ApiErrors."""
     if request.epochs > max_epochs:
-        raise ApiError.invalid(
-            "too_many_epochs",
-            f"epochs: at most {max_epochs} on this server.",
-            f"epochs : au plus {max_epochs} sur ce serveur.",
-            {"max_epochs": max_epochs},
-        )
+        raise ApiError.invalid_input("too_many_epochs", detail={"max_epochs": max_epochs}, max_epochs=max_epochs)
     network = build_network(request.preset, request.architecture, request.seed, request.batch_size)
     train_size, val_size = split_sizes(request.train_size, request.val_fraction, request.seed)
     batches = -(-train_size // request.batch_size)

@@ -102,15 +102,7 @@ def redacted(url: str) -> str:
 
 
 def unavailable() -> ApiError:
-    return ApiError(
-        503,
-        "training_unavailable",
-        "Training is unavailable for a moment: the server cannot reach its training queue. Everything else "
-        "works; try again in a minute.",
-        "L'entraînement est indisponible pour un moment : le serveur n'atteint pas sa file d'entraînement. Tout le "
-        "reste fonctionne ; réessayez dans une minute.",
-        {"retry_after_s": 30},
-    )
+    return ApiError.keyed(503, "training_unavailable", detail={"retry_after_s": 30})
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ import numpy as np
 from engine import Sequential
 from engine.train import TrainingDiverged, evaluate, train
 
+from ...core.errors import english_reason
 from ..architectures import preset_description
 from ..encoding import to_list
 from .data_sources import DataSourceError, ExtraData, load_extra_data
@@ -89,12 +90,7 @@ def same_architecture(a: Sequential, b: Sequential) -> bool:
 
 
 def init_model_mismatch(model_id: str) -> JobError:
-    return JobError(
-        "init_model_mismatch",
-        f"Model {model_id!r} does not have the architecture of this request: its weights cannot be the start.",
-        f"Le modèle {model_id!r} n'a pas l'architecture de cette demande : ses poids ne peuvent pas servir de départ.",
-        {"init_model": model_id},
-    )
+    return JobError("init_model_mismatch", "error.init_model_mismatch", {"init_model": model_id}, model=model_id)
 
 
 class TrainingRun:
@@ -127,33 +123,15 @@ class TrainingRun:
         except JobError as exc:
             error = exc
         except MemoryError:
-            error = JobError(
-                "out_of_memory",
-                "The server ran out of memory for this run: use a smaller batch, a smaller network or fewer images.",
-                "Le serveur a manqué de mémoire pour cet "
-                "entraînement : prenez un lot plus petit, un réseau plus petit ou moins d'images.",
-            )
+            error = JobError("out_of_memory")
         except DataSourceError as exc:
-            error = JobError(
-                "data_source_error",
-                f"The extra training data could not be read: {exc}",
-                f"Les données d'entraînement supplémentaires n'ont pas pu être lues : {exc}",
-            )
+            error = JobError("data_source_error", detail={"reason": str(exc)}, reason=english_reason(exc))
         except (ImportError, OSError, ValueError) as exc:
             log.exception("training job %s could not run", self.id)
-            error = JobError(
-                "training_error",
-                f"Training could not run: {exc}",
-                f"L'entraînement n'a pas pu se faire ({type(exc).__name__}) ; la raison, en anglais, est dans detail.reason.",
-                {"reason": str(exc)},
-            )
+            error = JobError("training_error", detail={"reason": str(exc)}, reason=english_reason(exc))
         except Exception:  # a bug: logged with its traceback, reported without internals
             log.exception("training job %s crashed", self.id)
-            error = JobError(
-                "internal_error",
-                "Internal error: the training job hit a bug. It has been logged.",
-                "Erreur interne : l'entraînement a rencontré un bogue, qui a été consigné.",
-            )
+            error = JobError("internal_error")
         return Outcome("failed", error=error, history=self.history)
 
     # -- the loop ------------------------------------------------------------------------------------------------
