@@ -244,7 +244,9 @@ def test_learn_our_handwriting_from_the_dashboard(browser, server):
     wait_figure(page, "#n-drawings", 40)
     assert model_id in page.locator("#accuracy-label").inner_text()  # the dashboard now reads with it
     assert axe_violations(page) == []
-    page.click("[data-lang-switch='fr']")
+    page.click("[data-lang-switch='fr']")  # the French dictionary loads on the first switch: wait for it
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    page.wait_for_function("() => /,|\u00a0%|\u202f%/.test(document.querySelector('#heldout-after').textContent)")
     assert re.fullmatch(r"\d+(,\d)?\u00a0%|\d+(,\d)?\u202f%", page.locator("#heldout-after").inner_text())
     shot(page, "learn")
     assert page.problems == []

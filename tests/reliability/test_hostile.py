@@ -440,7 +440,8 @@ def test_path_like_model_ids_in_bodies_are_refused(http, model_id):
 
 
 # -- training jobs beyond the limit -------------------------------------------------------------------------------
-SMALL_JOB = {"preset": "seed", "epochs": 3, "train_size": 1000, "batch_size": 8}
+# long enough that none of them ends while the 8 requests arrive (they are cancelled at the end)
+SMALL_JOB = {"preset": "lenet", "epochs": 5, "train_size": 2000, "batch_size": 8}
 
 
 def test_training_jobs_beyond_the_queue_limit_get_429(http, server):
