@@ -264,7 +264,7 @@ def test_a_drawn_digit_through_the_mlp_in_the_lab_forward_and_backward(page):
 def test_the_mlp_step_by_step_shows_the_recurrence(page):
     page.goto(f"{page.base}/steps?model=mlp")
     page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     )
     ids = page.evaluate("window.convstepSteps.steps.map((s) => s.id)")
     assert [i for i in ids if i.endswith("-recurrence")] == ["fc3-recurrence", "fc2-recurrence", "fc1-recurrence"]
@@ -273,7 +273,7 @@ def test_the_mlp_step_by_step_shows_the_recurrence(page):
             continue
         page.goto(f"{page.base}/steps?model=mlp#step={k}")
         page.wait_for_function(
-            "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+            "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
         )
         page.wait_for_load_state("networkidle")
         assert page.locator(".check--off").count() == 0, step_id
