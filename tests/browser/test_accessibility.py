@@ -83,7 +83,7 @@ def steps_at(step: int):
 def steps_loaded(page):
     page.wait_for_selector("[data-deck-counter]:has-text('/')")
     page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     )
 
 

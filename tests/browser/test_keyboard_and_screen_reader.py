@@ -74,7 +74,7 @@ def lab_with_a_digit(page):
 PAGES = {
     "/": lab_with_a_digit,
     "/steps": lambda page: page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     ),
     "/example": lambda page: page.wait_for_function("() => window.convstepExample?.pages.length > 0"),
     "/playground#convolution": lambda page: page.wait_for_selector("#panel-convolution:not([hidden]) table"),
