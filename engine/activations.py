@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layer, NotDifferentiableError
+from .base import Layer, NotDifferentiableError, OutputDerivativeLayer
 
 
 class ReLU(Layer):
@@ -36,19 +36,26 @@ class ReLU(Layer):
         return grad * mask
 
 
-class LeakyReLU(Layer):
+class _WithAlpha(Layer):
+    """An activation with one number α (LeakyReLU's slope, ELU's saturation), kept in its config."""
+
+    default_alpha = 0.1
+
+    def __init__(self, alpha: float | None = None, name=None):
+        super().__init__(name)
+        self.alpha = float(self.default_alpha if alpha is None else alpha)
+
+    def config(self):
+        return {"alpha": self.alpha}
+
+
+class LeakyReLU(_WithAlpha):
     """LeakyReLU(x) = x if x > 0 else α·x (α = 0.1 as in the course); derivative 1 or α.
     Loop version: ``oracles.activation(x, "leaky_relu", α)``."""
 
     kind = "leaky_relu"
     formula = "LeakyReLU(x) = x si x > 0, sinon α·x"
-
-    def __init__(self, alpha: float = 0.1, name=None):
-        super().__init__(name)
-        self.alpha = float(alpha)
-
-    def config(self):
-        return {"alpha": self.alpha}
+    default_alpha = 0.1
 
     def forward(self, x):
         mask = x > 0
@@ -61,19 +68,13 @@ class LeakyReLU(Layer):
         return np.where(self.cache["mask"], grad, grad * grad.dtype.type(self.alpha))
 
 
-class ELU(Layer):
+class ELU(_WithAlpha):
     """ELU(x) = x if x > 0 else α·(eˣ − 1); derivative 1 or α·eˣ (= ELU(x) + α).
     Loop version: ``oracles.activation(x, "elu", α)``."""
 
     kind = "elu"
     formula = "ELU(x) = x si x > 0, sinon α·(eˣ − 1)"
-
-    def __init__(self, alpha: float = 1.0, name=None):
-        super().__init__(name)
-        self.alpha = float(alpha)
-
-    def config(self):
-        return {"alpha": self.alpha}
+    default_alpha = 1.0
 
     def forward(self, x):
         mask = x > 0
@@ -96,40 +97,31 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-class Sigmoid(Layer):
+class Sigmoid(OutputDerivativeLayer):
     """σ(x) = 1 / (1 + e^{−x});  σ'(x) = σ(x)·(1 − σ(x)).  Loop version: ``oracles.activation(x, "sigmoid")``."""
 
     kind = "sigmoid"
     formula = "σ(x) = 1 / (1 + e^(−x))"
 
-    def forward(self, x):
-        y = sigmoid(x)
-        self.cache = {"y": y}
-        return y
+    def function(self, x):
+        return sigmoid(x)
 
-    def backward(self, grad, input_grad: bool = True):
-        if not input_grad:
-            return None
-        y = self.cache["y"]
+    def grad_from_output(self, grad, y):
         return grad * y * (1 - y)
 
 
-class Tanh(Layer):
+class Tanh(OutputDerivativeLayer):
     """tanh(x) = (eˣ − e^{−x}) / (eˣ + e^{−x});  tanh'(x) = 1 − tanh²(x).
     Loop version: ``oracles.activation(x, "tanh")``."""
 
     kind = "tanh"
     formula = "tanh(x) = (eˣ − e^(−x)) / (eˣ + e^(−x))"
 
-    def forward(self, x):
-        y = np.tanh(x)
-        self.cache = {"y": y}
-        return y
+    def function(self, x):
+        return np.tanh(x)
 
-    def backward(self, grad, input_grad: bool = True):
-        if not input_grad:
-            return None
-        return grad * (1 - self.cache["y"] ** 2)
+    def grad_from_output(self, grad, y):
+        return grad * (1 - y**2)
 
 
 class Heaviside(Layer):

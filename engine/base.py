@@ -109,3 +109,26 @@ def pair(value: int | tuple[int, int] | list[int], what: str) -> tuple[int, int]
     ):
         return int(value[0]), int(value[1])
     raise ValueError(f"{what} must be an integer or a pair of integers, got {value!r}")
+
+
+class OutputDerivativeLayer(Layer):
+    """A parameter-free layer y = f(x) whose derivative is best written with its output y (σ' = σ·(1 − σ),
+    tanh' = 1 − tanh², softmax's Jacobian): forward keeps y, backward turns dL/dy into dL/dx from it.
+    Subclasses write the two formulas, :meth:`function` and :meth:`grad_from_output`."""
+
+    def function(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def grad_from_output(self, grad: np.ndarray, y: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """dL/dy and y = f(x) -> dL/dx."""
+        raise NotImplementedError
+
+    def forward(self, x):
+        y = self.function(x)
+        self.cache = {"y": y}
+        return y
+
+    def backward(self, grad, input_grad: bool = True):
+        if not input_grad:  # no parameters: nothing else to compute
+            return None
+        return self.grad_from_output(grad, self.cache["y"])

@@ -1,7 +1,7 @@
 """``convstep`` command line: train, evaluate, predict, summary, example.
 
-(Over 400 lines because it holds five subcommands and their argument parsers, one short function each; the work
-itself lives in the engine modules they call.)
+Why one file of over 400 lines: it holds five subcommands and their argument parsers, one short function each; the work
+itself lives in the engine modules they call.
 
     convstep train --preset lenet --out engine/weights/lenet.npz   # the bundled model, exactly
     convstep evaluate --model lenet                                  # on the MNIST test set

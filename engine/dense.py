@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layer
+from .base import Layer, OutputDerivativeLayer
 
 
 class Flatten(Layer):
@@ -126,7 +126,7 @@ def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
-class Softmax(Layer):
+class Softmax(OutputDerivativeLayer):
     """ŷ = softmax(z), shape (N, K) -> (N, K).
 
     Standalone backward uses the Jacobian-vector product dL/dz = ŷ ⊙ (g − Σ_k g_k ŷ_k). In training the model
@@ -136,13 +136,8 @@ class Softmax(Layer):
     kind = "softmax"
     formula = "ŷ_i = exp(z_i) / Σ_j exp(z_j)"
 
-    def forward(self, z):
-        y = softmax(z)
-        self.cache = {"y": y}
-        return y
+    def function(self, z):
+        return softmax(z)
 
-    def backward(self, grad, input_grad: bool = True):
-        if not input_grad:
-            return None
-        y = self.cache["y"]
+    def grad_from_output(self, grad, y):
         return y * (grad - (grad * y).sum(axis=-1, keepdims=True))

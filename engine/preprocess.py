@@ -1,7 +1,7 @@
 """Turn a drawing or a photo into a 28×28 MNIST-like input, step by step.
 
-(About 600 lines, on purpose: one recipe, seven small steps read top to bottom; splitting it would scatter the
-recipe and its constants. Decoding uploads is :mod:`engine.image_input`'s job.)
+Why one file of over 400 lines: one recipe, seven small steps read top to bottom; splitting it would scatter the recipe and
+its constants. (Decoding uploads is :mod:`engine.image_input`'s job.)
 
 MNIST digits were made like this (LeCun et al.): the black-and-white NIST
 scans were size-normalised so that the digit fits in a **20×20 box** (keeping

@@ -36,14 +36,27 @@ LENET = [
     {"type": "softmax", "name": "softmax"},
 ]
 
-SEED = [
-    {"type": "conv2d", "name": "conv", "filters": 1, "kernel_size": 3, "padding": 1, "use_bias": False},
-    {"type": "relu", "name": "relu"},
-    {"type": "maxpool", "name": "pool", "size": 2, "stride": 2},
-    {"type": "flatten", "name": "flatten"},
-    {"type": "dense", "name": "fc", "units": 10},
-    {"type": "softmax", "name": "softmax"},
-]
+
+def course_cnn(filters: int, kernel_size: int, padding: int, classes: int) -> list[dict]:
+    """The course's smallest CNN: one convolution (no bias), ReLU, 2×2 max pooling, one dense layer, softmax."""
+    return [
+        {
+            "type": "conv2d",
+            "name": "conv",
+            "filters": filters,
+            "kernel_size": kernel_size,
+            "padding": padding,
+            "use_bias": False,
+        },
+        {"type": "relu", "name": "relu"},
+        {"type": "maxpool", "name": "pool", "size": 2, "stride": 2},
+        {"type": "flatten", "name": "flatten"},
+        {"type": "dense", "name": "fc", "units": classes},
+        {"type": "softmax", "name": "softmax"},
+    ]
+
+
+SEED = course_cnn(filters=1, kernel_size=3, padding=1, classes=10)
 
 MLP = [
     {"type": "flatten", "name": "flatten"},
@@ -57,14 +70,7 @@ MLP = [
     {"type": "softmax", "name": "softmax"},
 ]
 
-WORKED_EXAMPLE = [
-    {"type": "conv2d", "name": "conv", "filters": 2, "kernel_size": 2, "padding": 0, "use_bias": False},
-    {"type": "relu", "name": "relu"},
-    {"type": "maxpool", "name": "pool", "size": 2, "stride": 2},
-    {"type": "flatten", "name": "flatten"},
-    {"type": "dense", "name": "fc", "units": 2},
-    {"type": "softmax", "name": "softmax"},
-]
+WORKED_EXAMPLE = course_cnn(filters=2, kernel_size=2, padding=0, classes=2)
 
 # The numbers of the course's worked example (seed 000, sections III–IV).
 WORKED_X = [[1, 0, 3], [2, 5, 1], [4, 0, 2]]

@@ -1,5 +1,8 @@
 """Shape-only layers: what each layer does to a tensor's shape, and what it costs — without any weights.
 
+Why one file of over 400 lines: the table of layer kinds and their options, the shape-and-cost rule of each and the walk through
+blocks (residual, concat, SE) belong together; split, the table and its rules would drift apart.
+
 A network is measured from its spec (a list of layer dicts, the same format as :class:`engine.model.Sequential`,
 plus the kinds below), for one image of per-sample shape (C, H, W)::
 

@@ -1,5 +1,8 @@
 """The famous CNN architectures of the course's last chapter, as compact shape-only specs (see engine/shapes.py).
 
+Why one file of over 400 lines: it is a catalogue, nine networks each written as a short spec with its source note, kept side by
+side so that they read (and compare) alike.
+
 Nothing here is a result: each network is written the way its paper or torchvision builds it (stage lists, block
 functions), and :func:`engine.shapes.measure` computes every shape, parameter and multiply-add. The ImageNet
 networks follow torchvision's implementations, whose parameter counts are the reference the tests compare with

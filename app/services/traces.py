@@ -18,7 +18,7 @@ from engine import backward_trace, forward_trace
 from engine.preprocess import PreprocessStep
 
 from .encoding import MAX_INLINE_VALUES, ArrayJSONResponse, RoundingBatch, array_json, png_data_url, round_significant
-from .images import encode_step_image
+from .images import encode_step_image, prepare_image
 from .packing import PACKED_MEDIA_TYPE, Derived, Packer, pack_fragment
 
 
@@ -33,6 +33,15 @@ def encode_steps(steps: list[PreprocessStep], step_images: Literal["array", "png
         }
         for s in steps
     ]
+
+
+def traced_input(req, entry, max_pixels: int) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """The model's input and the preprocessing steps' JSON of a ForwardRequest or BackwardRequest (their common
+    fields ``image``, ``preprocess``, ``step_images``): the one start of /api/forward and /api/backward."""
+    prepared = prepare_image(
+        req.image, entry, preprocess_image=req.preprocess, max_pixels=max_pixels, record_steps=True
+    )
+    return prepared.array, encode_steps(prepared.steps, req.step_images)
 
 
 def _extra(extra: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import pytest
 
 from app.pages import PAGES as SERVED_PAGES
 from tests.support.live_server import digit_png_data_url, real_digits
-from tests.support.pagetools import requires_chromium
+from tests.support.pagetools import draw, requires_chromium, wait_for_verdict
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -47,18 +47,8 @@ def lab_loaded(page):
 
 
 def draw_seven(page):
-    pad = page.locator("#pad")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    for points in SEVEN:
-        x0, y0 = points[0]
-        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=8)
-        page.mouse.up()
-    page.wait_for_function("() => /^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
-    page.wait_for_load_state("networkidle")
+    draw(page, SEVEN)
+    wait_for_verdict(page)
 
 
 def open_lab_detail(layer: str):
@@ -93,7 +83,7 @@ def steps_at(step: int):
 def steps_loaded(page):
     page.wait_for_selector("[data-deck-counter]:has-text('/')")
     page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pagetools import i18n_mismatches, requires_chromium
+from tests.support.pagetools import draw, i18n_mismatches, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -55,17 +55,6 @@ def server_env():
     data = tempfile.mkdtemp(prefix="convstep-class-browser-")
     yield {"CONVSTEP_DATA_DIR": data, "CONVSTEP_DRAWING_INTERVAL_S": "0.2"}
     shutil.rmtree(data, ignore_errors=True)
-
-
-def draw(page, strokes):
-    box = page.locator("#pad").bounding_box()
-    for points in strokes:
-        x0, y0 = points[0]
-        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=8)
-        page.mouse.up()
 
 
 def axe_violations(page) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pagetools import i18n_mismatches, numbers, requires_chromium
+from tests.support.pagetools import draw, i18n_mismatches, numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -230,17 +230,6 @@ def test_course_menu_with_the_keyboard_and_chapter_notes(page):
         assert "Follows the course's chapter" in note.inner_text(), path
 
 
-def draw(page, strokes):
-    box = page.locator("#pad").bounding_box()
-    for points in strokes:
-        x0, y0 = points[0]
-        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=10)
-        page.mouse.up()
-
-
 def open_detail(page, layer: str):
     page.locator(f".layer-col[data-layer={layer}] .map-btn").first.click()
     page.wait_for_function(
@@ -254,7 +243,7 @@ def test_a_drawn_digit_through_the_mlp_in_the_lab_forward_and_backward(page):
     σ(x), σ′(x)·∂L/∂y, ŷ − y…) and agrees with the server."""
     page.goto(f"{page.base}/?model=mlp")
     page.wait_for_selector("#samples button")
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     page.wait_for_function("() => /^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
     page.wait_for_load_state("networkidle")
     assert page.locator("#verdict-digit").inner_text().strip() == "7"
@@ -275,7 +264,7 @@ def test_a_drawn_digit_through_the_mlp_in_the_lab_forward_and_backward(page):
 def test_the_mlp_step_by_step_shows_the_recurrence(page):
     page.goto(f"{page.base}/steps?model=mlp")
     page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     )
     ids = page.evaluate("window.convstepSteps.steps.map((s) => s.id)")
     assert [i for i in ids if i.endswith("-recurrence")] == ["fc3-recurrence", "fc2-recurrence", "fc1-recurrence"]
@@ -284,7 +273,7 @@ def test_the_mlp_step_by_step_shows_the_recurrence(page):
             continue
         page.goto(f"{page.base}/steps?model=mlp#step={k}")
         page.wait_for_function(
-            "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+            "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
         )
         page.wait_for_load_state("networkidle")
         assert page.locator(".check--off").count() == 0, step_id

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.support.pagetools import i18n_mismatches, numbers, requires_chromium
+from tests.support.pagetools import draw, i18n_mismatches, numbers, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -25,17 +25,6 @@ def open_lab(page, query: str = ""):
     page.wait_for_selector("#samples button")  # the page's modules have run and the samples arrived
 
 
-def draw(page, strokes):
-    box = page.locator("#pad").bounding_box()
-    for points in strokes:
-        x0, y0 = points[0]
-        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=10)
-        page.mouse.up()
-
-
 def verdict(page) -> str:
     page.wait_for_function("() => /^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
     page.wait_for_load_state("networkidle")
@@ -45,7 +34,7 @@ def verdict(page) -> str:
 @pytest.mark.parametrize("strokes, digit", [(SEVEN, "7"), (ONE, "1"), (ZERO, "0"), (FOUR, "4")])
 def test_a_digit_drawn_with_the_mouse_is_recognised(page, strokes, digit):
     open_lab(page)
-    draw(page, strokes)
+    draw(page, strokes, steps=10)
     assert verdict(page) == digit
     # the bar chart shows the 10 probabilities, the winner's the largest
     assert page.locator("#prob-bars").inner_text().count("%") == 10
@@ -55,17 +44,17 @@ def test_a_digit_drawn_with_the_mouse_is_recognised(page, strokes, digit):
 
 def test_clear_and_undo(page):
     open_lab(page)
-    draw(page, ONE)
+    draw(page, ONE, steps=10)
     assert verdict(page) == "1"
     page.click("#clear")
     page.wait_for_function("() => !/^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     assert verdict(page) == "7"
 
 
 def test_convolution_detail_view_explains_one_position(page):
     open_lab(page)
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     verdict(page)
     page.locator(".map-btn").nth(1).click()  # conv1, first feature map
     body = page.locator("#detail-body")
@@ -80,7 +69,7 @@ def test_convolution_detail_view_explains_one_position(page):
 
 def test_backward_pass_gradient_check_and_sgd_steps(page):
     open_lab(page)
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     assert verdict(page) == "7"
     page.locator("[data-mode=backward]").first.click()
     page.wait_for_selector("#sgd-step")
@@ -133,7 +122,7 @@ def test_sample_digit_and_language_switch(page):
 
 def test_exports_trace_json_and_heatmap_png(page):
     open_lab(page)
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     verdict(page)
     with page.expect_download() as got:
         page.click("#export-json")
@@ -158,7 +147,7 @@ def test_the_overview_follows_the_latest_drawing(page):
     """Regression: the network overview once kept painting the first trace of a drawing (the live one of its first
     stroke) after later traces arrived. Its input thumbnail must show the same 28×28 as the final forward pass."""
     open_lab(page)
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     assert verdict(page) == "7"
     correlation = page.evaluate("""() => {
         const x = window.convstepLab.forward.input;
@@ -244,7 +233,7 @@ def test_every_detail_view_recomputes_the_servers_numbers(page):
     neuron — fc1's row fetched from the API —, exp(z)/Σ, the routed and masked gradients…) and compares them with
     the server's trace: every check must agree, in both passes. The views open from the keyboard too."""
     open_lab(page)
-    draw(page, SEVEN)
+    draw(page, SEVEN, steps=10)
     assert verdict(page) == "7"
     for layer in FORWARD_VIEWS:
         open_detail(page, layer, keyboard=layer == "conv2")
@@ -280,7 +269,7 @@ def test_the_lab_strings_exist_in_both_languages(page):
 def test_on_a_phone(page):
     """At 390×844 the page is one column, never wider than the screen, and drawing with a finger-sized stroke works."""
     open_lab(page)
-    draw(page, ONE)
+    draw(page, ONE, steps=10)
     assert verdict(page) == "1"
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert page.evaluate("() => getComputedStyle(document.querySelector('#pad')).touchAction") == "none"

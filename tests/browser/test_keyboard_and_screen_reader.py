@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from tests.support.pagetools import requires_chromium
+from tests.support.pagetools import draw, requires_chromium, wait_for_verdict
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -61,28 +61,20 @@ FOCUS_STATE = """() => {
 }"""
 
 
-def draw(page, strokes):
-    box = page.locator("#pad").bounding_box()
-    for points in strokes:
-        x0, y0 = points[0]
-        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=8)
-        page.mouse.up()
-    page.wait_for_function("() => /^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
-    page.wait_for_load_state("networkidle")
+def draw_and_wait(page, strokes):
+    draw(page, strokes)
+    wait_for_verdict(page)
 
 
 def lab_with_a_digit(page):
     page.wait_for_selector("#samples button")
-    draw(page, SEVEN)
+    draw_and_wait(page, SEVEN)
 
 
 PAGES = {
     "/": lab_with_a_digit,
     "/steps": lambda page: page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     ),
     "/example": lambda page: page.wait_for_function("() => window.convstepExample?.pages.length > 0"),
     "/playground#convolution": lambda page: page.wait_for_selector("#panel-convolution:not([hidden]) table"),
@@ -145,7 +137,7 @@ def test_the_drawing_canvas_says_what_it_does_and_its_keyboard_alternatives_work
 def test_heatmaps_have_a_text_alternative_and_speak_the_keyboard_cursor(page, lang, range_words):
     page.goto(f"{page.base}/?lang={lang}")
     page.wait_for_selector("#samples button")
-    draw(page, SEVEN)
+    draw_and_wait(page, SEVEN)
     page.locator(".layer-col[data-layer=conv1] .map-btn").first.click()
     page.wait_for_function("() => document.querySelector('#detail-body h3')?.textContent.startsWith('conv1')")
     canvas = page.locator("#detail-body canvas.is-interactive").first

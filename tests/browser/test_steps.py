@@ -24,7 +24,7 @@ def open_steps(page, query: str = "", hash_: str = ""):
     page.goto(f"{page.base}/steps{query}{hash_}")
     page.wait_for_selector("[data-deck-counter]:has-text('/')")
     page.wait_for_function(
-        "() => window.convstepSteps.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
+        "() => window.convstepSteps?.steps.length > 0 && !document.querySelector('#deck').classList.contains('is-loading')"
     )
 
 
@@ -70,7 +70,7 @@ def test_a_deep_link_reopens_the_same_step_for_the_same_digit(page, server, brow
 
     other = browser.new_page(viewport={"width": 1280, "height": 720})
     other.goto(url)
-    other.wait_for_function("() => window.convstepSteps && window.convstepSteps.steps.length > 0")
+    other.wait_for_function("() => window.convstepSteps && window.convstepSteps?.steps.length > 0")
     other.wait_for_selector("#deck:not(.is-loading)")
     assert counter(other)[0] == 7
     assert other.text_content("#step-title") == title
@@ -131,7 +131,7 @@ def test_a_drawn_digit_gets_a_deep_link_of_its_own(page, browser):
     page.wait_for_function("() => location.search.includes('image=')")
     page.wait_for_selector("#deck:not(.is-loading)")
     page.wait_for_function(
-        "() => window.convstepSteps.source.kind === 'drawing' && window.convstepSteps.steps.length > 0"
+        "() => window.convstepSteps.source.kind === 'drawing' && window.convstepSteps?.steps.length > 0"
     )
     assert "drawing" in page.text_content("#step-text").lower()
     page.keyboard.press("End")
@@ -140,7 +140,7 @@ def test_a_drawn_digit_gets_a_deep_link_of_its_own(page, browser):
 
     other = browser.new_page(viewport={"width": 1280, "height": 720})
     other.goto(url)
-    other.wait_for_function("() => window.convstepSteps && window.convstepSteps.steps.length > 0")
+    other.wait_for_function("() => window.convstepSteps && window.convstepSteps?.steps.length > 0")
     assert other.input_value("#digit-select") == "drawing"
     assert other.text_content("#step-title") == last_title
     other.close()

@@ -34,3 +34,24 @@ def i18n_mismatches(page, en_module: str, fr_module: str) -> dict:
     }""",
         [f"/static/js/i18n/{en_module}", f"/static/js/i18n/{fr_module}"],
     )
+
+
+def draw(page, strokes, steps: int = 8, pad: str = "#pad") -> None:
+    """Draw with the mouse on the drawing pad, as a student would: each stroke a list of (x, y) points in
+    fractions of the pad's size, pen down at the first, moved through the others (``steps`` mouse events each)."""
+    canvas = page.locator(pad)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for points in strokes:
+        x0, y0 = points[0]
+        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=steps)
+        page.mouse.up()
+
+
+def wait_for_verdict(page) -> None:
+    """Wait until the lab shows its predicted digit and the page's requests have settled."""
+    page.wait_for_function("() => /^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
+    page.wait_for_load_state("networkidle")

@@ -7,10 +7,9 @@ from ...core.errors import ApiError
 from ...schemas.common import ERROR_RESPONSES
 from ...schemas.trace import BackwardRequest, BackwardResponse
 from ...services.encoding import ArrayJSONResponse
-from ...services.images import prepare_image
 from ...services.models import ModelRegistry
 from ...services.packing import wants_packed
-from ...services.traces import backward_json, encode_steps
+from ...services.traces import backward_json, traced_input
 from ..deps import get_registry, get_settings
 
 router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
@@ -37,17 +36,15 @@ def backward(
         )
     if not entry.model.ends_with_softmax:
         raise ApiError.invalid_input("not_trainable", "error.not_trainable", model=repr(entry.id))
-    prepared = prepare_image(
-        req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels, record_steps=True
-    )
+    array, steps = traced_input(req, entry, settings.max_image_pixels)
     answer = backward_json(
         entry.id,
         entry.model,
-        prepared.array,
+        array,
         req.label,
         req.learning_rate,
         req.steps,
-        encode_steps(prepared.steps, req.step_images),
+        steps,
         req.include_params,
         packed=wants_packed(request),
     )

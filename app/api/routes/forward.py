@@ -6,10 +6,9 @@ from ...core.config import Settings
 from ...schemas.common import ERROR_RESPONSES
 from ...schemas.trace import ForwardRequest, ForwardResponse
 from ...services.encoding import ArrayJSONResponse
-from ...services.images import prepare_image
 from ...services.models import ModelRegistry
 from ...services.packing import wants_packed
-from ...services.traces import encode_steps, forward_json
+from ...services.traces import forward_json, traced_input
 from ..deps import get_registry, get_settings
 
 router = APIRouter(tags=["trace"], responses=ERROR_RESPONSES)
@@ -32,14 +31,12 @@ def forward(
     registry: ModelRegistry = Depends(get_registry),
 ):
     entry = registry.get(req.model)
-    prepared = prepare_image(
-        req.image, entry, preprocess_image=req.preprocess, max_pixels=settings.max_image_pixels, record_steps=True
-    )
+    array, steps = traced_input(req, entry, settings.max_image_pixels)
     answer = forward_json(
         entry.id,
         entry.model,
-        prepared.array,
-        encode_steps(prepared.steps, req.step_images),
+        array,
+        steps,
         req.include_params,
         packed=wants_packed(request),
     )

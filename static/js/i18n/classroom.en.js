@@ -1,4 +1,4 @@
-// (Over 400 lines: data, one string a line — the words of three pages.)
+// Why one file of over 400 lines: data, one string a line — the words of three pages.
 // English strings of the classroom pages (/steps, /example, /playground); same keys as classroom.fr.js (a browser
 // test checks it). Registered by classroom.messages.js through lib/i18n.js addMessages(). Placeholders: {name}.
 export default {

@@ -1,4 +1,4 @@
-// (Plus de 400 lignes : des données, une chaîne par ligne — les mots de trois pages.)
+// Why one file of over 400 lines: data, one string a line — the words of three pages.
 // Textes français des pages de classe (/steps, /example, /playground) ; mêmes clés que classroom.en.js (un test du
 // navigateur le vérifie). Enregistrés par classroom.messages.js via addMessages() de lib/i18n.js. Paramètres : {nom}.
 export default {

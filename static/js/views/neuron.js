@@ -8,6 +8,9 @@
  * The state is a descent: (points, start W0 b0, η, k steps). Any change asks the server for the path up to step k
  * and for the k-th step's numbers, which the browser recomputes and checks. Changing the data or η starts the
  * descent again from W0 (a descent is for one data set and one η).
+ *
+ * Why one file of over 400 lines: one page, one module (views/ holds one per page), its five cards all drawn from the one
+ * descent state above; the shared pieces already live in lib/course.js.
  */
 import "../i18n/neuron.messages.js";
 import { $, h } from "../lib/dom.js";

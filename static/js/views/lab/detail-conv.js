@@ -9,6 +9,9 @@
  * map and its sum), dL/db[f] = Σ dL/dO[f], and dL/dX as the full convolution of dL/dO with the kernel turned by
  * 180° (one input pixel: the gradient window ⊙ rot180(K), summed over filters). "Check this gradient" compares a
  * kernel entry with central differences (POST /api/gradcheck).
+ *
+ * Why one file of over 400 lines: the forward window, the three backward gradients and the sliding animation all follow one
+ * chosen position on one kernel view; split up, that shared state would have to pass between files.
  */
 import { fmt, h } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";

@@ -17,6 +17,12 @@ function bar(value, signed = false) {
   return h("div", { class: ["term__bar", !signed && "is-unsigned"] }, fill);
 }
 
+/** The one table of both passes: a class per row under the given column headings, then `foot` (the Σ row). */
+function classTable(headings, rows, ...foot) {
+  const head = h("tr", {}, ...headings.map((text) => h("th", { text })));
+  return h("table", { class: "softmax-table" }, h("thead", {}, head), h("tbody", {}, ...rows), ...foot);
+}
+
 export function render(ctx) {
   const { forward, body, formulas } = ctx;
   const z = forward.logits || forward.layers[ctx.index - 1].output.data;
@@ -41,28 +47,7 @@ export function render(ctx) {
         h("td", {}, bar(bw.dLdz[i], true)),
       ),
     );
-    body.append(
-      h(
-        "table",
-        { class: "softmax-table" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            h("th", { text: t("lab.softmax.class") }),
-            h("th", { text: "ŷᵢ" }),
-            h("th", { text: "yᵢ" }),
-            h("th", { text: "ŷᵢ − yᵢ" }),
-            h("th", { text: "" }),
-          ),
-        ),
-        h("tbody", {}, ...rows),
-      ),
-      line,
-      check,
-    );
+    body.append(classTable([t("lab.softmax.class"), "ŷᵢ", "yᵢ", "ŷᵢ − yᵢ", ""], rows), line, check);
     const p = bw.probabilities[label];
     fillFormula(line, ["L = −ln ŷ", { sub: label }, " = −ln(", { v: p }, ") = ", { v: -Math.log(p) }]);
     check.append(checkMark(-Math.log(p), bw.loss), " ", h("span", { class: "hint", text: t("lab.softmax.ln_note") }));
@@ -86,23 +71,9 @@ export function render(ctx) {
     return tr;
   });
   body.append(
-    h(
-      "table",
-      { class: "softmax-table" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          h("th", { text: t("lab.softmax.class") }),
-          h("th", { text: "zᵢ" }),
-          h("th", { text: "exp(zᵢ)" }),
-          h("th", { text: "ŷᵢ" }),
-          h("th", { text: "" }),
-        ),
-      ),
-      h("tbody", {}, ...rows),
+    classTable(
+      [t("lab.softmax.class"), "zᵢ", "exp(zᵢ)", "ŷᵢ", ""],
+      rows,
       h(
         "tfoot",
         {},

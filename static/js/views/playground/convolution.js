@@ -5,6 +5,8 @@
  * the server (POST /api/convolve), and invalid settings explained rather than clamped.
  * Clicking the output shows how that value was made: window ⊙ kernel = products → sum, recomputed here from the
  * padded input the server returns and checked against its output.
+ * Why one file of over 400 lines: one playground tab whose picture, kernel, stride/padding form and click-to-explain output
+ * share one state; the course's examples are in course.js.
  */
 import { fmt, h, short } from "../../lib/dom.js";
 import { get, isAbort, post } from "../../lib/api.js";

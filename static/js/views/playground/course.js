@@ -1,6 +1,6 @@
 /**
- * (About 430 lines: the course's example data and the one card that animates them; the notebook's replays live in
- * notebook.js.)
+ * Why one file of over 400 lines: the course's example data (as printed) and the one card that animates them; the notebook's
+ * replays live in notebook.js.
  *
  * Playground, tab 2: the course's small worked convolutions, computed by the server (POST /api/convolve), animated
  * position by position (the window on the input, its products, the result filling in), and checked against what

@@ -2,6 +2,8 @@
  * The backward steps of /steps (loss → ŷ − y → dense gradients → back through pooling, ReLU and convolutions →
  * the SGD update and its effect), same shape as views/steps/forward.js. Numbers come from POST /api/backward
  * (ctx.B, the lab's normalised trace); single entries are recomputed with lib/cnn.js and checked against it.
+ * Why one file of over 400 lines: one short function per backward step, in the order the deck shows them (as forward.js);
+ * split up, the sequence a teacher reads top to bottom would be scattered.
  */
 import { fmt, h, pct, short } from "../../lib/dom.js";
 import { GridView } from "../../lib/grid.js";

@@ -5,6 +5,9 @@
  * page recomputes the single positions it explains with lib/cnn.js and checks them against the server's values).
  *
  * ctx (views/steps.js): {F, B, label, sourceText(), denseRows: {layer: Float32Array row of W}, neurons: {layer: k}}
+ *
+ * Why one file of over 400 lines: one short function per forward step, in the order the deck shows them (as backward.js);
+ * split up, the sequence a teacher reads top to bottom would be scattered.
  */
 import { activationMath } from "../../lib/activations.js";
 import { fmt, h, pct, short } from "../../lib/dom.js";
