@@ -1,5 +1,7 @@
 """ConvStep benchmarks: engine throughput, traces, the course's seed step, the live API and training memory.
 
+Why one file of over 400 lines: a self-contained script — every figure timed in turns in one process, and its
+JSON report.
     python benchmarks/run.py            # a table (about 2 minutes)
     python benchmarks/run.py --json     # one JSON object (the keys of issue 7, plus context)
     python benchmarks/run.py --quick    # fewer repeats, shorter load test: under a minute

@@ -1,4 +1,7 @@
-"""English catalogue: every sentence the server writes, keyed by code (same keys as :mod:`messages.fr`)."""
+"""English catalogue: every sentence the server writes, keyed by code (same keys as :mod:`messages.fr`).
+
+Why one file of over 400 lines: a catalogue is one table of sentences, read by key; its twin is messages/fr.py.
+"""
 
 MESSAGES: dict[str, str] = {
     # -- the worked example (engine/worked_example): steps ----------------------------------------------------------

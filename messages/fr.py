@@ -1,5 +1,6 @@
 """Catalogue français : chaque phrase écrite par le serveur, par code (mêmes clés que :mod:`messages.en`).
 
+Why one file of over 400 lines: a catalogue is one table of sentences, read by key; its twin is messages/en.py.
 Écrit comme l'écrirait un professeur de mathématiques : virgule décimale (les nombres sont écrits par
 :func:`messages.format_number`), « remplissage » pour padding, « lot » pour batch, « exactitude » pour accuracy.
 Les espaces insécables avant ; : ? ! % sont posées au chargement (:func:`messages.french_typography`).

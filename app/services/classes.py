@@ -1,5 +1,8 @@
 """Classes: a teacher's class code, the digits its students draw, and what the network makes of them.
 
+Why one file of over 400 lines: the class store is one unit of work — every operation opens its session, checks
+the class and its limits and tells the class's listeners the same way; split by operation, that discipline would
+scatter.
 * **Codes** are 6 characters from :data:`CODE_ALPHABET` (no 0/O, 1/I/L: read aloud and typed on a phone without
   mistakes). **Teacher tokens** come from ``secrets.token_urlsafe``; only their SHA-256 hash is stored, and a token
   is checked with ``hmac.compare_digest`` (constant time).

@@ -1,5 +1,8 @@
 """The packed form of a trace: the same numbers as the plain JSON, a quarter of the bytes on a classroom's Wi-Fi.
 
+Why one file of over 400 lines: the encoder and its Python decoder are two halves of one format; each kind is
+written and read side by side, so a change to one is seen against the other.
+
 /api/forward and /api/backward answer in plain JSON (nested lists, 4 significant digits) unless the client asks
 for ``application/vnd.convstep.packed+json`` (``Accept`` header) or ``?arrays=packed``. The packed answer is the
 plain one with its larger arrays (:data:`PACK_MIN_VALUES` numbers or more) replaced by objects whose

@@ -1,4 +1,7 @@
 """The Redis backend (``CONVSTEP_REDIS_URL``): RQ queues the jobs, ``convstep worker`` processes run them, and
+
+Why one file of over 400 lines: the web side and the worker side read and write the same Redis hashes and
+streams; one file keeps the key layout, and both ends of each key, in one place.
 everything about a job lives in Redis, so any web worker or replica can answer for any job.
 
 Keys (``convstep:`` prefix; ``{id}`` a job id):

@@ -1,6 +1,9 @@
 /**
  * N-dimensional arrays coming from the API, as flat Float32Arrays with a shape.
  *
+ * Why one file of over 400 lines: the tensors and the decoder of the packed trace format (the twin of
+ * app/services/packing.py) belong together — every packed kind becomes a tensor here.
+ *
  * The API sends arrays as plain nested lists, as tensor objects {"shape", "values" (nested list or null when the
  * tensor is too big to ship, e.g. LeNet's fc1 W), "stats"}, or (compact form) {"shape", "dtype", "base64"}
  * little-endian float32/float16. Tensor.from() accepts all of them.
