@@ -67,9 +67,9 @@ def add_serve_command(subparsers: argparse._SubParsersAction) -> None:
     w.add_argument(
         "--nice",
         type=int,
-        default=10,
-        help="lower the worker's CPU priority by this much (default 10): on a machine that also serves pages, "
-        "the requests of students who draw go first (0: no change)",
+        default=19,  # as the in-process runner threads (app/services/jobs/local.py, TRAINING_NICENESS)
+        help="lower the worker's CPU priority by this much (default 19, the lowest priority): on a machine that "
+        "also serves pages, the requests of students who draw go first (0: no change)",
     )
     w.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     w.set_defaults(func=cmd_worker)

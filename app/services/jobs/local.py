@@ -31,7 +31,7 @@ from .state import TrainingJob
 
 log = logging.getLogger("convstep.jobs")
 
-TRAINING_NICENESS = 10  # runner threads yield the CPU to the requests of the students who draw meanwhile
+TRAINING_NICENESS = 19  # the lowest priority: runner threads yield the CPU to the requests of students who draw
 MAX_KEPT_JOBS = 64  # ended jobs kept (with their events and models) before the oldest are dropped early
 RECENT_RUNS = 20  # runs whose speed estimates the start of waiting jobs
 

