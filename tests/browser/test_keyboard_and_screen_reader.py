@@ -213,6 +213,12 @@ def test_charts_have_their_numbers_as_a_table(page):
     assert points > 10
     details.locator("summary").click()
     rows = details.locator("tbody tr")
+    # the table is built when the disclosure opens (its toggle event): wait for it rather than read at once
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#panel-activations details.chart-data')[0]"
+        ".querySelectorAll('tbody tr').length === n",
+        arg=points,
+    )
     assert rows.count() == points
     first = rows.first.locator("td").all_inner_texts()
     assert len(first) == 3 and re.search(r"\d", first[1]) and re.search(r"\d", first[2])
