@@ -197,6 +197,17 @@ def bench_traces(x, y, repeats: int) -> dict[str, float]:
     }
 
 
+def bench_augment(x, repeats: int) -> dict[str, float]:
+    """Training-time augmentation (shifts, rotations, scaling; no stroke thickening) of a batch of 256 digits.
+    ≥ 20,000 images/s is the goal on a quiet core (a per-pixel Python loop would be ~100× slower)."""
+    from engine.augment import augment_batch
+
+    batch = np.ascontiguousarray(x[:256, 0])
+    rng = np.random.default_rng(0)
+    seconds = median_seconds(lambda: augment_batch(batch, rng, thickness_prob=0), repeats, inner=10)
+    return {"augment_img_per_s": len(batch) / seconds}
+
+
 def bench_seed(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, float]:
     """Per-image SGD steps of the course's seed model: the engine (batch 1), the course's loops (the oracle), the
     same step fused by hand in NumPy (benchmarks/seed_floor.py: what per-call overhead allows at all), and PyTorch
@@ -365,6 +376,8 @@ def run(
     result.update(native_kernel(result, quick))
     log("traces...")
     result.update(bench_traces(x, y, repeats))
+    log("augmentation...")
+    result.update(bench_augment(x, repeats))
     log("seed step (engine, loops" + (", PyTorch" if reference else "") + ")...")
     result.update(bench_seed(x, y, repeats, reference))
     if api:
