@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry = ModelRegistry.from_settings(settings)
     register_builtin_sources()  # extra training data (e.g. a class's drawings), the same in every process
     jobs = JobManager.from_settings(registry, settings)  # raises with a clear message if Redis is unreachable
-    jobs.warm_up()  # the training digits parsed in the background, before a class arrives
+    if not jobs.backend.disabled:
+        jobs.warm_up()  # the training digits parsed in the background, before a class arrives
     app = FastAPI(
         title="ConvStep API",
         version=engine.__version__,
