@@ -160,14 +160,25 @@ def test_a_teacher_and_three_students_on_phones(browser, server):
     # a student sees only their own drawings, deletes one, and the dashboard follows
     page = students[1][1]
     assert page.locator("#mine .drawing").count() == 2
+    deleted = page.locator("#mine .drawing").first.get_attribute("data-id")
     page.locator("#mine .drawing button").first.click()
     page.wait_for_function("() => document.querySelectorAll('#mine .drawing').length === 1")
     wait_figure(teacher, "#n-drawings", 5)
 
-    # the drawing opens in the lab
+    # a drawing that still exists opens in the lab (the cell was listed before the deletion: skip that one)
+    kept = [
+        a.get_attribute("href")
+        for a in teacher.locator("#cell-list .drawing a, #hardest .drawing a").all()
+        if a.locator("xpath=ancestor::li[1]").get_attribute("data-id") != deleted
+    ]
     lab_ctx, lab = new_context(browser, server, {"width": 1280, "height": 720})
-    lab.goto(server.url + href)
+    lab.goto(server.url + kept[0])
     lab.wait_for_function("() => /^[0-9]$/.test(document.querySelector('#verdict-digit').textContent.trim())")
+    # the deleted drawing's link says it is gone, not that the image is unreadable
+    gone = href.replace(href.split("%2Fdrawings%2F")[1].split("%2F")[0], deleted)
+    lab.goto(server.url + gone)
+    lab.wait_for_function("() => /no longer there/.test(document.body.textContent)")
+    lab.problems[:] = [p for p in lab.problems if "404" not in p]  # the browser logs the deleted drawing's 404
 
     # French: the same dashboard, in French, with its strings from class.fr.js
     teacher.click("[data-lang-switch='fr']")

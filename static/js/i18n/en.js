@@ -113,6 +113,8 @@ export default {
   "lab.draw.upload": "Photo / image…",
   "lab.upload.not_image": "This file is not an image.",
   "lab.upload.unreadable": "This image could not be read.",
+  "lab.class_drawing.gone":
+    "This class drawing is no longer there: its student or the teacher deleted it, or the class has ended.",
   "lab.samples.title": "Sample digits",
   "lab.samples.more": "More",
   "lab.samples.item": "Sample digit, labelled {label}",

@@ -212,6 +212,8 @@ async function openClassDrawing(path) {
   if (!path || !/^\/api\/classes\/[A-Z0-9]{6}\/drawings\/[\w-]{8,32}\/image\.png$/.test(path)) return;
   try {
     const response = await fetch(path, { credentials: "same-origin" });
+    // a link kept from the dashboard may outlive its drawing: say so rather than "unreadable"
+    if (response.status === 404) return toast(t("lab.class_drawing.gone"), { error: true });
     if (!response.ok) throw new Error(String(response.status));
     const blob = await response.blob();
     await input.useFile(new File([blob], "class-drawing.png", { type: "image/png" }));
