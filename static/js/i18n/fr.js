@@ -114,7 +114,7 @@ export default {
   "lab.upload.not_image": "Ce fichier n'est pas une image.",
   "lab.upload.unreadable": "Impossible de lire cette image.",
   "lab.class_drawing.gone":
-    "Ce dessin de la classe n'existe plus : son élève ou l'enseignant l'a supprimé, ou la classe est terminée.",
+    "Ce dessin de la classe n'existe plus : son élève ou l'enseignant l'a supprimé, ou la classe est terminée.",
   "lab.samples.title": "Chiffres d'exemple",
   "lab.samples.more": "D'autres",
   "lab.samples.item": "Chiffre d'exemple, étiqueté {label}",
