@@ -9,7 +9,7 @@ Setups, each started here on free 127.0.0.1 ports and stopped afterwards:
   count, the others wait in its in-process queue);
 * ``b`` — ``convstep serve --workers 2`` + a ``redis-server`` (persistence off) + 2 ``convstep worker``.
 
-Each student is a thread that submits the /train page's default job (the seed preset, 1,000 digits, 3 epochs,
+Each student is a thread (of a process of their own, apart from the drawers') that submits the /train page's default job (the seed preset, 1,000 digits, 3 epochs,
 batches of 32) with its own ``X-Client-Id`` (answering a 429 as the page does: wait ``Retry-After``, retry), then
 follows the job's Server-Sent Events to its ``end`` (like the page). Meanwhile ``--drawers`` clients post real
 handwritten digits to ``/api/forward`` (a stroke every 0.3 s, as the drawing lab does), and their latencies are
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 import threading
 import time
@@ -91,12 +92,15 @@ def _student(base: str, i: int, out: dict) -> None:
         answer.raise_for_status()
         job = answer.json()
         record["max_position"] = job.get("queue_position") or 0
-        text = ""
+        chunks: list[str] = []
         with http.stream("GET", f"/api/train/{job['id']}/events") as stream:
+            tail = ""
             for chunk in stream.iter_text():
-                text += chunk
-                if "event: end" in text:
+                chunks.append(chunk)
+                if "event: end" in tail + chunk:  # only the newest text: a phone reads as it comes
                     break
+                tail = chunk[-16:]
+        text = "".join(chunks)
         for kind, data in parse_events(text):
             if kind == "state" and data.get("queue_position"):
                 record["max_position"] = max(record["max_position"], data["queue_position"])
@@ -105,6 +109,40 @@ def _student(base: str, i: int, out: dict) -> None:
         record["id"] = job["id"]
         record["ended"] = time.monotonic()
     out[i] = record
+
+
+def students_in_a_process(base: str, students: int, go, results) -> None:
+    """Every student, each a thread of this (separate) process: their phones parse their own streams, so here
+    their parsing must not hold the drawers' interpreter lock (it would add its waits to the measured latency).
+    The threads start on ``go``, once this process has started and imported everything (a phone has nothing to
+    start)."""
+    records: dict[int, dict] = {}
+    threads = [threading.Thread(target=student, args=(base, i, records)) for i in range(students)]
+    results.put("ready")
+    go.wait()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(1800)
+    results.put(records)
+
+
+class Students:
+    """The students' process, started and ready before the class; ``run()`` lets them go and returns their records
+    (time.monotonic() is one clock for every process)."""
+
+    def __init__(self, base: str, students: int):
+        context = multiprocessing.get_context("spawn")  # not fork: this process runs the drawers' threads
+        self.go, self.results = context.Event(), context.Queue()
+        self.process = context.Process(target=students_in_a_process, args=(base, students, self.go, self.results))
+        self.process.start()
+        assert self.results.get(timeout=120) == "ready"
+
+    def run(self) -> dict[int, dict]:
+        self.go.set()
+        records = self.results.get(timeout=1800)
+        self.process.join(60)
+        return records
 
 
 def drawer(base: str, bodies: list[bytes], stop: threading.Event, latencies: list[float]) -> None:
@@ -120,6 +158,7 @@ def drawer(base: str, bodies: list[bytes], stop: threading.Event, latencies: lis
 
 
 def run_class(base: str, students: int, drawers: int, bodies: list[bytes]) -> dict:
+    class_ = Students(base, students)
     stop = threading.Event()
     latencies: list[float] = []
     draw_threads = [threading.Thread(target=drawer, args=(base, bodies, stop, latencies)) for _ in range(drawers)]
@@ -131,13 +170,8 @@ def run_class(base: str, students: int, drawers: int, bodies: list[bytes]) -> di
     time.sleep(10)
     baseline = list(latencies)
     latencies.clear()
-    records: dict[int, dict] = {}
     start = time.monotonic()
-    threads = [threading.Thread(target=student, args=(base, i, records)) for i in range(students)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(1800)
+    records = class_.run()
     last_end = max((r["ended"] for r in records.values()), default=time.monotonic())
     during = list(latencies)
     stop.set()
