@@ -13,7 +13,9 @@ Figures that are compared are timed in turns (A, B, C, A, B, C, ...), so that a 
 hits every contender alike. The JSON also records the CPU count, load average, NumPy and its BLAS.
 
 If PyTorch is importable, the same networks are timed with it (benchmarks/torch_reference.py), with 1 and with 2
-threads; the faster is the reference. PyTorch is not a dependency of ConvStep: install it by hand to get these.
+threads, in turns with ConvStep on 1 and 2 threads (engine/parallel.py); ``*_vs_torch`` compares each side's
+faster figure, ``*_vs_torch_1t`` / ``*_vs_torch_2t`` equal thread counts. PyTorch is not a dependency of
+ConvStep: install it by hand to get these.
 
 Two OpenBLAS kernels: some machines set ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE``, which force an older kernel
 than the one NumPy picks by itself on a user's machine. ``train_vs_torch`` / ``infer_vs_torch`` are measured with
@@ -135,10 +137,16 @@ def torch_contenders(x, y, enabled: bool) -> dict[int, dict[str, Any]]:
 
 
 def bench_lenet(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """Training step (forward + backward + SGD with momentum) at batch 64 and inference at batch 256, img/s.
+    """Training step (forward + backward + SGD with momentum) at batch 64 and inference at batch 256, img/s, for
+    ConvStep and PyTorch each on 1 thread and on 2 (ConvStep's second thread: engine/parallel.py, the batch split
+    in two; ``convstep train --threads 2``).
 
     The backward pass computes every parameter gradient but not the gradient of the pixels
-    (``input_grad=False``), as a training loop needs and as PyTorch does for inputs without requires_grad."""
+    (``input_grad=False``), as a training loop needs and as PyTorch does for inputs without requires_grad.
+    ``*_vs_torch`` compares each side's better thread count; ``*_vs_torch_1t`` / ``_2t`` the same thread count."""
+    from engine.parallel import ParallelGrads
+
+    threads = sorted({1, min(2, os.cpu_count() or 1)})
     model = build_preset("lenet").train()
     opt = SGD(learning_rate=0.01, momentum=0.9)
     batches = Batches(x, y, TRAIN_BATCH)
@@ -148,28 +156,52 @@ def bench_lenet(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[st
         model.loss_and_grads(xb, yb, input_grad=False)
         opt.step(model)
 
+    parallel_model = build_preset("lenet").train()
+    parallel_opt = SGD(learning_rate=0.01, momentum=0.9)
+    parallel = ParallelGrads(parallel_model, 2) if 2 in threads else None
+
+    def parallel_train_step():
+        xb, yb = batches.next()
+        parallel.loss_and_grads(xb, yb)
+        parallel_opt.step(parallel_model)
+
     served = build_preset("lenet").eval()
     infer_batches = Batches(x, y, INFER_BATCH)
+    ours = {
+        "train": {1: train_step, 2: parallel_train_step},
+        "infer": {
+            1: lambda: served.forward(infer_batches.next()[0]),
+            2: lambda: served.predict_proba(infer_batches.next()[0], batch_size=INFER_BATCH, threads=2),
+        },
+    }
     out: dict[str, Any] = {}
-    for task, call, inner, batch in (
-        ("train", train_step, 10, TRAIN_BATCH),
-        ("infer", lambda: served.forward(infer_batches.next()[0]), 3, INFER_BATCH),
-    ):
-        contenders = {"convstep": Contender(call, inner)}
-        for threads, fns in torch.items():
-            contenders[f"torch_{task}_img_per_s_{threads}t"] = Contender(fns[task], inner, fns["threads"])
-        seconds = interleaved_medians(contenders, repeats, warmup=3)
-        out[f"lenet_{task}_img_per_s"] = batch / seconds.pop("convstep")
-        out.update({name: batch / value for name, value in seconds.items()})
-        if seconds:
-            out[f"torch_lenet_{task}_img_per_s"] = best = batch / min(seconds.values())
-            out[f"{task}_vs_torch"] = out[f"lenet_{task}_img_per_s"] / best
+    try:
+        for task, inner, batch in (("train", 10, TRAIN_BATCH), ("infer", 3, INFER_BATCH)):
+            contenders = {f"convstep_{t}t": Contender(ours[task][t], inner) for t in threads}
+            for t, fns in torch.items():
+                contenders[f"torch_{t}t"] = Contender(fns[task], inner, fns["threads"])
+            rates = {name: batch / value for name, value in interleaved_medians(contenders, repeats, warmup=3).items()}
+            out[f"lenet_{task}_img_per_s"] = rates["convstep_1t"]  # one thread: what the server and tests run
+            if 2 in threads:
+                out[f"lenet_{task}_img_per_s_2t"] = rates["convstep_2t"]
+            best = max(rates[f"convstep_{t}t"] for t in threads)
+            out[f"lenet_{task}_img_per_s_best"] = best
+            if torch:
+                for t in torch:
+                    out[f"torch_{task}_img_per_s_{t}t"] = rates[f"torch_{t}t"]
+                    out[f"{task}_vs_torch_{t}t"] = rates[f"convstep_{t}t"] / rates[f"torch_{t}t"]
+                out[f"torch_lenet_{task}_img_per_s"] = torch_best = max(rates[f"torch_{t}t"] for t in torch)
+                out[f"{task}_vs_torch"] = best / torch_best
+    finally:
+        if parallel is not None:
+            parallel.close()
     return out
 
 
 def native_kernel(result: dict[str, Any], quick: bool) -> dict[str, Any]:
     """The LeNet figures on NumPy's own OpenBLAS kernel, suffixed ``_native`` (see the module docstring)."""
-    keys = [k for k in result if k.startswith(("lenet_", "torch_lenet_")) or k.endswith("_vs_torch")]
+    prefixes = ("lenet_", "torch_lenet_", "torch_train_", "torch_infer_", "train_vs_torch", "infer_vs_torch")
+    keys = [k for k in result if k.startswith(prefixes)]
     forced = {k: os.environ[k] for k in OPENBLAS_VARS if k in os.environ}
     if not forced:
         return {f"{k}_native": result[k] for k in keys}

