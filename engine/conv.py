@@ -147,6 +147,34 @@ def convolve_in_chunks(
     return out
 
 
+def kernel_gradient_in_chunks(
+    x_pad: np.ndarray, g: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
+) -> np.ndarray:
+    """``Σ_n cols[n] @ G[n]ᵀ`` (C·F_h·F_w, F) — dL/dK, transposed — from the padded input and G (N, F, H_out·W_out),
+    with the windows rebuilt a few images at a time in one reused buffer of about :data:`CHUNK_BYTES`.
+
+    Why rebuild them: a training step's forward pass would otherwise keep every window of the batch for this
+    product (5 MB per layer for LeNet at a batch of 64), and by the time backward reads them they have left the
+    CPU's caches; copying them again from the small padded input, chunk by chunk, is cheaper than reading them back
+    from memory. The per-image products are added in the same order as ``(cols @ Gᵀ).sum(axis=0)`` (each chunk's
+    sum starts from the running total), so the result is the same to the last bit."""
+    n = x_pad.shape[0]
+    (kh, kw), (ho, wo) = kernel, out_hw
+    rows, f = x_pad.shape[1] * kh * kw, g.shape[1]
+    step = max(1, min(n, CHUNK_BYTES // max(rows * ho * wo * x_pad.itemsize, 1)))
+    buffer = np.empty((step, rows, ho * wo), dtype=x_pad.dtype)
+    products = np.empty((step + 1, rows, f), dtype=np.result_type(x_pad, g))  # [running total, one per image]
+    products[0] = 0
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        cols = buffer[: stop - start]
+        windows = im2col_view(x_pad[start:stop], kernel, stride, out_hw)
+        np.copyto(cols.reshape(windows.shape), windows)
+        np.matmul(cols, g[start:stop].transpose(0, 2, 1), out=products[1 : stop - start + 1])
+        products[0] = products[: stop - start + 1].sum(axis=0)
+    return products[0]
+
+
 def input_gradient(grad: np.ndarray, K: np.ndarray, padded_shape, stride: tuple[int, int]) -> np.ndarray:
     """dL/dX_pad (N, C, H_pad, W_pad) from G = dL/dO (N, F, H_out, W_out) and the kernel K (F, C, F_h, F_w)::
 
@@ -274,11 +302,11 @@ class Conv2D(Layer):
         x_pad = pad_images(x, pads)
         self.cache = {"x_shape": x.shape, "pad_shape": x_pad.shape, "pads": pads}
         window_bytes = n * c * kh * kw * ho * wo * x_pad.itemsize
-        if self.training or window_bytes <= CHUNK_BYTES:  # backward will need every window (or they are few): keep
+        if window_bytes <= CHUNK_BYTES:  # few windows (one image's trace): copy them once, keep them for backward
             cols = im2col(x_pad, self.kernel_size, self.stride, (ho, wo))  # (N, C*kh*kw, Ho*Wo)
             out = K.reshape(f, -1) @ cols  # (N, F, Ho*Wo): one BLAS product per image
             self.cache["cols"] = cols
-        else:  # the same products, a few images at a time (see convolve_in_chunks); backward rebuilds cols
+        else:  # the same products, a few images at a time (convolve_in_chunks); backward rebuilds the windows
             out = convolve_in_chunks(x_pad, K.reshape(f, -1), self.kernel_size, self.stride, (ho, wo))
             self.cache["x_pad"] = x_pad
         if self.use_bias:
@@ -296,11 +324,13 @@ class Conv2D(Layer):
         f = K.shape[0]
         n, _, ho, wo = grad.shape
         cols = self.cache.get("cols")
-        if cols is None:  # an inference-mode forward (a trace's) kept the padded input only
-            cols = im2col(self.cache["x_pad"], self.kernel_size, self.stride, (ho, wo))
         g = grad.reshape(n, f, ho * wo)  # one column per output position, as in cols
         # X correlated with G, computed as (cols[n] @ G[n]ᵀ)ᵀ: OpenBLAS is faster with the long side first
-        self.grads["K"] = (cols @ g.transpose(0, 2, 1)).sum(axis=0).T.reshape(K.shape)
+        if cols is not None:
+            self.grads["K"] = (cols @ g.transpose(0, 2, 1)).sum(axis=0).T.reshape(K.shape)
+        else:  # a batch: the forward pass kept the padded input, the windows are rebuilt chunk by chunk
+            dk_t = kernel_gradient_in_chunks(self.cache["x_pad"], g, self.kernel_size, self.stride, (ho, wo))
+            self.grads["K"] = dk_t.T.reshape(K.shape)
         if self.use_bias:
             self.grads["b"] = g.sum(axis=(0, 2))
         if not input_grad:

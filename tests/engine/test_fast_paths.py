@@ -192,3 +192,26 @@ def test_convolution_in_chunks_gives_the_training_mode_numbers(rng, monkeypatch,
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(layer.backward(grad), dx_expected)
     np.testing.assert_array_equal(layer.grads["K"], dk_expected)
+
+
+@pytest.mark.parametrize(("stride", "padding", "chunk_bytes"), [(1, 2, 1 << 20), (2, 1, 3000), (1, "same", 1)])
+def test_the_kernel_gradient_in_chunks_is_the_one_shot_product_to_the_last_bit(
+    rng, monkeypatch, stride, padding, chunk_bytes
+):
+    """A training batch's forward keeps the padded input only; backward rebuilds the windows chunk by chunk and
+    adds the per-image products in the one-shot order: the same dL/dK, bit for bit (the bundled models stay
+    reproducible)."""
+    monkeypatch.setattr(conv_module, "CHUNK_BYTES", chunk_bytes)
+    layer = Conv2D(4, kernel_size=3, stride=stride, padding=padding)
+    layer.build((3, 11, 9), rng)
+    layer.training = True
+    x = rng.standard_normal((7, 3, 11, 9)).astype(np.float32)
+    out = layer.forward(x)
+    grad = rng.standard_normal(out.shape).astype(np.float32)
+    layer.backward(grad)
+    pads, (ho, wo) = conv_module.conv_geometry(x.shape[2:], layer.kernel_size, layer.stride, layer.padding)
+    cols = conv_module.im2col(conv_module.pad_images(x, pads), layer.kernel_size, layer.stride, (ho, wo))
+    g = grad.reshape(7, 4, ho * wo)
+    one_shot = (cols @ g.transpose(0, 2, 1)).sum(axis=0).T.reshape(layer.params["K"].shape)
+    np.testing.assert_array_equal(layer.grads["K"], one_shot)
+    assert ("cols" in layer.cache) == (chunk_bytes >= 1 << 20)  # a small batch's windows fit in one chunk: kept
