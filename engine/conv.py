@@ -19,8 +19,12 @@ matrix ``cols`` of shape (N, C*F_h*F_w, H_out*W_out) — one row per (channel, k
 per output position — and the convolution becomes one matrix product per image, ``K (F, C*F_h*F_w) @ cols``,
 which lands directly in the (N, F, H_out, W_out) layout (no transpose of the output).
 
-Backward: dL/dK reuses ``cols`` (one product per image). dL/dX, the full convolution, is done in bulk too, see
-:func:`input_gradient` — loops run over kernel rows and columns (5 + 5 for LeNet), never over pixels.
+A batch goes through it a few images at a time (:func:`convolve_in_chunks`), so that the copied windows are still in
+the CPU's cache when the product reads them; a single image's windows are few and kept whole.
+
+Backward: dL/dK = Σ_n G[n] @ cols[n]ᵀ, one product per image, on the kept windows or on windows rebuilt chunk by
+chunk from the padded input (:func:`kernel_gradient_in_chunks`). dL/dX, the full convolution, is done in bulk too,
+see :func:`input_gradient` — loops run over kernel rows and columns (5 + 5 for LeNet), never over pixels.
 """
 
 from __future__ import annotations
@@ -222,7 +226,8 @@ class Conv2D(Layer):
     Loop versions: :func:`engine.oracles.convolution` / :func:`engine.oracles.convolution_multichannel`
     (forward) and :func:`engine.oracles.conv_backward` / :func:`engine.oracles.full_convolution` (backward).
     The speed tricks live in the helpers above: :func:`im2col` (a hand-built strided view of the windows),
-    :func:`convolve_in_chunks` (inference through one reused buffer), :func:`input_gradient` (the full
+    :func:`convolve_in_chunks` (the forward pass of a batch through one reused buffer),
+    :func:`kernel_gradient_in_chunks` (dL/dK from windows rebuilt the same way), :func:`input_gradient` (the full
     convolution by rows), :func:`conv_geometry` (cached).
     """
 
