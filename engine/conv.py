@@ -121,33 +121,40 @@ def im2col_view(x_pad: np.ndarray, kernel: tuple[int, int], stride: tuple[int, i
     return np.ndarray((n, c, kh, kw, ho, wo), x_pad.dtype, x_pad, 0, (s_n, s_c, s_h, s_w, sh * s_h, sw * s_w))
 
 
-#: bytes of windows copied at a time by :func:`convolve_in_chunks`: small enough to stay in the CPU's cache
+#: bytes of windows copied at a time by :func:`window_chunks`: small enough to stay in the CPU's cache
 CHUNK_BYTES = 1 << 20
 
 
-def convolve_in_chunks(
-    x_pad: np.ndarray, k_mat: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
-) -> np.ndarray:
-    """``k_mat (F, C·F_h·F_w) @ im2col(x_pad)`` -> (N, F, H_out·W_out), the same numbers as the one-shot product,
-    computed a few images at a time through one reused window buffer of about :data:`CHUNK_BYTES`.
+def window_chunks(x_pad: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]):
+    """``(images, cols)`` for consecutive slices of the batch: ``cols`` is ``im2col(x_pad[images])``, copied into one
+    buffer of about :data:`CHUNK_BYTES` that every chunk reuses (valid until the next one is yielded).
 
-    Inference does not keep the windows for a backward pass, so it need not build all of them at once: for a
-    batch of 256 digits LeNet's first layer would copy 20 MB of windows, far more than the CPU's cache holds,
-    and read them back from memory for the product. Chunks of ~1 MB stay in the cache between the copy and the
-    product, and the peak memory of an evaluation no longer grows with the batch."""
+    Why chunks: a batch's windows are far bigger than the padded input they come from (for 256 digits LeNet's first
+    layer would copy 20 MB of them, more than the CPU's cache holds, and read them back from memory for the
+    product); ~1 MB at a time stays in the cache between the copy and the product, and the memory no longer grows
+    with the batch."""
     n = x_pad.shape[0]
     (kh, kw), (ho, wo) = kernel, out_hw
     rows = x_pad.shape[1] * kh * kw
-    per_image = rows * ho * wo * x_pad.itemsize
-    step = max(1, min(n, CHUNK_BYTES // max(per_image, 1)))
-    out = np.empty((n, k_mat.shape[0], ho * wo), dtype=np.result_type(k_mat, x_pad))
+    step = max(1, min(n, CHUNK_BYTES // max(rows * ho * wo * x_pad.itemsize, 1)))
     buffer = np.empty((step, rows, ho * wo), dtype=x_pad.dtype)
     for start in range(0, n, step):
         stop = min(start + step, n)
         cols = buffer[: stop - start]
         windows = im2col_view(x_pad[start:stop], kernel, stride, out_hw)
         np.copyto(cols.reshape(windows.shape), windows)
-        np.matmul(k_mat, cols, out=out[start:stop])
+        yield slice(start, stop), cols
+
+
+def convolve_in_chunks(
+    x_pad: np.ndarray, k_mat: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
+) -> np.ndarray:
+    """``k_mat (F, C·F_h·F_w) @ im2col(x_pad)`` -> (N, F, H_out·W_out), the same numbers as the one-shot product
+    (one product per image either way), computed on the :func:`window_chunks` of the batch."""
+    (ho, wo) = out_hw
+    out = np.empty((x_pad.shape[0], k_mat.shape[0], ho * wo), dtype=np.result_type(k_mat, x_pad))
+    for images, cols in window_chunks(x_pad, kernel, stride, out_hw):
+        np.matmul(k_mat, cols, out=out[images])
     return out
 
 
@@ -155,27 +162,22 @@ def kernel_gradient_in_chunks(
     x_pad: np.ndarray, g: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], out_hw: tuple[int, int]
 ) -> np.ndarray:
     """``Σ_n cols[n] @ G[n]ᵀ`` (C·F_h·F_w, F) — dL/dK, transposed — from the padded input and G (N, F, H_out·W_out),
-    with the windows rebuilt a few images at a time in one reused buffer of about :data:`CHUNK_BYTES`.
+    on the :func:`window_chunks` of the batch.
 
-    Why rebuild them: a training step's forward pass would otherwise keep every window of the batch for this
+    Why rebuild the windows: a training step's forward pass would otherwise keep every window of the batch for this
     product (5 MB per layer for LeNet at a batch of 64), and by the time backward reads them they have left the
     CPU's caches; copying them again from the small padded input, chunk by chunk, is cheaper than reading them back
     from memory. The per-image products are added in the same order as ``(cols @ Gᵀ).sum(axis=0)`` (each chunk's
     sum starts from the running total), so the result is the same to the last bit."""
-    n = x_pad.shape[0]
-    (kh, kw), (ho, wo) = kernel, out_hw
+    (kh, kw) = kernel
     rows, f = x_pad.shape[1] * kh * kw, g.shape[1]
-    step = max(1, min(n, CHUNK_BYTES // max(rows * ho * wo * x_pad.itemsize, 1)))
-    buffer = np.empty((step, rows, ho * wo), dtype=x_pad.dtype)
-    products = np.empty((step + 1, rows, f), dtype=np.result_type(x_pad, g))  # [running total, one per image]
-    products[0] = 0
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        cols = buffer[: stop - start]
-        windows = im2col_view(x_pad[start:stop], kernel, stride, out_hw)
-        np.copyto(cols.reshape(windows.shape), windows)
-        np.matmul(cols, g[start:stop].transpose(0, 2, 1), out=products[1 : stop - start + 1])
-        products[0] = products[: stop - start + 1].sum(axis=0)
+    products = None  # [running total, one product per image of the chunk]
+    for images, cols in window_chunks(x_pad, kernel, stride, out_hw):
+        k = images.stop - images.start
+        if products is None:
+            products = np.zeros((k + 1, rows, f), dtype=np.result_type(x_pad, g))
+        np.matmul(cols, g[images].transpose(0, 2, 1), out=products[1 : k + 1])
+        products[0] = products[: k + 1].sum(axis=0)
     return products[0]
 
 
@@ -226,8 +228,8 @@ class Conv2D(Layer):
     Loop versions: :func:`engine.oracles.convolution` / :func:`engine.oracles.convolution_multichannel`
     (forward) and :func:`engine.oracles.conv_backward` / :func:`engine.oracles.full_convolution` (backward).
     The speed tricks live in the helpers above: :func:`im2col` (a hand-built strided view of the windows),
-    :func:`convolve_in_chunks` (the forward pass of a batch through one reused buffer),
-    :func:`kernel_gradient_in_chunks` (dL/dK from windows rebuilt the same way), :func:`input_gradient` (the full
+    :func:`window_chunks` (a batch's windows a few images at a time, in one reused buffer) for
+    :func:`convolve_in_chunks` (forward) and :func:`kernel_gradient_in_chunks` (dL/dK), :func:`input_gradient` (the full
     convolution by rows), :func:`conv_geometry` (cached).
     """
 
