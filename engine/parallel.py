@@ -45,6 +45,14 @@ def default_threads() -> int:
     return max(1, min(4, cores))
 
 
+def batch_slices(n: int, threads: int) -> list[slice]:
+    """Contiguous, near-equal slices of a batch of ``n``, one per thread but none smaller than MIN_SLICE (so fewer
+    of them for a small batch, and one for a tiny one)."""
+    parts = max(1, min(threads, n // MIN_SLICE))
+    bounds = np.linspace(0, n, parts + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 class ParallelGrads:
     """``loss_and_grads(x, y)`` of ``model`` on ``threads`` threads, each on a contiguous slice of the batch.
 
@@ -68,11 +76,8 @@ class ParallelGrads:
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="convstep-grads")
 
     def slices(self, n: int) -> list[slice]:
-        """Contiguous, near-equal slices of a batch of ``n``, no smaller than MIN_SLICE (so fewer of them for a
-        small batch, and one for a tiny one)."""
-        parts = max(1, min(self.threads, n // MIN_SLICE))
-        bounds = np.linspace(0, n, parts + 1).round().astype(int)
-        return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+        """How a batch of ``n`` is split over this object's threads: :func:`batch_slices`."""
+        return batch_slices(n, self.threads)
 
     def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss and probabilities ŷ (N, K) of the batch; fills ``model``'s gradients."""
@@ -122,13 +127,12 @@ def shared_pool(threads: int) -> ThreadPoolExecutor:
 
 def forward_in_slices(model: Sequential, x: np.ndarray, threads: int) -> np.ndarray:
     """``model.forward(x)`` computed on ``threads`` slices of the batch at once, each by its own fork (the model's
-    caches are left as they were). Slices are no smaller than MIN_SLICE images."""
-    parts = max(1, min(threads, len(x) // MIN_SLICE))
-    if parts == 1:
+    caches are left as they were), sliced by :func:`batch_slices`."""
+    parts = batch_slices(len(x), threads)
+    if len(parts) == 1:
         return model.fork().forward(x)
-    bounds = np.linspace(0, len(x), parts + 1).round().astype(int)
-    forks = [model.fork() for _ in range(parts)]
-    outs = shared_pool(parts).map(lambda k: forks[k].forward(x[bounds[k] : bounds[k + 1]]), range(parts))
+    forks = [model.fork() for _ in parts]
+    outs = shared_pool(len(parts)).map(lambda k: forks[k].forward(x[parts[k]]), range(len(parts)))
     return np.concatenate(list(outs))
 
 
