@@ -18,9 +18,10 @@ import pytest
 import redis
 import yaml
 
-from tests.api.test_train import TINY, wait_for
+from tests.api.test_train import TINY
 from tests.support.live_server import digit_png_data_url, real_digits
 from tests.support.redis_server import REDIS_SERVER, REPO_ROOT, free_port, redis_available
+from tests.support.waiting import wait_for
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]

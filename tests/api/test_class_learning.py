@@ -4,14 +4,13 @@ MNIST validation digits, and the new model becomes the class's (students' page, 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app.core.config import Settings
 from app.main import create_app
 from app.services.classes import heldout_mask
 from tests.support.handwriting import font_digit_url
+from tests.support.waiting import wait_for
 
 from .helpers import StrictClient, assert_error
 
@@ -29,13 +28,13 @@ def client(tmp_path):
 
 
 def wait_for_training(client, code, auth, timeout=240.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """The class's summary once its training has ended."""
+
+    def ended():
         summary = client.get(f"/api/classes/{code}", headers=auth).json()
-        if summary["training"]["state"] not in ("queued", "running"):
-            return summary
-        time.sleep(0.5)
-    raise AssertionError("training did not end in time")
+        return summary if summary["training"]["state"] not in ("queued", "running") else None
+
+    return wait_for(ended, timeout, "the class's training to end")
 
 
 @pytest.mark.slow
@@ -125,13 +124,12 @@ def test_learning_through_redis_and_a_training_worker(tmp_path):
             body = json.dumps({"mode": "finetune", "epochs": 2}).encode()
             status, answer, _ = request(web.url, "POST", f"/api/classes/{code}/learn", body, headers=auth)
             assert status == 202, answer
-            deadline = time.monotonic() + 300
-            while time.monotonic() < deadline:
+
+            def ended():
                 summary = json.loads(request(web.url, "GET", f"/api/classes/{code}", headers=auth)[1])
-                if summary["training"]["state"] not in ("queued", "running"):
-                    break
-                time.sleep(1)
-            training = summary["training"]
+                return summary if summary["training"]["state"] not in ("queued", "running") else None
+
+            training = wait_for(ended, 300, "the class's training to end")["training"]
             assert training["state"] == "finished", training
             model_id = f"class-{code.lower()}"
             assert training["class_model"] == model_id

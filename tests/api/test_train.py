@@ -9,7 +9,6 @@ import json
 import math
 import socket
 import threading
-import time
 
 import httpx
 import numpy as np
@@ -22,25 +21,13 @@ from app.main import create_app
 from app.schemas.train import TrainRequest
 from app.services.jobs import JobManager, LocalBackend, TrainingJob, make_plan, stream_events
 from engine import Sequential
+from tests.support.waiting import finished, wait_for
 
 from .helpers import StrictClient, assert_error, make_client
 
 TINY = {"preset": "seed", "train_size": 200, "epochs": 1, "batch_size": 32, "snapshot_every": 2}
 # long enough to still be running when the test acts on it (it is always stopped well before its end)
 LONG = {"preset": "lenet", "train_size": 5000, "epochs": 20, "batch_size": 8, "snapshot_every": 50}
-TERMINAL = ("finished", "failed", "cancelled")
-
-
-def wait_for(condition, timeout: float = 120.0, what: str = "condition"):
-    """Poll until condition() is truthy (returns it); fails after ``timeout`` seconds. Not a speed assertion:
-    the timeout only keeps a broken test from hanging."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def parse_sse(text: str) -> list[dict]:
@@ -81,14 +68,6 @@ def start(client, body: dict) -> dict:
     assert response.status_code == 202, response.text
     assert response.headers["location"] == f"/api/train/{response.json()['id']}"
     return response.json()
-
-
-def finished(client, job_id: str, timeout: float = 120.0) -> dict:
-    def done():
-        status = client.get(f"/api/train/{job_id}").json()
-        return status if status["state"] in TERMINAL else None
-
-    return wait_for(done, timeout, f"job {job_id} to end")
 
 
 def stop(client, job_id: str) -> dict:

@@ -11,9 +11,10 @@ import pytest
 
 from app.services.jobs import ExtraData, data_sources
 from engine import data as engine_data
+from tests.support.waiting import finished, wait_for
 
 from .helpers import assert_error, make_client
-from .test_train import LONG, TINY, finished, read_events, start, stop, wait_for
+from .test_train import LONG, TINY, read_events, start, stop
 
 
 @pytest.fixture

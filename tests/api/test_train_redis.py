@@ -16,9 +16,10 @@ from app.main import create_app
 from app.services.jobs.redis_backend import Keys
 from engine import Sequential
 from tests.support.redis_server import REPO_ROOT, RedisServer, TrainingWorker, free_port
+from tests.support.waiting import finished, wait_for
 
 from .helpers import StrictClient, assert_error
-from .test_train import LONG, TINY, finished, parse_sse, read_events, wait_for
+from .test_train import LONG, TINY, parse_sse, read_events
 
 
 @pytest.fixture

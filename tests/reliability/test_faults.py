@@ -23,7 +23,8 @@ from app.core.config import Settings
 from app.main import create_app
 from engine import Sequential, build_preset
 from tests.api.helpers import StrictClient, assert_error
-from tests.api.test_train import parse_sse, wait_for
+from tests.api.test_train import parse_sse
+from tests.support.waiting import finished, wait_for
 
 from .conftest import assert_no_traceback, raw_connection, read_http_response
 
@@ -41,12 +42,6 @@ STOP_BOUND_S = 30  # a hung server is a failure; how fast it stops is the benchm
 
 def job_state(http: httpx.Client, job_id: str) -> dict:
     return http.get(f"/api/train/{job_id}").json()
-
-
-def wait_for_end(http: httpx.Client, job_id: str) -> dict:
-    return wait_for(
-        lambda: (s := job_state(http, job_id))["state"] not in ("queued", "running") and s, what=f"job {job_id} to end"
-    )
 
 
 class EventStream:
@@ -189,7 +184,7 @@ def test_a_job_stopped_mid_epoch_keeps_a_whole_model(server, http):
     finally:
         stream.sock.close()
     assert events[-1]["event"] == "end" and events[-1]["data"]["state"] == "cancelled"
-    status = wait_for_end(http, job["id"])
+    status = finished(http, job["id"])
     assert status["state"] == "cancelled"
     assert status["progress"]["epoch"] == 1 and status["progress"]["batch"] < status["progress"]["batches"]
     # the model of the steps taken is whole: it downloads as a valid .npz, loads safely and predicts
@@ -290,7 +285,7 @@ def test_clients_vanishing_mid_stream_leave_the_job_and_server_unharmed(server, 
         assert events and events[0]["id"] == seen + 1  # each one resumed where the last one stopped
         seen = events[-1]["id"]
         assert http.get("/api/health").status_code == 200
-    status = wait_for_end(http, job["id"])
+    status = finished(http, job["id"])
     assert status["state"] == "finished", status.get("error")
     rest = parse_sse(http.get(f"/api/train/{job['id']}/events", headers={"Last-Event-ID": str(seen)}).text)
     assert rest[0]["id"] == seen + 1 and rest[-1]["event"] == "end"

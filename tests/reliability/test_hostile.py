@@ -12,7 +12,6 @@ import base64
 import io
 import json
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +23,7 @@ from PIL import Image
 from app.core.security import json_depth_exceeds
 from tests.api.helpers import bomb_png
 from tests.support.live_server import request as raw_request
+from tests.support.waiting import finished
 
 from .conftest import assert_sound_answer, raw_connection, read_http_response
 
@@ -475,19 +475,9 @@ def test_training_jobs_beyond_the_queue_limit_get_429(http, server):
             if response.status_code == 202:
                 job = response.json()["id"]
                 http.delete(f"/api/train/{job}")
-                wait_for_end(http, job)
+                finished(http, job)
     # the slot is free again
     again = post_json(http, "/api/train", SMALL_JOB)
     assert again.status_code == 202
     http.delete(f"/api/train/{again.json()['id']}")
-    wait_for_end(http, again.json()["id"])
-
-
-def wait_for_end(http: httpx.Client, job_id: str, timeout: float = 120.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = http.get(f"/api/train/{job_id}").json()
-        if status["state"] not in ("queued", "running"):
-            return status
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still running after {timeout} s")
+    finished(http, again.json()["id"])

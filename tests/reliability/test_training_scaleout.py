@@ -19,17 +19,9 @@ from tests.api.helpers import data_url, drawn_digit, png_bytes
 from tests.api.test_train import LONG, TINY, parse_sse
 from tests.support.live_server import ServerProcess
 from tests.support.redis_server import RedisServer, TrainingWorker, redis_available
+from tests.support.waiting import finished, wait_for
 
 pytestmark = pytest.mark.slow
-ENDED = ("finished", "failed", "cancelled")
-
-
-def wait_until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-    return value
 
 
 @pytest.fixture(scope="module")
@@ -115,20 +107,16 @@ def test_a_worker_killed_mid_job_ends_it_worker_lost_and_a_new_worker_takes_the_
         # both workers busy with a long job each
         long_jobs = [http.post("/api/train", json=LONG).json() for _ in range(2)]
         client = redis.Redis.from_url(store.url)
-        wait_until(lambda: all(client.hget(Keys.job(j["id"]), "worker") for j in long_jobs), 120, "both taken")
+        wait_for(lambda: all(client.hget(Keys.job(j["id"]), "worker") for j in long_jobs), 120, "both taken")
 
         victim_pid = a.pid
         victim_job = next(
             j for j in long_jobs if client.hget(Keys.job(j["id"]), "worker").endswith(f":{victim_pid}".encode())
         )
         other_job = next(j for j in long_jobs if j is not victim_job)
-        killed_at = time.monotonic()
         a.kill(signal.SIGKILL)
-
-        status = wait_until(
-            lambda: (s := http.get(f"/api/train/{victim_job['id']}").json())["state"] in ENDED and s, 60, "worker_lost"
-        )
-        assert time.monotonic() - killed_at < 60
+        # the promise, not a speed measure: the job ends "worker_lost" within 60 s of the kill
+        status = finished(http, victim_job["id"], timeout=60)
         assert status["state"] == "failed" and status["error"]["code"] == "worker_lost"
         events = parse_sse(http.get(f"/api/train/{victim_job['id']}/events").text)
         assert events[-1]["event"] == "end" and sum(e["event"] == "end" for e in events) == 1
@@ -137,17 +125,13 @@ def test_a_worker_killed_mid_job_ends_it_worker_lost_and_a_new_worker_takes_the_
 
         # no worker left: a job waits; a restarted worker picks it up
         http.delete(f"/api/train/{other_job['id']}")
-        wait_until(lambda: http.get(f"/api/train/{other_job['id']}").json()["state"] in ENDED, 60, "the stop")
+        finished(http, other_job["id"], timeout=60)  # the stop
         b.kill(signal.SIGKILL)
         waiting = http.post("/api/train", json=TINY).json()
         time.sleep(2)
         assert http.get(f"/api/train/{waiting['id']}").json()["queue_position"] == 1
         a.start()
-        end = wait_until(
-            lambda: (s := http.get(f"/api/train/{waiting['id']}").json())["state"] in ENDED and s,
-            180,
-            "the waiting job",
-        )
+        end = finished(http, waiting["id"], timeout=180)
         assert end["state"] == "finished"
         assert client.hget(Keys.job(waiting["id"]), "worker").endswith(f":{a.pid}".encode())
         b.start()
