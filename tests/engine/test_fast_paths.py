@@ -198,9 +198,9 @@ def test_convolution_in_chunks_gives_the_training_mode_numbers(rng, monkeypatch,
 def test_the_kernel_gradient_in_chunks_is_the_one_shot_product_to_the_last_bit(
     rng, monkeypatch, stride, padding, chunk_bytes
 ):
-    """A training batch's forward keeps the padded input only; backward rebuilds the windows chunk by chunk and
-    adds the per-image products in the one-shot order: the same dL/dK, bit for bit (the bundled models stay
-    reproducible)."""
+    """A training batch's forward keeps the padded input only; backward rebuilds the windows chunk by chunk (im2col,
+    or the wide layout at stride 1) and adds the per-image products in the one-shot order: the same dL/dK, bit for
+    bit, as all the windows at once."""
     monkeypatch.setattr(conv_module, "CHUNK_BYTES", chunk_bytes)
     layer = Conv2D(4, kernel_size=3, stride=stride, padding=padding)
     layer.build((3, 11, 9), rng)
@@ -210,8 +210,50 @@ def test_the_kernel_gradient_in_chunks_is_the_one_shot_product_to_the_last_bit(
     grad = rng.standard_normal(out.shape).astype(np.float32)
     layer.backward(grad)
     pads, (ho, wo) = conv_module.conv_geometry(x.shape[2:], layer.kernel_size, layer.stride, layer.padding)
-    cols = conv_module.im2col(conv_module.pad_images(x, pads), layer.kernel_size, layer.stride, (ho, wo))
-    g = grad.reshape(7, 4, ho * wo)
+    if layer.cache.get("wide"):
+        x_pad = conv_module.pad_images(x, conv_module.wide_pads(pads))
+        cols = conv_module.wide_view(x_pad, layer.kernel_size, (ho, wo)).reshape(7, 3 * 9, -1)
+        g = conv_module.wide_gradient(grad, x_pad.shape[3], 0)
+    else:
+        cols = conv_module.im2col(conv_module.pad_images(x, pads), layer.kernel_size, layer.stride, (ho, wo))
+        g = grad.reshape(7, 4, ho * wo)
     one_shot = (cols @ g.transpose(0, 2, 1)).sum(axis=0).T.reshape(layer.params["K"].shape)
     np.testing.assert_array_equal(layer.grads["K"], one_shot)
     assert ("cols" in layer.cache) == (chunk_bytes >= 1 << 20)  # a small batch's windows fit in one chunk: kept
+    assert bool(layer.cache.get("wide")) == (stride == 1 and chunk_bytes < 1 << 20)
+
+
+@pytest.mark.parametrize(
+    ("in_shape", "filters", "kernel", "padding", "use_bias"),
+    [
+        ((1, 28, 28), 8, 5, "same", True),  # LeNet's first layer
+        ((8, 14, 14), 16, 5, "valid", True),  # LeNet's second
+        ((3, 11, 9), 4, (3, 2), (1, 2), True),  # a kernel that is not square, uneven padding
+        ((2, 7, 12), 3, 4, "same", False),  # an even kernel: "same" pads one more at the bottom and right
+        ((3, 6, 6), 2, 1, 0, True),  # 1×1 windows: no junk columns at all
+        ((2, 5, 5), 3, 5, "valid", True),  # one output per image
+    ],
+)
+def test_the_wide_layout_gives_the_numbers_of_the_windows_one_by_one(
+    rng, monkeypatch, in_shape, filters, kernel, padding, use_bias
+):
+    """A stride-1 batch goes through the wide layout (each window row a contiguous slice of the padded image,
+    junk columns cut off or multiplied by zeros): output, dL/dK, dL/db and dL/dX must be the numbers of the
+    im2col path that keeps every window, to float32 rounding (the same products, different BLAS calls)."""
+    layer = Conv2D(filters, kernel_size=kernel, padding=padding, use_bias=use_bias)
+    layer.build(in_shape, rng)
+    if use_bias:
+        layer.params["b"] = rng.standard_normal(filters).astype(np.float32)
+    layer.training = True
+    x = rng.standard_normal((9, *in_shape)).astype(np.float32)
+    results = {}
+    for budget in (1 << 40, 1):  # every window kept at once (im2col), then the wide layout chunk by chunk
+        monkeypatch.setattr(conv_module, "CHUNK_BYTES", budget)
+        out = layer.forward(x)
+        grad = np.random.default_rng(3).standard_normal(out.shape).astype(np.float32)
+        dx = layer.backward(grad)
+        results[budget] = (layer.cache.get("wide", False), out, dx, *(layer.grads[k].copy() for k in layer.params))
+    (wide_small, *reference), (wide_batch, *got) = results[1 << 40], results[1]
+    assert (wide_small, wide_batch) == (False, True)
+    for a, b in zip(got, reference):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * float(np.abs(b).max()))
