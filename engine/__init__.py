@@ -7,6 +7,7 @@ Pure NumPy (Pillow for image decoding/resampling): it never imports the web fram
 """
 
 from .activations import ELU, Heaviside, LeakyReLU, ReLU, Sigmoid, Tanh
+from .allocator import keep_freed_memory
 from .base import Layer, NotDifferentiableError
 from .blas import limit_blas_threads
 from .conv import Conv2D, conv_output_shape
@@ -19,6 +20,7 @@ from .pooling import AvgPool2D, MaxPool2D, SumPool2D
 from .presets import PRESETS, build_preset
 from .trace import backward_trace, forward_trace, receptive_field, sgd_preview
 
+keep_freed_memory()  # no fresh pages (and page faults) for every step's arrays (why: engine/allocator.py)
 limit_blas_threads()  # one BLAS thread unless $CONVSTEP_BLAS_THREADS says otherwise (why: engine/blas.py)
 
 __all__ = [
