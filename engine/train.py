@@ -264,8 +264,8 @@ def train(
     ``optimizer``: "adam" or "sgd" (with ``momentum``); ``learning_rate`` defaults to
     ``DEFAULT_LEARNING_RATES[optimizer]`` and follows ``lr_schedule`` (per step). ``weight_decay`` adds
     λ·θ to the gradient of kernels and weights (not biases). ``threads`` > 1 splits each minibatch over that many
-    threads (:mod:`engine.parallel`): faster on several cores, and reproducible for a given thread count (its
-    dropout masks and the order of its sums differ from one thread's). Returns a :class:`TrainResult`."""
+    cores (:mod:`engine.parallel`: this thread and helper processes): faster on several cores, and reproducible for
+    a given count (its dropout masks and the order of its sums differ from one thread's). Returns a :class:`TrainResult`."""
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:

@@ -1,6 +1,9 @@
-"""Data parallelism (engine/parallel.py): the threads compute the same step as one thread, on slices."""
+"""Data parallelism (engine/parallel.py): the calling thread and helper processes compute the same step as one
+thread, on slices; inference on threads."""
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -67,18 +70,47 @@ def test_small_batches_are_not_split_below_the_minimum_slice():
         ParallelGrads(model, 1)
 
 
-def test_the_model_is_updated_not_the_forks(batch):
-    """The forks share the weights read-only; the optimiser's in-place step on the model reaches them."""
+def test_the_helpers_compute_with_the_weights_of_each_step(batch):
+    """The optimiser updates the model in place; at the next step the helper process's slice uses the new weights
+    (the same gradients as one thread on the updated model), and the first slice's fork only reads them."""
     x, y = batch
-    model = build_preset("lenet").train()
+    model = build_preset("lenet").eval()  # no dropout: both ways see the same network
     opt = SGD(0.1)
     with ParallelGrads(model, 2) as parallel:
         before = model.layers[0].params["K"].copy()
         parallel.loss_and_grads(x, y)
         opt.step(model)
         assert not np.array_equal(model.layers[0].params["K"], before)
-        assert np.array_equal(parallel.forks[1].layers[0].params["K"], model.layers[0].params["K"])
-        assert not parallel.forks[0].layers[0].params["K"].flags.writeable
+        loss, probs = parallel.loss_and_grads(x, y)
+        got = {(layer.name, k): g.copy() for layer in model.layers for k, g in layer.grads.items()}
+        assert not parallel.fork.layers[0].params["K"].flags.writeable
+    expected_loss, expected_probs, _ = model.loss_and_grads(x, y, input_grad=False)
+    assert loss == pytest.approx(expected_loss, rel=1e-6)
+    np.testing.assert_allclose(probs, expected_probs, rtol=1e-5, atol=1e-7)
+    for layer in model.layers:
+        for k, g in layer.grads.items():
+            np.testing.assert_allclose(got[layer.name, k], g, rtol=1e-4, atol=1e-6)
+
+
+def test_a_helpers_error_is_raised_in_the_calling_process(batch):
+    x, y = batch
+    model = build_preset("lenet")
+    with ParallelGrads(model, 2) as parallel:
+        with pytest.raises(ValueError):  # labels the helper's slice cannot one-hot encode
+            parallel.loss_and_grads(x, np.where(np.arange(64) < 32, y, 99))
+        loss, _ = parallel.loss_and_grads(x, y)  # the helper is still there for the next step
+        assert np.isfinite(loss)
+
+
+def test_closing_stops_the_helper_processes(batch):
+    model = build_preset("seed")
+    parallel = ParallelGrads(model, 3)
+    processes = [process for process, _ in parallel.helpers]
+    assert len(processes) == 2 and all(p.poll() is None for p in processes)
+    assert not os.path.exists(parallel.shared.path)  # the shared map's file is gone once the helpers mapped it
+    parallel.close()
+    parallel.close()  # twice is fine
+    assert all(p.poll() == 0 for p in processes)
 
 
 def test_training_on_two_threads_learns_and_is_reproducible(digits):
