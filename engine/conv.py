@@ -206,19 +206,21 @@ def convolve_in_chunks(
 def convolve_wide(
     x_pad: np.ndarray, k_mat: np.ndarray, bias: np.ndarray | None, kernel: tuple[int, int], out_hw: tuple[int, int]
 ) -> np.ndarray:
-    """A stride-1 convolution of a batch padded by :func:`wide_pads`: ``k_mat (F, C·F_h·F_w) @`` the
-    :func:`wide_view` windows, chunk by chunk, the bias added while each chunk's products are in the CPU's cache.
-
-    Returns the (N, F, H_out, W_out) outputs as a view of the wide products (:func:`crop_wide`), not a copy: the
-    next layer reads them once anyway (ReLU, pooling, the next convolution's padding), and copying the real columns
-    out cost as much as the product for LeNet's first layer."""
-    n, f = x_pad.shape[0], k_mat.shape[0]
-    wide = np.empty((n, f, out_hw[0] * x_pad.shape[3]), dtype=np.result_type(k_mat, x_pad))
+    """A stride-1 convolution of a batch padded by :func:`wide_pads`: (N, F, H_out, W_out) = ``k_mat (F, C·F_h·F_w)
+    @`` the :func:`wide_view` windows, chunk by chunk; each chunk's bias is added and its real columns copied out
+    (:func:`crop_wide`) while the products are still in the CPU's cache."""
+    n, f, (ho, wo) = x_pad.shape[0], k_mat.shape[0], out_hw
+    out = np.empty((n, f, ho, wo), dtype=np.result_type(k_mat, x_pad))
+    products = None
     for images, cols in window_chunks(x_pad, kernel, (1, 1), out_hw, wide=True):
-        products = np.matmul(k_mat, cols, out=wide[images])
+        k = images.stop - images.start
+        if products is None:
+            products = np.empty((k, f, cols.shape[2]), dtype=out.dtype)
+        chunk = np.matmul(k_mat, cols, out=products[:k])
         if bias is not None:
-            products += bias[:, None]
-    return crop_wide(wide, out_hw)
+            chunk += bias[:, None]  # on the contiguous products: cheaper than while copying the real columns
+        out[images] = crop_wide(chunk, out_hw)
+    return out
 
 
 def kernel_gradient_in_chunks(
