@@ -13,8 +13,9 @@ Figures that are compared are timed in turns (A, B, C, A, B, C, ...), so that a 
 hits every contender alike. The JSON also records the CPU count, load average, NumPy and its BLAS.
 
 If PyTorch is importable, the same networks are timed with it (benchmarks/torch_reference.py), with 1 and with 2
-threads, in turns with ConvStep on 1 and 2 threads (engine/parallel.py); ``*_vs_torch`` compares each side's
-faster figure, ``*_vs_torch_1t`` / ``*_vs_torch_2t`` equal thread counts. PyTorch is not a dependency of
+threads, in turns with ConvStep on 1 and 2 cores (engine/parallel.py: a training step on this thread and a helper
+process, inference on two threads); ``*_vs_torch`` compares each side's faster figure, ``*_vs_torch_1t`` /
+``*_vs_torch_2t`` equal core counts. PyTorch is not a dependency of
 ConvStep: install it by hand to get these.
 
 Two OpenBLAS kernels: some machines set ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE``, which force an older kernel
@@ -138,8 +139,8 @@ def torch_contenders(x, y, enabled: bool) -> dict[int, dict[str, Any]]:
 
 def bench_lenet(x, y, repeats: int, torch: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Training step (forward + backward + SGD with momentum) at batch 64 and inference at batch 256, img/s, for
-    ConvStep and PyTorch each on 1 thread and on 2 (ConvStep's second thread: engine/parallel.py, the batch split
-    in two; ``convstep train --threads 2``).
+    ConvStep and PyTorch each on 1 core and on 2 (ConvStep's second core: engine/parallel.py, the batch split in
+    two — for training, the second half computed by a helper process, as ``convstep train --threads 2`` does).
 
     The backward pass computes every parameter gradient but not the gradient of the pixels
     (``input_grad=False``), as a training loop needs and as PyTorch does for inputs without requires_grad.

@@ -81,6 +81,22 @@ def layer_from_spec(spec: dict[str, Any]) -> Layer:
         raise ValueError(f"bad options for a {kind} layer: {exc}") from None
 
 
+def running_order(layers: list[Layer]) -> list[Layer]:
+    """The order in which :class:`Sequential` runs ``layers``: as given, except that a ReLU followed by a max
+    pooling runs after it. Both orders give the same numbers::
+
+        max(ReLU(x) over a window) = ReLU(max(x over the window))          (ReLU never changes which value is largest)
+
+    and backward sends the same gradients: the ReLU mask at each window's arg-max is [max > 0] either way, and a
+    window whose numbers are all ≤ 0 sends nothing back in both. Run this way, the ReLU and its mask touch a quarter
+    of the numbers (2×2 pooling). Traces run the layers one by one in their own order (engine/trace.py)."""
+    order = list(layers)
+    for i in range(len(order) - 1):
+        if type(order[i]) is ReLU and type(order[i + 1]) is MaxPool2D:
+            order[i], order[i + 1] = order[i + 1], order[i]
+    return order
+
+
 class Sequential:
     """Layers applied one after the other. ``input_shape`` is per sample: (C, H, W) or (D,)."""
 
@@ -219,9 +235,10 @@ class Sequential:
         return x
 
     def forward(self, x, upto: int | None = None) -> np.ndarray:
-        """Run the layers (all of them, or the first ``upto``) on a batch; returns the last output."""
+        """Run the layers (all of them, or the first ``upto``) on a batch, in :func:`running_order`; returns the
+        last output."""
         out = self.as_batch(x)
-        for layer in self.layers[:upto]:
+        for layer in running_order(self.layers[:upto]):
             out = layer.forward(out)
         return out
 
@@ -252,7 +269,7 @@ class Sequential:
         computing that layer's input gradient (nothing below it is learnt), and returns None: every layer's
         ``grads`` are the same, for less work (LeNet's first convolution would spend most of its backward pass
         on the gradient of the pixels)."""
-        layers = self.layers[: len(self.layers) if start is None else start]
+        layers = running_order(self.layers[: len(self.layers) if start is None else start])  # as forward ran them
         if input_grad:
             for layer in reversed(layers):
                 grad = layer.backward(grad)

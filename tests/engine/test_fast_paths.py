@@ -21,6 +21,7 @@ import engine.conv as conv_module
 from engine import Conv2D, MaxPool2D, ReLU, Sequential, backward_trace, build_preset
 from engine.blas import blas_info, limit_blas_threads
 from engine.losses import softmax_cross_entropy
+from engine.model import running_order
 
 MODELS = {
     "lenet": lambda dtype: build_preset("lenet", dtype=dtype),
@@ -257,3 +258,41 @@ def test_the_wide_layout_gives_the_numbers_of_the_windows_one_by_one(
     assert (wide_small, wide_batch) == (False, True)
     for a, b in zip(got, reference):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * float(np.abs(b).max()))
+
+
+@pytest.mark.parametrize(
+    "pools",
+    [
+        [{"type": "maxpool", "size": 2}],  # LeNet's blocks
+        [{"type": "maxpool", "size": 3, "stride": 2}],  # overlapping windows: a cell gets several windows' gradients
+        [{"type": "maxpool", "size": 2}, {"type": "maxpool", "size": 2}],  # the ReLU moves past both
+    ],
+)
+def test_running_a_relu_after_its_max_pooling_gives_the_layer_by_layer_numbers_to_the_bit(rng, pools):
+    """Sequential runs ReLU → max pooling as pooling → ReLU (engine/model.py: running_order). Outputs, every
+    parameter gradient and the input gradient must be those of the layers run one by one in their own order — with
+    ties and windows that are all ≤ 0 (a bias of −3 makes most of them so; a constant image makes ties)."""
+    spec = [{"type": "conv2d", "filters": 3, "kernel_size": 3, "padding": 1}, {"type": "relu"}, *pools]
+    spec += [{"type": "flatten"}, {"type": "dense", "units": 10}, {"type": "softmax"}]
+    model = Sequential.from_spec(spec, input_shape=(1, 12, 12), seed=2)
+    model.layers[0].params["b"][:] = [-3.0, 0.5, 0.0]
+    x = rng.standard_normal((6, 1, 12, 12)).astype(np.float32)
+    x[0] = 1.0  # a flat image: equal values in every window
+    y = np.arange(6) % 10
+    model.train()
+    loss, probs, dx = model.loss_and_grads(x, y)
+    got = {(layer.name, k): g.copy() for layer in model.layers for k, g in layer.grads.items()}
+
+    outs = [x]
+    for layer in model.layers[:-1]:  # one by one, in the model's order (as traces do)
+        outs.append(layer.forward(outs[-1]))
+    loss2, probs2, grad = softmax_cross_entropy(outs[-1], y)
+    for layer in reversed(model.layers[:-1]):
+        grad = layer.backward(grad)
+    assert loss == loss2
+    np.testing.assert_array_equal(probs, probs2)
+    np.testing.assert_array_equal(dx, grad)
+    for layer in model.layers:
+        for k, g in layer.grads.items():
+            np.testing.assert_array_equal(got[layer.name, k], g, err_msg=f"{layer.name}.{k}")
+    assert [type(layer).__name__ for layer in running_order(model.layers[:3])] == ["Conv2D", "MaxPool2D", "ReLU"]
