@@ -12,6 +12,9 @@ Keras-like summary. A network that ends with ``softmax`` is trained with the fus
 
 Models are saved as ``.npz`` (``allow_pickle=False``): one array per parameter (``param/<layer>/<name>``),
 plus the architecture and metadata as JSON text.
+
+Why one file of over 400 lines: the model is one class — building, running, training passes, describing, saving —
+and a reader follows a batch through it top to bottom.
 """
 
 from __future__ import annotations
