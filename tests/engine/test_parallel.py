@@ -10,7 +10,7 @@ import pytest
 
 from engine import Sequential, build_preset
 from engine.optim import SGD
-from engine.parallel import MIN_SLICE, ParallelGrads, forward_in_slices
+from engine.parallel import MIN_SLICE, ParallelGrads, batch_slices, forward_in_slices
 from engine.train import train
 
 from .test_train import TINY
@@ -139,3 +139,38 @@ def test_inference_on_threads_gives_the_same_numbers(batch):
     x = np.concatenate([batch[0]] * 5)  # 320 images: slices of a 256-image batch and of a 64-image one
     np.testing.assert_allclose(model.predict_proba(x, batch_size=256, threads=2), model.predict_proba(x), rtol=1e-6)
     assert forward_in_slices(model, x[:10], 2).shape == (10, 10)  # too few to split: one slice
+
+
+def test_a_helper_process_computes_exactly_what_this_process_would(batch):
+    """Same slice, same weights, same dropout stream: the helper's gradients are this process's to the bit, so a
+    run on 2 cores is reproducible, and the same as when the slices ran on threads."""
+    from engine.parallel import _seed_dropout, _weighted_sum
+
+    x, y = batch
+    model = build_preset("lenet").train()  # with dropout
+    seeds = np.random.SeedSequence(7).spawn(2)
+    opt = SGD(0.05, momentum=0.9)
+    with ParallelGrads(model, 2, seeds) as parallel:
+        for _ in range(2):  # the second step checks that the helper sees the optimiser's update
+            loss, probs = parallel.loss_and_grads(x, y)
+            got = [g.copy() for layer in model.layers for g in layer.grads.values()]
+            opt.step(model)
+    reference = build_preset("lenet").train()
+    forks = [reference.fork() for _ in seeds]
+    for fork, seed in zip(forks, np.random.SeedSequence(7).spawn(2)):  # fresh: spawning children is stateful
+        _seed_dropout(fork, seed)
+    opt = SGD(0.05, momentum=0.9)
+    for _ in range(2):
+        parts = batch_slices(len(x), 2)
+        results = [fork.loss_and_grads(x[s], y[s], input_grad=False) for fork, s in zip(forks, parts)]
+        weights = [(s.stop - s.start) / len(x) for s in parts]
+        for i, layer in enumerate(reference.layers):
+            for k in layer.params:
+                layer.grads[k] = _weighted_sum(weights, [fork.layers[i].grads[k] for fork in forks])
+        expected = [g.copy() for layer in reference.layers for g in layer.grads.values()]
+        opt.step(reference)
+    assert loss == sum(w * r[0] for w, r in zip(weights, results))
+    np.testing.assert_array_equal(probs, np.concatenate([r[1] for r in results]))
+    assert len(got) == len(expected) == 10
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
