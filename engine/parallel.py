@@ -117,10 +117,11 @@ class SharedArrays:
         return out
 
     def forget_file(self) -> None:
-        """Delete the file (the processes that mapped it keep the memory until they unmap it)."""
+        """Delete the file (the processes that mapped it keep the memory until they unmap it). Best effort: where a
+        mapped file cannot be deleted (Windows), it is left in the temporary folder."""
         try:
             os.unlink(self.path)
-        except FileNotFoundError:
+        except OSError:
             pass
 
 
