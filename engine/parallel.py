@@ -32,6 +32,7 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -155,7 +156,9 @@ HELPER_COMMAND = "import sys; sys.path[:0] = sys.argv[1:]; from engine.parallel 
 def helper_main() -> None:
     """A helper process: compute the gradients of the slices it is sent, write them into the shared map.
 
-    Its messages travel on its stdout, so anything else printed there goes to stderr instead."""
+    Its messages travel on its stdout, so anything else printed there goes to stderr instead. Ctrl-C in a terminal
+    reaches the whole process group: a helper ignores it and stops when the calling process closes its pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     writer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     channel = Channel(sys.stdin.buffer, writer)

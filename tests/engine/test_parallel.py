@@ -4,6 +4,7 @@ thread, on slices; inference on threads."""
 from __future__ import annotations
 
 import os
+import signal
 
 import numpy as np
 import pytest
@@ -100,6 +101,18 @@ def test_a_helpers_error_is_raised_in_the_calling_process(batch):
             parallel.loss_and_grads(x, np.where(np.arange(64) < 32, y, 99))
         loss, _ = parallel.loss_and_grads(x, y)  # the helper is still there for the next step
         assert np.isfinite(loss)
+
+
+def test_ctrl_c_is_left_to_the_calling_process(batch):
+    """Ctrl-C reaches a terminal's whole process group; the helper carries on (no traceback of its own) and stops
+    when the calling process, which handles the interrupt, closes it."""
+    x, y = batch
+    with ParallelGrads(build_preset("seed"), 2) as parallel:
+        helper = parallel.helpers[0][0]
+        helper.send_signal(signal.SIGINT)
+        loss, _ = parallel.loss_and_grads(x, y)
+        assert np.isfinite(loss) and helper.poll() is None
+    assert helper.poll() == 0
 
 
 def test_closing_stops_the_helper_processes(batch):
