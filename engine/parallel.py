@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,7 +163,8 @@ def helper_main() -> None:
     writer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     channel = Channel(sys.stdin.buffer, writer)
-    model_bytes, shared_info, index, seed = channel.recv()
+    model_bytes, shared_info, augment, index, seed, augment_seed = channel.recv()
+    augment_rng = np.random.default_rng(augment_seed)
 
     from .model import Sequential
 
@@ -182,6 +184,8 @@ def helper_main() -> None:
             return
         training, x, y = message
         try:
+            if augment is not None:
+                x = augment(x, augment_rng).astype(model.dtype, copy=False)
             model.train(training)
             loss, probs, _ = model.loss_and_grads(x, y, input_grad=False)
             for (i, name, _), target in zip(shared.layout, shared.grads[index]):
@@ -204,10 +208,20 @@ class ParallelGrads:
 
     After a call, ``model``'s layers hold the combined gradients in their ``grads`` (what an optimiser reads),
     exactly as after ``model.loss_and_grads(x, y, input_grad=False)``. ``dropout_seeds`` (one
-    ``np.random.SeedSequence`` per slice) give each slice its own dropout stream. Use as a context manager, or
-    call :meth:`close`, to stop the helpers."""
+    ``np.random.SeedSequence`` per slice) give each slice its own dropout stream. ``augment`` (``f(x, rng) -> x``),
+    if given, distorts each slice in the process that computes it, with its own generator from ``augment_seeds``:
+    a training run's augmentation is shared out too. A function that cannot be pickled cannot reach a helper: then
+    ``self.augment`` is None and the caller augments the whole batch itself. Use as a context manager, or call
+    :meth:`close`, to stop the helpers."""
 
-    def __init__(self, model: Sequential, threads: int, dropout_seeds: list[np.random.SeedSequence] | None = None):
+    def __init__(
+        self,
+        model: Sequential,
+        threads: int,
+        dropout_seeds: list[np.random.SeedSequence] | None = None,
+        augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+        augment_seeds: list[np.random.SeedSequence] | None = None,
+    ):
         if threads < 2:
             raise ValueError("ParallelGrads needs at least 2 threads (use model.loss_and_grads for one)")
         self.model = model
@@ -215,10 +229,13 @@ class ParallelGrads:
         seeds = dropout_seeds or np.random.SeedSequence().spawn(self.threads)
         self.fork = model.fork()  # the first slice's, in this process
         _seed_dropout(self.fork, seeds[0])
+        self.augment = augment if augment is not None and _picklable(augment) else None  # else: the caller's job
+        augment_seeds = augment_seeds or np.random.SeedSequence().spawn(self.threads)
+        self.augment_rng = np.random.default_rng(augment_seeds[0])
         self.shared = SharedArrays(model, self.threads - 1)
         info = (self.shared.path, self.shared.dtype.str, self.shared.layout, self.shared.count, self.threads - 1)
         engine_parent = str(Path(__file__).resolve().parents[1])
-        request = (model.to_bytes(), info)
+        request = (model.to_bytes(), info, self.augment)
         self.helpers: list[tuple[subprocess.Popen, Channel]] = []
         try:
             for k in range(self.threads - 1):
@@ -227,7 +244,7 @@ class ParallelGrads:
                 )
                 channel = Channel(process.stdout, process.stdin)
                 self.helpers.append((process, channel))
-                channel.send((*request, k, seeds[k + 1]))
+                channel.send((*request, k, seeds[k + 1], augment_seeds[k + 1]))
             for _, channel in self.helpers:
                 if self._answer(channel) != "ready":
                     raise RuntimeError("a training helper process did not start")
@@ -249,8 +266,11 @@ class ParallelGrads:
             np.copyto(view, self.model.layers[i].params[name])
         for (_, channel), part in zip(self.helpers, parts[1:]):
             channel.send((training, np.ascontiguousarray(x[part]), np.ascontiguousarray(y[part])))
+        first = x[parts[0]]
+        if self.augment is not None:  # while the helpers augment and compute theirs
+            first = self.augment(first, self.augment_rng).astype(self.model.dtype, copy=False)
         self.fork.train(training)
-        loss0, probs0, _ = self.fork.loss_and_grads(x[parts[0]], y[parts[0]], input_grad=False)
+        loss0, probs0, _ = self.fork.loss_and_grads(first, y[parts[0]], input_grad=False)
         results = [(loss0, probs0)]
         for _, channel in self.helpers[: len(parts) - 1]:
             results.append(self._answer(channel))
@@ -324,6 +344,14 @@ def forward_in_slices(model: Sequential, x: np.ndarray, threads: int) -> np.ndar
     forks = [model.fork() for _ in parts]
     outs = shared_pool(len(parts)).map(lambda k: forks[k].forward(x[parts[k]]), range(len(parts)))
     return np.concatenate(list(outs))
+
+
+def _picklable(obj) -> bool:
+    try:
+        pickle.dumps(obj)
+    except Exception:  # lambdas, local functions, open resources...
+        return False
+    return True
 
 
 def _weighted_sum(weights: list[float], arrays: list[np.ndarray]) -> np.ndarray:

@@ -31,6 +31,7 @@ A loss that becomes NaN or infinite raises :class:`TrainingDiverged`; the model'
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import time
@@ -208,7 +209,8 @@ def _augmenter(augment) -> tuple[Callable[[np.ndarray, np.random.Generator], np.
         raise ValueError(f"unknown augmentation option(s) {', '.join(unknown)}; known: {', '.join(known)}")
     # the settings record every option, defaults included, so a saved model says exactly how it was trained
     settings = {name: list(v) if isinstance(v, tuple) else v for name, v in {**known, **options}.items()}
-    return (lambda x, rng: augment_batch(x, rng, **options)), settings
+    # a partial, not a lambda: it pickles, so helper processes can augment their own slices (engine/parallel.py)
+    return functools.partial(augment_batch, **options), settings
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------------
@@ -300,8 +302,11 @@ def train(
         layer.rng = np.random.default_rng(layer_seq)
 
     opt = make_optimizer(optimizer, base_lr, momentum=momentum, weight_decay=weight_decay)
-    # one thread: the model itself, as the module docstring reads; more: the same step on slices of the batch
-    parallel = ParallelGrads(model, threads, dropout_seq.spawn(threads)) if threads > 1 else None
+    # one thread: the model, as the module docstring reads; more: slices of the batch, each augmented where computed
+    parallel = None
+    if threads > 1:
+        parallel = ParallelGrads(model, threads, dropout_seq.spawn(threads), augment_fn, augment_seq.spawn(threads))
+    augment_here = augment_fn if parallel is None or parallel.augment is None else None
     n = len(x)
     batches = -(-n // batch_size)
     total_steps = epochs * batches
@@ -339,8 +344,8 @@ def train(
                     return result
                 idx = order[b * batch_size : (b + 1) * batch_size]
                 xb, yb = x[idx], y[idx]
-                if augment_fn is not None:
-                    xb = augment_fn(xb, augment_rng).astype(model.dtype, copy=False)
+                if augment_here is not None:
+                    xb = augment_here(xb, augment_rng).astype(model.dtype, copy=False)
                 lr = learning_rate_at(lr_schedule, base_lr, step / total_steps)
                 # a diverging run overflows before its loss turns NaN: TrainingDiverged says so, not warnings
                 with np.errstate(over="ignore", invalid="ignore"):

@@ -187,3 +187,46 @@ def test_a_helper_process_computes_exactly_what_this_process_would(batch):
     assert len(got) == len(expected) == 10
     for a, b in zip(got, expected):
         np.testing.assert_array_equal(a, b)
+
+
+def test_each_process_augments_its_own_slice_with_its_own_stream(batch):
+    """With ``augment``, the helper distorts its slice itself (the calling process no longer does the whole
+    batch's augmentation alone): the same numbers as augmenting each slice here with its stream, then computing."""
+    import functools
+
+    from engine.augment import augment_batch
+    from engine.parallel import _weighted_sum
+
+    x, y = batch
+    augment = functools.partial(augment_batch, max_rotation_deg=20.0)
+    model = build_preset("lenet").eval()  # no dropout: only the augmentation is random
+    with ParallelGrads(model, 2, augment=augment, augment_seeds=np.random.SeedSequence(4).spawn(2)) as parallel:
+        loss, _ = parallel.loss_and_grads(x, y)
+        got = model.layers[0].grads["K"].copy()
+    parts, streams = batch_slices(len(x), 2), np.random.SeedSequence(4).spawn(2)
+    forks, losses = [model.fork() for _ in parts], []
+    for fork, part, stream in zip(forks, parts, streams):
+        distorted = augment(x[part], np.random.default_rng(stream)).astype(np.float32)
+        assert not np.array_equal(distorted, x[part])
+        losses.append(fork.loss_and_grads(distorted, y[part], input_grad=False)[0])
+    assert loss == 0.5 * losses[0] + 0.5 * losses[1]
+    np.testing.assert_array_equal(got, _weighted_sum([0.5, 0.5], [f.layers[0].grads["K"] for f in forks]))
+
+
+def test_training_on_two_cores_with_augmentation_is_reproducible(digits):
+    x, y = digits
+    weights = []
+    for _ in range(2):
+        model = Sequential.from_spec(TINY, seed=1)
+        train(model, x[:128], y[:128], epochs=1, batch_size=64, augment=True, seed=3, threads=2)
+        weights.append([p.copy() for _, _, p in model.parameters()])
+    for a, b in zip(*weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_an_augmentation_that_cannot_reach_a_helper_stays_with_the_caller(batch):
+    model = build_preset("seed")
+    with ParallelGrads(model, 2, augment=lambda x, rng: x) as parallel:  # a lambda does not pickle
+        assert parallel.augment is None
+        loss, _ = parallel.loss_and_grads(*batch)
+        assert np.isfinite(loss)
