@@ -269,18 +269,12 @@ def input_gradient_wide(g_lead: np.ndarray, K: np.ndarray, padded_shape) -> np.n
     first row and each row's junk columns give the zeros of the spread), so it is copied in runs of H_out·W_pad
     numbers instead of written W_out at a time into zeros."""
     n, f = g_lead.shape[:2]
-    _, c, kh, kw = K.shape
-    hp, wp = padded_shape[2], padded_shape[3]
+    kw = K.shape[3]
     length = g_lead.shape[2] - (kw - 1)  # H_out·W_pad
     s_n, s_f, s_s = g_lead.strides
     shifted = np.ndarray((n, f, kw, length), g_lead.dtype, g_lead, (kw - 1) * s_s, (s_n, s_f, -s_s, s_s))
     spread = shifted.reshape(n, f * kw, length)  # the copy: (f, p) rows, each contiguous
-    k_t = K.transpose(1, 2, 0, 3).reshape(c * kh, f * kw)  # [(c, m), (f, p)]
-    rows = (k_t @ spread).reshape(n, c, kh, length)
-    dx_pad = np.zeros((n, c, hp * wp), dtype=rows.dtype)
-    for m in range(kh):
-        dx_pad[:, :, m * wp : m * wp + length] += rows[:, :, m]
-    return dx_pad.reshape(n, c, hp, wp)
+    return spread_to_input(spread, K, padded_shape, 1)
 
 
 def input_gradient(grad: np.ndarray, K: np.ndarray, padded_shape, stride: tuple[int, int]) -> np.ndarray:
@@ -298,17 +292,29 @@ def input_gradient(grad: np.ndarray, K: np.ndarray, padded_shape, stride: tuple[
     Steps 1 and 3 move whole rows (contiguous memory), which is what makes this faster than scattering an
     im2col-shaped gradient back window by window."""
     n, f, ho, wo = grad.shape
-    _, c, kh, kw = K.shape
+    kw = K.shape[3]
     wp = padded_shape[3]
     sh, sw = stride
     spread = np.zeros((n, f, kw, ho, wp), dtype=grad.dtype)
     for p in range(kw):
         spread[:, :, p, :, p : p + sw * (wo - 1) + 1 : sw] = grad
+    return spread_to_input(spread.reshape(n, f * kw, ho * wp), K, padded_shape, sh)
+
+
+def spread_to_input(spread: np.ndarray, K: np.ndarray, padded_shape, stride_h: int) -> np.ndarray:
+    """Steps 2 and 3 of :func:`input_gradient` (and :func:`input_gradient_wide`): from the spread gradient
+    G_p (N, F·F_w, H_out·W_pad), one product per image mixes filters and kernel columns for every (channel, kernel
+    row), ``R[n, (c, m)] = K_t (C·F_h, F·F_w) @ G_p[n]``, then each kernel row m goes back to its rows of
+    dL/dX_pad (N, C, H_pad, W_pad): ``dL/dX_pad[n, c, i·S_h + m, :] += R[n, (c, m), i, :]``."""
+    n, _, length = spread.shape
+    f, c, kh, kw = K.shape
+    wp = padded_shape[3]
+    ho = length // wp
     k_t = K.transpose(1, 2, 0, 3).reshape(c * kh, f * kw)  # [(c, m), (f, p)]
-    rows = (k_t @ spread.reshape(n, f * kw, ho * wp)).reshape(n, c, kh, ho, wp)
-    dx_pad = np.zeros(padded_shape, dtype=rows.dtype)
+    rows = (k_t @ spread).reshape(n, c, kh, ho, wp)
+    dx_pad = np.zeros((n, c, padded_shape[2], wp), dtype=rows.dtype)
     for m in range(kh):
-        dx_pad[:, :, m : m + sh * (ho - 1) + 1 : sh] += rows[:, :, m]
+        dx_pad[:, :, m : m + stride_h * (ho - 1) + 1 : stride_h] += rows[:, :, m]
     return dx_pad
 
 
